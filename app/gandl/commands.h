@@ -1,0 +1,10 @@
+#pragma once
+// Each `gandl <command>` registers its options and its action on the CLI11 app.
+
+#include <CLI/CLI.hpp>
+
+namespace gandl::cli {
+
+void addInspectCommand(CLI::App& app);
+
+}  // namespace gandl::cli

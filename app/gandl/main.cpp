@@ -1,0 +1,29 @@
+// gandl: the GAN-DL Workbench command line (contract: ../shared/DESIGN.md section 7).
+// Exit status 0 on success; otherwise one line on stderr saying why.
+
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "app/gandl/commands.h"
+#include "core/tasks/progress.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"GAN-DL Workbench: self-supervised embeddings and dose-response from unlabelled "
+               "microscopy screens"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(GANDL_VERSION));
+  gandl::cli::addInspectCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const gandl::tasks::Cancelled&) {
+    std::cerr << "gandl: cancelled; outputs written so far are valid and resumable\n";
+    return 130;
+  } catch (const std::exception& e) {
+    std::cerr << "gandl: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,18 @@
+# Helpers shared by every target of the project.
+
+# Warnings for our own code only (imported targets' headers are SYSTEM includes).
+function(gandl_target_defaults target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra)
+  target_compile_definitions(${target} PRIVATE QT_NO_KEYWORDS)
+endfunction()
+
+# Debian's libtorch_cpu lists libopencv_highgui.so.406 as NEEDED without using a symbol of it, and
+# highgui maps five Qt 5 libraries into the process. Every executable that links LibTorch gets an
+# old-style DT_RPATH (which, unlike DT_RUNPATH, also governs transitive dependencies) pointing at
+# an empty library with highgui's SONAME, so a Qt 6 process never maps Qt 5.
+# tests/core/test_torch_runtime checks this through /proc/self/maps.
+function(gandl_keep_qt5_out target)
+  add_dependencies(${target} gandl_highgui_shim)
+  target_link_options(${target} PRIVATE
+    "LINKER:--disable-new-dtags" "LINKER:-rpath,${GANDL_SHIM_DIR}")
+endfunction()

@@ -1,0 +1,45 @@
+// Process-level LibTorch facts the whole program relies on: threads are set, the BLAS behind
+// matrix products is OpenBLAS (not netlib's reference BLAS), and no Qt 5 library is mapped.
+#include <QtTest>
+
+#include <torch/torch.h>
+
+#include "core/model/torch_runtime.h"
+
+using namespace gandl::model;
+
+class TestTorchRuntime : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase() { QCOMPARE(configureThreads(2), 2); }
+
+  void threadsAreSet() { QCOMPARE(currentThreads(), 2); }
+
+  void matrixProductsUseOpenBlas() {
+    const auto a = torch::randn({256, 256});
+    const auto product = torch::mm(a, a.t());
+    QVERIFY(product.allclose(product.t(), 1e-4, 1e-4));
+    QCOMPARE(loadedBlas(), std::string("openblas"));
+  }
+
+  void noQt5LibraryIsMapped() {
+    // Debian's libtorch_cpu NEEDs libopencv_highgui, which links Qt 5; the shim replaces it.
+    const auto qt5 = mappedLibraries("libQt5");
+    QVERIFY2(qt5.empty(), qt5.empty() ? "" : qt5.front().c_str());
+    const auto highgui = mappedLibraries("libopencv_highgui");
+    QCOMPARE(highgui.size(), std::size_t(1));
+    QVERIFY2(highgui.front().find("highgui_shim") != std::string::npos, highgui.front().c_str());
+    QVERIFY(!mappedLibraries("libQt6Core").empty());
+  }
+
+  void cpuIsAlwaysAvailable() {
+    QCOMPARE(resolveDevice("cpu"), std::string("cpu"));
+    QVERIFY(!resolveDevice("auto").empty());
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, resolveDevice("tpu"));
+    if (!torch::cuda::is_available())
+      QVERIFY_THROWS_EXCEPTION(std::invalid_argument, resolveDevice("cuda:0"));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestTorchRuntime)
+#include "test_torch_runtime.moc"
