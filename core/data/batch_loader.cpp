@@ -58,17 +58,25 @@ Batch BatchLoader::build(std::int64_t index) const {
   batch.height = batch.width = r;
   const std::size_t imageSize = static_cast<std::size_t>(kModelChannels) * r * r;
   batch.pixels.resize(imageSize * batch.picks.size());
+  // Consecutive tiles of one site (the embedding plan) decode the site once.
+  std::size_t tiledSite = static_cast<std::size_t>(-1);
+  std::vector<SiteImage> tiles;
   for (std::size_t i = 0; i < batch.picks.size(); ++i) {
     const BatchPick& pick = batch.picks.at(i);
     const Site& site = sites_.at(pick.site);
-    SiteImage image;
+    const float* source = nullptr;
+    SiteImage whole;
     if (pick.tile < 0) {
-      image = loadSiteImage(site, r);
+      whole = loadSiteImage(site, r);
+      source = whole.pixels.data();
     } else {
-      auto tiles = loadSiteTiles(site, r);
-      image = std::move(tiles.at(static_cast<std::size_t>(pick.tile) % tiles.size()));
+      if (pick.site != tiledSite) {
+        tiles = loadSiteTiles(site, r);
+        tiledSite = pick.site;
+      }
+      source = tiles.at(static_cast<std::size_t>(pick.tile) % tiles.size()).pixels.data();
     }
-    std::memcpy(batch.pixels.data() + i * imageSize, image.pixels.data(), imageSize * sizeof(float));
+    std::memcpy(batch.pixels.data() + i * imageSize, source, imageSize * sizeof(float));
   }
   return batch;
 }

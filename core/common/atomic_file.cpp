@@ -1,12 +1,11 @@
-#include "core/data/atomic_file.h"
+#include "core/common/atomic_file.h"
 
 #include <unistd.h>
 
+#include <stdexcept>
 #include <system_error>
 
-#include "core/data/data_error.h"
-
-namespace gandl::data {
+namespace gandl::common {
 
 std::filesystem::path temporarySibling(const std::filesystem::path& path) {
   auto name = path.filename().string() + ".tmp-" + std::to_string(::getpid());
@@ -16,7 +15,7 @@ std::filesystem::path temporarySibling(const std::filesystem::path& path) {
 AtomicFile::AtomicFile(std::filesystem::path path)
     : path_(std::move(path)), temporary_(temporarySibling(path_)) {
   out_.open(temporary_, std::ios::binary | std::ios::trunc);
-  if (!out_) throw DataError(temporary_.string(), "cannot open for writing");
+  if (!out_) throw std::runtime_error(temporary_.string() + ": cannot open for writing");
 }
 
 AtomicFile::~AtomicFile() {
@@ -31,10 +30,10 @@ void AtomicFile::commit() {
   out_.flush();
   const bool ok = static_cast<bool>(out_);
   out_.close();
-  if (!ok || out_.fail()) throw DataError(temporary_.string(), "write failed (disk full?)");
+  if (!ok || out_.fail()) throw std::runtime_error(temporary_.string() + ": write failed (disk full?)");
   std::error_code error;
   std::filesystem::rename(temporary_, path_, error);
-  if (error) throw DataError(path_.string(), "cannot rename into place: " + error.message());
+  if (error) throw std::runtime_error(path_.string() + ": cannot rename into place: " + error.message());
   committed_ = true;
 }
 
@@ -44,4 +43,4 @@ void writeFileAtomically(const std::filesystem::path& path, std::string_view con
   file.commit();
 }
 
-}  // namespace gandl::data
+}  // namespace gandl::common
