@@ -5,6 +5,7 @@
 
 namespace gandl::cli {
 
+void addExportCommand(CLI::App& app);
 void addInspectCommand(CLI::App& app);
 
 }  // namespace gandl::cli

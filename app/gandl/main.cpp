@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(GANDL_VERSION));
   gandl::cli::addInspectCommand(app);
+  gandl::cli::addExportCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -19,7 +19,8 @@ void exportCsv(const EmbeddingStore& store, const std::filesystem::path& csv,
   const std::size_t columns = store.columns(embedding);
   std::vector<std::string> header{"site_id"};
   const auto& obs = store.obsColumns();
-  header.insert(header.end(), obs.begin(), obs.end());
+  // CSV exports carry units in column names (DESIGN section 3); the store keeps RxRx's names.
+  for (const auto& column : obs) header.push_back(column == "treatment_conc" ? "treatment_conc_uM" : column);
   for (std::size_t j = 0; j < columns; ++j) {
     header.push_back(raw ? store.varNames()[j] : embedding + "_" + std::to_string(j));
   }

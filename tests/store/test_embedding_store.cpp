@@ -391,7 +391,7 @@ class TestEmbeddingStore : public QObject {
     const auto table = gandl::data::readCsv(csv);
     const std::vector<std::string> header{
         "site_id", "well_id", "cell_type", "experiment", "plate", "well", "site",
-        "disease_condition", "treatment", "treatment_conc", "SMILES", "role",
+        "disease_condition", "treatment", "treatment_conc_uM", "SMILES", "role",
         "gandl_0", "gandl_1", "gandl_2", "gandl_3", "gandl_4", "gandl_5"};
     QCOMPARE(table.header, header);
     QCOMPARE(table.rows.size(), std::size_t(6));
