@@ -7,5 +7,6 @@ namespace gandl::cli {
 
 void addExportCommand(CLI::App& app);
 void addInspectCommand(CLI::App& app);
+void addSynthCommand(CLI::App& app);
 
 }  // namespace gandl::cli
