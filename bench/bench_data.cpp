@@ -2,6 +2,8 @@
 // loading 5 x 1024^2 PNG sites resized to 256 beside the bare PNG decode they contain.
 // Prints a table; figures go to docs/benchmarks.md.
 #include <algorithm>
+
+#include "bench/bench_timing.h"
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -21,19 +23,10 @@
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
+using gandl::bench::medianSeconds;
+
 namespace {
 
-template <typename F>
-double medianSeconds(int runs, F&& work) {
-  std::vector<double> times;
-  for (int i = 0; i < runs; ++i) {
-    const auto start = Clock::now();
-    work();
-    times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
 
 void writeMetadata(const fs::path& path, int rows) {
   std::ofstream out(path);
