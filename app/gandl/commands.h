@@ -5,8 +5,11 @@
 
 namespace gandl::cli {
 
+void addEmbedCommand(CLI::App& app);
 void addExportCommand(CLI::App& app);
+void addInfoCommand(CLI::App& app);
 void addInspectCommand(CLI::App& app);
 void addSynthCommand(CLI::App& app);
+void addTrainCommand(CLI::App& app);
 
 }  // namespace gandl::cli

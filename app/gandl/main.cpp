@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
   gandl::cli::addInspectCommand(app);
   gandl::cli::addExportCommand(app);
   gandl::cli::addSynthCommand(app);
+  gandl::cli::addTrainCommand(app);
+  gandl::cli::addInfoCommand(app);
+  gandl::cli::addEmbedCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

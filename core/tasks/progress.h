@@ -52,6 +52,10 @@ class TaskContext {
               const std::string& message = {}) const {
     if (callback_) callback_(ProgressUpdate{done, total, unit, message});
   }
+  // The same cancel token with another progress callback: for a sub-task whose progress the
+  // caller translates (e.g. sites of one plate -> sites of the screen).
+  TaskContext relay(ProgressCallback callback) const { return TaskContext(std::move(callback), token_); }
+
   bool isCancelled() const noexcept { return token_ && token_->isCancelled(); }
   void checkCancelled() const {
     if (isCancelled()) throw Cancelled();

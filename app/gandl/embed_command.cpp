@@ -1,0 +1,41 @@
+#include "app/gandl/cli_progress.h"
+#include "app/gandl/commands.h"
+#include "core/model/torch_runtime.h"
+#include "core/pipeline/embed_task.h"
+
+namespace gandl::cli {
+
+void addEmbedCommand(CLI::App& app) {
+  struct Options {
+    pipeline::EmbedTaskOptions task;
+    std::string layout = "auto";
+    int threads = 0;
+  };
+  auto o = std::make_shared<Options>();
+  auto* command = app.add_subcommand("embed", "Embed every complete site of a screen into an .h5ad "
+                                              "store (resumes an interrupted run)");
+  command->add_option("--data", o->task.data, "screen folder")->required();
+  command->add_option("--layout", o->layout)->check(CLI::IsMember({"auto", "rxrx19a", "rxrx1"}));
+  command->add_option("--checkpoint", o->task.checkpoint, "run folder, or 'demo' for the shipped model")
+      ->required();
+  command->add_option("--out", o->task.out, "output store (F.h5ad)")->required();
+  command->add_option("--embedder", o->task.embedder,
+                      "gandl (trained discriminator) or random-d (same architecture, random weights)")
+      ->check(CLI::IsMember({"gandl", "random-d"}));
+  command->add_option("--batch", o->task.batch, "views per forward pass (does not change results)");
+  command->add_option("--device", o->task.device, "auto, cpu, cuda or cuda:<i>");
+  command->add_option("--seed", o->task.seed, "weights of random-d");
+  command->add_option("--threads", o->threads, "LibTorch threads (0: every core)");
+  command->add_option("--loader-threads", o->task.loader_threads, "PNG decoding threads");
+  command->callback([o] {
+    model::configureThreads(o->threads);
+    o->task.layout = data::parseLayout(o->layout);
+    CliProgress progress("embed");
+    const auto r = pipeline::runEmbedding(o->task, progress.context());
+    progress.finish("embedded " + std::to_string(r.embedded) + " sites (" + std::to_string(r.already_stored) +
+                    " already stored, " + std::to_string(r.incomplete_skipped) + " incomplete skipped) into " +
+                    o->task.out.string());
+  });
+}
+
+}  // namespace gandl::cli

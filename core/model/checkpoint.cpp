@@ -1,0 +1,136 @@
+#include "core/model/checkpoint.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <unistd.h>
+
+#include "core/model/run_directory.h"
+
+namespace gandl::model {
+namespace {
+
+// Adam options for a phase with lazy regularisation every `interval` steps (ada
+// training_loop.py): lr and betas scaled so the regulariser's extra steps do not change the
+// effective schedule.
+torch::optim::AdamOptions adamOptions(double lr, const TrainingConfig& c, int interval) {
+  const double ratio = interval > 0 ? static_cast<double>(interval) / (interval + 1) : 1.0;
+  return torch::optim::AdamOptions(lr * ratio)
+      .betas({std::pow(c.beta1, ratio), std::pow(c.beta2, ratio)})
+      .eps(c.adam_eps);
+}
+
+}  // namespace
+
+TrainingState::TrainingState(const TrainingConfig& c) : config(c) {
+  config.validate();
+  generator = Generator(config.network);
+  discriminator = Discriminator(config.network);
+  generatorEma = Generator(config.network);
+  {
+    torch::NoGradGuard noGrad;
+    const auto source = generator->named_parameters();
+    for (auto& p : generatorEma->named_parameters()) p.value().copy_(source[p.key()]);
+    const auto buffers = generator->named_buffers();
+    for (auto& b : generatorEma->named_buffers()) b.value().copy_(buffers[b.key()]);
+  }
+  generatorEma->eval();
+  for (auto& p : generatorEma->parameters()) p.set_requires_grad(false);
+  const int gInterval = config.pl_weight > 0 ? config.pl_interval : 0;
+  const int dInterval = config.loss == GanLoss::Logistic && config.r1Gamma() > 0 ? config.r1_interval : 0;
+  generatorOptimizer = std::make_unique<torch::optim::Adam>(
+      generator->parameters(), adamOptions(config.g_lr, config, gInterval));
+  discriminatorOptimizer = std::make_unique<torch::optim::Adam>(
+      discriminator->parameters(), adamOptions(config.d_lr, config, dInterval));
+  plMean = torch::zeros({});
+}
+
+void TrainingState::to(const torch::Device& device) {
+  generator->to(device);
+  discriminator->to(device);
+  generatorEma->to(device);
+  plMean = plMean.to(device);
+}
+
+void saveCheckpoint(const TrainingState& state, const std::filesystem::path& file) {
+  torch::serialize::OutputArchive archive;
+  torch::serialize::OutputArchive g, d, ema, gOpt, dOpt;
+  state.generator->save(g);
+  state.discriminator->save(d);
+  state.generatorEma->save(ema);
+  state.generatorOptimizer->save(gOpt);
+  state.discriminatorOptimizer->save(dOpt);
+  archive.write("generator", g);
+  archive.write("discriminator", d);
+  archive.write("generator_ema", ema);
+  archive.write("generator_optimizer", gOpt);
+  archive.write("discriminator_optimizer", dOpt);
+  archive.write("step", torch::tensor(state.step, torch::kLong));
+  archive.write("pl_mean", state.plMean.detach().cpu());
+  archive.write("rng_cpu", at::detail::getDefaultCPUGenerator().get_state());
+  const auto temporary = file.parent_path() / (file.filename().string() + ".tmp-" + std::to_string(::getpid()));
+  try {
+    archive.save_to(temporary.string());
+  } catch (const c10::Error& e) {
+    std::filesystem::remove(temporary);
+    throw std::runtime_error(temporary.string() + ": cannot write checkpoint (disk full?): " +
+                             e.what_without_backtrace());
+  }
+  std::filesystem::rename(temporary, file);
+}
+
+void loadCheckpoint(TrainingState& state, const std::filesystem::path& file) {
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(file.string());
+    torch::serialize::InputArchive g, d, ema, gOpt, dOpt;
+    archive.read("generator", g);
+    archive.read("discriminator", d);
+    archive.read("generator_ema", ema);
+    archive.read("generator_optimizer", gOpt);
+    archive.read("discriminator_optimizer", dOpt);
+    state.generator->load(g);
+    state.discriminator->load(d);
+    state.generatorEma->load(ema);
+    state.generatorOptimizer->load(gOpt);
+    state.discriminatorOptimizer->load(dOpt);
+    torch::Tensor step, plMean, rng;
+    archive.read("step", step);
+    archive.read("pl_mean", plMean);
+    archive.read("rng_cpu", rng);
+    state.step = step.item<std::int64_t>();
+    state.plMean = plMean.to(state.plMean.device());
+    auto generator = at::detail::getDefaultCPUGenerator();
+    generator.set_state(rng);
+  } catch (const c10::Error& e) {
+    throw std::runtime_error(file.string() + ": not a checkpoint of this configuration (" +
+                             e.what_without_backtrace() + ")");
+  }
+}
+
+Discriminator loadDiscriminator(const std::filesystem::path& runDir, const torch::Device& device,
+                                std::int64_t* step, std::string* checkpointFile) {
+  const RunDirectory run(runDir);
+  const TrainingConfig config = run.readConfig();
+  const auto latest = run.latestStep();
+  if (!latest) throw std::runtime_error(runDir.string() + ": has config.json but no step-<N>.pt checkpoint");
+  const auto file = run.checkpointPath(*latest);
+  Discriminator discriminator(config.network);
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(file.string());
+    torch::serialize::InputArchive d;
+    archive.read("discriminator", d);
+    discriminator->load(d);
+  } catch (const c10::Error& e) {
+    throw std::runtime_error(file.string() + ": cannot read the discriminator (" +
+                             e.what_without_backtrace() + ")");
+  }
+  discriminator->to(device);
+  discriminator->eval();
+  if (step) *step = *latest;
+  if (checkpointFile) *checkpointFile = file.string();
+  return discriminator;
+}
+
+}  // namespace gandl::model

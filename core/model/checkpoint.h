@@ -1,0 +1,41 @@
+#pragma once
+// Everything a training run needs to continue exactly, and its (de)serialisation as one
+// step-<N>.pt archive written to a temporary name and renamed into place.
+
+#include <torch/optim/adam.h>
+
+#include <filesystem>
+#include <memory>
+
+#include "core/model/discriminator.h"
+#include "core/model/generator.h"
+#include "core/model/training_config.h"
+
+namespace gandl::model {
+
+struct TrainingState {
+  explicit TrainingState(const TrainingConfig& config);
+
+  TrainingConfig config;
+  Generator generator{nullptr};
+  Discriminator discriminator{nullptr};
+  Generator generatorEma{nullptr};  // exponential moving average of the generator's weights
+  std::unique_ptr<torch::optim::Adam> generatorOptimizer;
+  std::unique_ptr<torch::optim::Adam> discriminatorOptimizer;
+  torch::Tensor plMean;             // path-length running mean
+  std::int64_t step = 0;            // main-phase steps done
+
+  void to(const torch::Device& device);
+};
+
+// Writes networks, optimizer states, step, path-length mean and the CPU RNG state.
+void saveCheckpoint(const TrainingState& state, const std::filesystem::path& file);
+// Restores into a state built from the same config; restores the CPU RNG state too. Throws
+// std::runtime_error naming the file when it is unreadable or of another architecture.
+void loadCheckpoint(TrainingState& state, const std::filesystem::path& file);
+
+// Only the discriminator of a checkpoint (for embedding), on `device`, in eval mode.
+Discriminator loadDiscriminator(const std::filesystem::path& runDir, const torch::Device& device,
+                                std::int64_t* step = nullptr, std::string* checkpointFile = nullptr);
+
+}  // namespace gandl::model

@@ -1,0 +1,116 @@
+#include "core/model/embedder.h"
+
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "core/model/checkpoint.h"
+#include "core/model/run_directory.h"
+
+namespace gandl::model {
+namespace {
+
+std::string fileHash(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error(file.string() + ": cannot read");
+  std::uint64_t hash = 0xcbf29ce484222325ull;
+  std::vector<char> buffer(1 << 20);
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    for (std::streamsize i = 0; i < in.gcount(); ++i) {
+      hash ^= static_cast<unsigned char>(buffer[static_cast<std::size_t>(i)]);
+      hash *= 0x100000001b3ull;
+    }
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, "fnv1a64:%016llx", static_cast<unsigned long long>(hash));
+  return text;
+}
+
+}  // namespace
+
+CheckpointInfo describeCheckpoint(const std::filesystem::path& runDir) {
+  const RunDirectory run(runDir);
+  const TrainingConfig config = run.readConfig();
+  const auto step = run.latestStep();
+  if (!step) throw std::runtime_error(runDir.string() + ": has config.json but no step-<N>.pt checkpoint");
+  CheckpointInfo info;
+  info.run = runDir;
+  info.file = run.checkpointPath(*step);
+  info.step = *step;
+  info.hash = fileHash(info.file);
+  info.network = config.network;
+  info.view = config.view;
+  return info;
+}
+
+void embedItems(const CheckpointInfo& checkpoint, ImageSource& source,
+                const std::vector<std::size_t>& items, const EmbedOptions& options,
+                const std::function<void(const std::vector<std::size_t>&, const std::vector<float>&)>& sink,
+                const tasks::TaskContext& context) {
+  const torch::Device device(options.device);
+  if (source.resolution() != checkpoint.network.resolution)
+    throw std::runtime_error("the images are prepared at " + std::to_string(source.resolution()) +
+                             " px but " + checkpoint.file.string() + " expects " +
+                             std::to_string(checkpoint.network.resolution) + " px");
+  Discriminator discriminator{nullptr};
+  if (options.kind == EmbedderKind::GanDl) {
+    discriminator = loadDiscriminator(checkpoint.run, device);
+  } else {
+    torch::manual_seed(options.seed);
+    discriminator = Discriminator(checkpoint.network);
+    discriminator->to(device);
+    discriminator->eval();
+  }
+  torch::NoGradGuard noGrad;
+  const int64_t dim = discriminator->embeddingDim();
+  auto stream = source.embeddingBatches(items, options.batch);
+
+  // Views of one item are consecutive but may straddle batches: accumulate until the item changes.
+  std::vector<std::size_t> doneItems;
+  std::vector<float> doneRows;
+  std::vector<double> sum(static_cast<std::size_t>(dim), 0.0);
+  std::size_t current = static_cast<std::size_t>(-1);
+  int views = 0;
+  std::int64_t embedded = 0;
+  auto close = [&] {
+    if (views == 0) return;
+    doneItems.push_back(current);
+    for (int64_t j = 0; j < dim; ++j) doneRows.push_back(static_cast<float>(sum[j] / views));
+    std::fill(sum.begin(), sum.end(), 0.0);
+    views = 0;
+  };
+  while (auto batch = stream->next()) {
+    context.checkCancelled();
+    const auto pixels = torch::from_blob(batch->pixels.data(),
+                                         {batch->count, batch->channels, batch->height, batch->width},
+                                         torch::kFloat32);
+    const auto vectors = discriminator->embed(pixels.to(device)).to(torch::kCPU).contiguous();
+    const float* v = vectors.data_ptr<float>();
+    for (int i = 0; i < batch->count; ++i) {
+      if (batch->items[i] != current) {
+        close();
+        current = batch->items[i];
+      }
+      for (int64_t j = 0; j < dim; ++j) sum[j] += v[i * dim + j];
+      ++views;
+    }
+    // Hand over every finished item; the one in progress stays.
+    if (!doneItems.empty()) {
+      embedded += static_cast<std::int64_t>(doneItems.size());
+      sink(doneItems, doneRows);
+      doneItems.clear();
+      doneRows.clear();
+    }
+    context.report(embedded, static_cast<std::int64_t>(items.size()), "sites");
+  }
+  close();
+  if (!doneItems.empty()) {
+    embedded += static_cast<std::int64_t>(doneItems.size());
+    sink(doneItems, doneRows);
+  }
+  context.report(embedded, static_cast<std::int64_t>(items.size()), "sites");
+}
+
+}  // namespace gandl::model

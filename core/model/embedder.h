@@ -1,0 +1,52 @@
+#pragma once
+// GAN-DL's representation: the discriminator's epilogue FC output (512-d for the shipped
+// configurations), evaluated in eval mode with every image as its own minibatch-stddev group
+// (see discriminator.h), so a site's vector never depends on the batch it was computed in. A
+// site's vector is the mean over its views (one view when sites are resized; every tile of the
+// fixed grid otherwise). Torch-free facade.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/model/image_source.h"
+#include "core/model/network_config.h"
+#include "core/tasks/progress.h"
+
+namespace gandl::model {
+
+enum class EmbedderKind {
+  GanDl,           // the trained discriminator of a checkpoint
+  RandomDiscriminator,  // the same architecture with random initial weights (a baseline)
+};
+
+struct CheckpointInfo {
+  std::filesystem::path run;
+  std::filesystem::path file;  // the step-<N>.pt used
+  std::int64_t step = 0;
+  std::string hash;            // content hash of that file ("fnv1a64:<hex>")
+  NetworkConfig network;
+  std::string view;            // training view: "resize" or "tiles"
+};
+
+// Reads config.json and the latest checkpoint's identity; throws std::runtime_error naming the
+// folder when it is not a run directory with a checkpoint.
+CheckpointInfo describeCheckpoint(const std::filesystem::path& runDir);
+
+struct EmbedOptions {
+  EmbedderKind kind = EmbedderKind::GanDl;
+  int batch = 64;
+  std::string device = "cpu";
+  std::uint64_t seed = 0;  // RandomDiscriminator's weights
+};
+
+// Embeds `items` of `source` in order; calls `sink(items, rows)` once per chunk of complete
+// items (rows: items.size() x embedding dim, row-major). Checks for cancel once per batch.
+void embedItems(const CheckpointInfo& checkpoint, ImageSource& source,
+                const std::vector<std::size_t>& items, const EmbedOptions& options,
+                const std::function<void(const std::vector<std::size_t>&, const std::vector<float>&)>& sink,
+                const tasks::TaskContext& context = {});
+
+}  // namespace gandl::model

@@ -1,0 +1,45 @@
+#include "core/model/gan_losses.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+namespace gandl::model {
+
+namespace F = torch::nn::functional;
+
+torch::Tensor generatorLogisticLoss(const torch::Tensor& fakeLogits) {
+  return F::softplus(-fakeLogits).mean();
+}
+
+torch::Tensor discriminatorLogisticLoss(const torch::Tensor& realLogits, const torch::Tensor& fakeLogits) {
+  return F::softplus(fakeLogits).mean() + F::softplus(-realLogits).mean();
+}
+
+torch::Tensor r1Penalty(const torch::Tensor& realLogits, const torch::Tensor& reals, double gamma) {
+  const auto gradients = torch::autograd::grad({realLogits.sum()}, {reals}, {},
+                                               /*retain_graph=*/true, /*create_graph=*/true)[0];
+  return gradients.square().sum({1, 2, 3}).mean() * (gamma / 2.0);
+}
+
+torch::Tensor generatorWassersteinLoss(const torch::Tensor& fakeLogits) { return -fakeLogits.mean(); }
+
+torch::Tensor discriminatorWassersteinLoss(const torch::Tensor& realLogits,
+                                           const torch::Tensor& fakeLogits, double epsilon) {
+  return fakeLogits.mean() - realLogits.mean() + epsilon * realLogits.square().mean();
+}
+
+torch::Tensor gradientPenalty(const torch::Tensor& mixedLogits, const torch::Tensor& mixed, double lambda) {
+  const auto gradients = torch::autograd::grad({mixedLogits.sum()}, {mixed}, {}, true, true)[0];
+  const auto norms = gradients.flatten(1).norm(2, 1);
+  return (norms - 1.0).square().mean() * lambda;
+}
+
+torch::Tensor pathLengths(const torch::Tensor& images, const torch::Tensor& ws) {
+  const double scale = 1.0 / std::sqrt(static_cast<double>(images.size(2) * images.size(3)));
+  const auto noise = torch::randn_like(images) * scale;
+  const auto gradients = torch::autograd::grad({(images * noise).sum()}, {ws}, {}, true, true)[0];
+  return gradients.square().sum(2).mean(1).sqrt();
+}
+
+}  // namespace gandl::model

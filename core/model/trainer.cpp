@@ -1,0 +1,321 @@
+#include "core/model/trainer.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "core/model/augment.h"
+#include "core/model/checkpoint.h"
+#include "core/model/gan_losses.h"
+#include "core/model/run_directory.h"
+
+namespace gandl::model {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void setRequiresGrad(torch::nn::Module& module, bool requires) {
+  for (auto& p : module.parameters()) p.set_requires_grad(requires);
+}
+
+torch::Tensor toDevice(const HostBatch& batch, const torch::Device& device) {
+  auto cpu = torch::from_blob(const_cast<float*>(batch.pixels.data()),
+                              {batch.count, batch.channels, batch.height, batch.width}, torch::kFloat32);
+  return cpu.to(device, /*non_blocking=*/false, /*copy=*/true);
+}
+
+// Per-channel mean and std over a batch: how generated images compare with real ones.
+nlohmann::json channelStats(const torch::Tensor& images) {
+  const auto x = images.detach().to(torch::kCPU).transpose(0, 1).flatten(1);
+  const auto mean = x.mean(1), stdev = x.std(1);
+  std::vector<double> m, s;
+  for (int64_t c = 0; c < x.size(0); ++c) {
+    m.push_back(mean[c].item<double>());
+    s.push_back(stdev[c].item<double>());
+  }
+  return {{"mean", m}, {"std", s}};
+}
+
+// ws for a batch, with style mixing as ada does it: one cutoff per batch, drawn in [1, num_ws),
+// applied with probability p (otherwise cutoff = num_ws, i.e. no mixing).
+torch::Tensor mappedStyles(GeneratorImpl& g, int64_t n, double mixing, const torch::Device& device) {
+  const auto z = torch::randn({n, g.config.z_dim}).to(device);
+  auto ws = g.mapping->forward(z);
+  const int64_t numWs = ws.size(1);
+  int64_t cutoff = torch::randint(1, numWs, {1}).item<int64_t>();
+  if (torch::rand({1}).item<double>() >= mixing) cutoff = numWs;
+  if (cutoff < numWs) {
+    MappingCall noUpdate;
+    noUpdate.update_w_avg = false;
+    const auto z2 = torch::randn({n, g.config.z_dim}).to(device);
+    const auto ws2 = g.mapping->forward(z2, noUpdate);
+    ws = torch::cat({ws.narrow(1, 0, cutoff), ws2.narrow(1, cutoff, numWs - cutoff)}, 1);
+  }
+  return ws;
+}
+
+void updateEma(TrainingState& s, std::int64_t imagesSeen) {
+  const auto& c = s.config;
+  double emaImages = c.emaKimg() * 1000.0;
+  if (c.ema_rampup > 0) emaImages = std::min(emaImages, imagesSeen * c.ema_rampup);
+  const double beta = std::pow(0.5, c.batch / std::max(emaImages, 1e-8));
+  torch::NoGradGuard noGrad;
+  const auto params = s.generator->named_parameters();
+  for (auto& p : s.generatorEma->named_parameters()) p.value().copy_(params[p.key()].detach().lerp(p.value(), beta));
+  const auto buffers = s.generator->named_buffers();
+  for (auto& b : s.generatorEma->named_buffers()) b.value().copy_(buffers[b.key()]);
+}
+
+HostBatch toHost(const torch::Tensor& images, std::int64_t step) {
+  const auto cpu = images.detach().to(torch::kCPU).contiguous();
+  HostBatch batch;
+  batch.index = step;
+  batch.count = static_cast<int>(cpu.size(0));
+  batch.channels = static_cast<int>(cpu.size(1));
+  batch.height = static_cast<int>(cpu.size(2));
+  batch.width = static_cast<int>(cpu.size(3));
+  batch.pixels.assign(cpu.data_ptr<float>(), cpu.data_ptr<float>() + cpu.numel());
+  return batch;
+}
+
+// Sums of the values logged between two metric lines.
+struct Window {
+  double lossG = 0, lossD = 0, realLogit = 0, fakeLogit = 0, r1 = 0, pl = 0;
+  int steps = 0, r1Steps = 0, plSteps = 0;
+  Clock::time_point start = Clock::now();
+  double waitAtStart = 0;
+};
+
+}  // namespace
+
+TrainingResult train(const TrainingConfig& requested, const std::filesystem::path& runDir,
+                     ImageSource& source, const std::string& deviceName, bool resume,
+                     const tasks::TaskContext& context, const TrainingCallbacks& callbacks) {
+  const auto wallStart = Clock::now();
+  const RunDirectory run(runDir);
+  TrainingConfig config = requested;
+  std::optional<std::int64_t> startStep;
+  if (resume) {
+    startStep = run.latestStep();
+    if (!startStep)
+      throw std::runtime_error(runDir.string() + ": nothing to resume (no step-<N>.pt checkpoint)");
+    config = run.readConfig();
+    if (config.network != requested.network)
+      throw std::runtime_error(runDir.string() +
+                               ": the checkpoint's network config differs from the one requested");
+    config.steps = std::max(config.steps, requested.steps);
+  } else {
+    if (run.latestStep())
+      throw std::runtime_error(runDir.string() +
+                               ": already holds checkpoints; pass --resume to continue it, or choose "
+                               "another run folder");
+    config.validate();
+  }
+  if (source.resolution() != config.network.resolution || source.channels() != config.network.image_channels)
+    throw std::runtime_error("the images are " + std::to_string(source.channels()) + " x " +
+                             std::to_string(source.resolution()) + " px but the network expects " +
+                             std::to_string(config.network.image_channels) + " x " +
+                             std::to_string(config.network.resolution) + " px");
+
+  const torch::Device device(deviceName);
+  torch::manual_seed(config.seed);
+  TrainingState state(config);
+  state.to(device);
+  if (startStep) {
+    loadCheckpoint(state, run.checkpointPath(*startStep));
+    run.truncateMetrics(state.step);
+  } else {
+    run.writeConfig(config);
+  }
+  run.writeConfig(config);  // a resumed run may have raised `steps`
+
+  // Fixed latents for the sample grids: their own generator, untouched by training's draws.
+  const auto sampleLatents =
+      torch::randn({config.sample_count, config.network.z_dim},
+                   at::detail::createCPUGenerator(config.seed + 0x5A5A))
+          .to(device);
+
+  auto& G = *state.generator;
+  auto& D = *state.discriminator;
+  const int64_t batch = config.batch;
+  const int shift = config.augment ? config.augmentShift() : 0;
+  auto augment = [&](const torch::Tensor& x) { return config.augment ? augmentGeometric(x, shift) : x; };
+  const bool logistic = config.loss == GanLoss::Logistic;
+  const double r1Gamma = config.r1Gamma();
+
+  auto stream = source.trainingBatches(static_cast<int>(batch), config.seed, state.step);
+  TrainingResult result;
+  Window window;
+  std::int64_t consecutiveBad = 0;
+
+  auto writeCheckpoint = [&] {
+    saveCheckpoint(state, run.checkpointPath(state.step));
+    run.setLatest(state.step);
+    run.pruneCheckpoints(config.keep_checkpoints);
+    if (callbacks.checkpoint) callbacks.checkpoint(state.step, run.checkpointPath(state.step));
+  };
+  auto emitSamples = [&] {
+    if (!callbacks.samples) return;
+    const auto images = state.generatorEma->sample(sampleLatents, 1.0, NoiseMode::Const);
+    callbacks.samples(state.step, toHost(images, state.step));
+  };
+  // A step whose losses are not finite is undone (no optimizer step) and counted.
+  auto finiteOrSkip = [&](const torch::Tensor& loss, torch::optim::Optimizer& optimizer) {
+    if (std::isfinite(loss.item<double>())) return true;
+    optimizer.zero_grad();
+    ++result.bad_steps;
+    if (++consecutiveBad >= config.max_bad_steps) {
+      throw std::runtime_error("training diverged: " + std::to_string(consecutiveBad) +
+                               " consecutive non-finite losses at step " + std::to_string(state.step) +
+                               "; lower the learning rate or raise the batch, and resume from the "
+                               "last checkpoint");
+    }
+    return false;
+  };
+
+  context.report(state.step, config.steps, "steps", startStep ? "resumed" : "started");
+  try {
+    while (state.step < config.steps) {
+      context.checkCancelled();
+      auto host = stream->next();
+      if (!host) throw std::runtime_error("the image source ran dry");
+      const auto reals = toDevice(*host, device);
+      bool stepOk = true;
+
+      // Generator: main phase.
+      setRequiresGrad(D, false);
+      setRequiresGrad(G, true);
+      {
+        const auto ws = mappedStyles(G, batch, config.style_mixing, device);
+        const auto fakeLogits = D.forward(augment(G.synthesis->forward(ws)));
+        const auto loss = logistic ? generatorLogisticLoss(fakeLogits) : generatorWassersteinLoss(fakeLogits);
+        state.generatorOptimizer->zero_grad();
+        loss.backward();
+        if (finiteOrSkip(loss, *state.generatorOptimizer)) {
+          state.generatorOptimizer->step();
+          window.lossG += loss.item<double>();
+        } else {
+          stepOk = false;
+        }
+      }
+      // Generator: lazy path-length regularisation.
+      if (config.pl_weight > 0 && state.step % config.pl_interval == 0) {
+        const int64_t n = std::max<int64_t>(1, batch / config.pl_batch_shrink);
+        auto ws = mappedStyles(G, n, config.style_mixing, device);
+        const auto images = G.synthesis->forward(ws);
+        const auto lengths = pathLengths(images, ws);
+        {
+          torch::NoGradGuard noGrad;
+          state.plMean.copy_(state.plMean.lerp(lengths.mean().detach(), config.pl_decay));
+        }
+        const auto penalty = (lengths - state.plMean).square().mean() * config.pl_weight;
+        const auto loss = penalty * config.pl_interval + images.flatten().narrow(0, 0, 1).sum() * 0;
+        state.generatorOptimizer->zero_grad();
+        loss.backward();
+        if (finiteOrSkip(loss, *state.generatorOptimizer)) {
+          state.generatorOptimizer->step();
+          window.pl += penalty.item<double>();
+          ++window.plSteps;
+        }
+      }
+
+      // Discriminator: main phase.
+      setRequiresGrad(G, false);
+      setRequiresGrad(D, true);
+      {
+        torch::Tensor fakes;
+        {
+          torch::NoGradGuard noGrad;
+          const auto ws = mappedStyles(G, batch, config.style_mixing, device);
+          fakes = G.synthesis->forward(ws);
+        }
+        const auto realAug = augment(reals);
+        const auto fakeLogits = D.forward(augment(fakes));
+        const auto realLogits = D.forward(realAug);
+        torch::Tensor loss = logistic ? discriminatorLogisticLoss(realLogits, fakeLogits)
+                                      : discriminatorWassersteinLoss(realLogits, fakeLogits, config.wgan_epsilon);
+        if (!logistic) {
+          const auto alpha = torch::rand({batch, 1, 1, 1}).to(device);
+          const auto mixed = (realAug.detach() + alpha * (fakes - realAug.detach())).requires_grad_(true);
+          loss = loss + gradientPenalty(D.forward(mixed), mixed, config.gp_lambda);
+        }
+        state.discriminatorOptimizer->zero_grad();
+        loss.backward();
+        if (finiteOrSkip(loss, *state.discriminatorOptimizer)) {
+          state.discriminatorOptimizer->step();
+          window.lossD += loss.item<double>();
+          window.realLogit += realLogits.mean().item<double>();
+          window.fakeLogit += fakeLogits.mean().item<double>();
+        } else {
+          stepOk = false;
+        }
+      }
+      // Discriminator: lazy R1 on (augmented) reals.
+      if (logistic && r1Gamma > 0 && state.step % config.r1_interval == 0) {
+        const auto realAug = augment(reals).detach().requires_grad_(true);
+        const auto penalty = r1Penalty(D.forward(realAug), realAug, r1Gamma);
+        const auto loss = penalty * config.r1_interval;
+        state.discriminatorOptimizer->zero_grad();
+        loss.backward();
+        if (finiteOrSkip(loss, *state.discriminatorOptimizer)) {
+          state.discriminatorOptimizer->step();
+          window.r1 += penalty.item<double>();
+          ++window.r1Steps;
+        }
+      }
+      setRequiresGrad(G, true);
+
+      ++state.step;
+      if (stepOk) consecutiveBad = 0;
+      updateEma(state, state.step * batch);
+      ++window.steps;
+
+      const bool last = state.step == config.steps;
+      if (state.step % config.log_every == 0 || last) {
+        const double seconds = std::chrono::duration<double>(Clock::now() - window.start).count();
+        const double images = static_cast<double>(window.steps * batch);
+        const int n = std::max(1, window.steps);
+        nlohmann::json metrics = {
+            {"step", state.step},
+            {"kimg", state.step * batch / 1000.0},
+            {"loss_g", window.lossG / n},
+            {"loss_d", window.lossD / n},
+            {"d_real", window.realLogit / n},
+            {"d_fake", window.fakeLogit / n},
+            {"r1_penalty", window.r1Steps ? window.r1 / window.r1Steps : 0.0},
+            {"pl_penalty", window.plSteps ? window.pl / window.plSteps : 0.0},
+            {"img_per_s", images / std::max(seconds, 1e-9)},
+            {"data_wait_s", stream->waitedSeconds() - window.waitAtStart},
+            {"bad_steps", result.bad_steps}};
+        {
+          torch::NoGradGuard noGrad;
+          metrics["real_channels"] = channelStats(reals);
+          metrics["fake_channels"] = channelStats(state.generatorEma->sample(sampleLatents, 1.0, NoiseMode::Const));
+        }
+        run.appendMetrics(metrics.dump());
+        if (callbacks.metrics) callbacks.metrics(metrics);
+        char line[160];
+        std::snprintf(line, sizeof line, "loss G %.3f D %.3f, %.1f img/s", window.lossG / n,
+                      window.lossD / n, images / std::max(seconds, 1e-9));
+        context.report(state.step, config.steps, "steps", line);
+        window = Window{};
+        window.waitAtStart = stream->waitedSeconds();
+      }
+      if (state.step % config.sample_every == 0 || last) emitSamples();
+      if (state.step % config.checkpoint_every == 0 || last) writeCheckpoint();
+    }
+    result.finished = true;
+  } catch (const tasks::Cancelled&) {
+    // Keep the work done so far: a checkpoint of this exact step, then report the cancel.
+    if (state.step > 0 && run.latestStep() != state.step) writeCheckpoint();
+    throw;
+  }
+  result.step = state.step;
+  result.seconds = std::chrono::duration<double>(Clock::now() - wallStart).count();
+  result.data_wait_seconds = stream->waitedSeconds();
+  return result;
+}
+
+}  // namespace gandl::model

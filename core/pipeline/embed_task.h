@@ -1,0 +1,36 @@
+#pragma once
+// `gandl embed` as a core task the CLI and the GUI both run: screen -> views -> discriminator
+// features -> mean per site -> the .h5ad store, plate by plate. Resumable: sites already in the
+// store's .partial are not recomputed. Cancel leaves the .partial valid.
+
+#include <filesystem>
+#include <string>
+
+#include "core/data/screen.h"
+#include "core/tasks/progress.h"
+
+namespace gandl::pipeline {
+
+struct EmbedTaskOptions {
+  std::filesystem::path data;
+  data::Layout layout = data::Layout::Auto;
+  std::string checkpoint = "demo";  // run directory, or "demo"
+  std::filesystem::path out;        // F.h5ad
+  std::string embedder = "gandl";   // gandl | random-d
+  int batch = 64;
+  std::string device = "auto";
+  int loader_threads = 2;
+  std::uint64_t seed = 0;           // random-d weights
+};
+
+struct EmbedTaskResult {
+  std::size_t embedded = 0;          // computed by this run
+  std::size_t already_stored = 0;    // found in the .partial of an earlier, interrupted run
+  std::size_t incomplete_skipped = 0;
+  double seconds = 0.0;
+  double data_wait_seconds = 0.0;
+};
+
+EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskContext& context = {});
+
+}  // namespace gandl::pipeline

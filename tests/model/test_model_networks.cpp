@@ -1,0 +1,367 @@
+// The assembled networks: the same outputs as ada's networks for the same weights, shapes per
+// resolution, parameter counts against the ada reference table (shared/reference/stylegan2.md),
+// the embedding's independence of the batch, R1's double backward against finite differences,
+// w_avg tracking and truncation, noise modes, formulations, cloning (the trainer's EMA copy).
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "core/model/discriminator.h"
+#include "core/model/generator.h"
+#include "core/model/network_summary.h"
+#include "core/model/torch_runtime.h"
+
+using namespace gandl::model;
+
+namespace {
+
+double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a - b).abs().max().item<double>();
+}
+
+NetworkConfig makeConfig(int resolution, int channelBase, int channelMax = 512) {
+  NetworkConfig config;
+  config.resolution = resolution;
+  config.channel_base = channelBase;
+  config.channel_max = channelMax;
+  return config;
+}
+
+// Copies every parameter and buffer of `from` into `to` (same architecture).
+void copyState(torch::nn::Module& to, const torch::nn::Module& from) {
+  torch::NoGradGuard noGrad;
+  auto target = to.named_parameters();
+  for (const auto& item : from.named_parameters()) target[item.key()].copy_(item.value());
+  auto targetBuffers = to.named_buffers();
+  for (const auto& item : from.named_buffers()) targetBuffers[item.key()].copy_(item.value());
+}
+
+// tests/model/data/ada_reference_32.{json,bin}, written by make_ada_reference.py beside them.
+std::map<std::string, torch::Tensor> loadAdaReference() {
+  const std::string base = std::string(GANDL_SOURCE_DIR) + "/tests/model/data/ada_reference_32";
+  std::ifstream indexFile(base + ".json");
+  std::ifstream blobFile(base + ".bin", std::ios::binary);
+  if (!indexFile || !blobFile) return {};
+  const auto index = nlohmann::json::parse(indexFile);
+  const std::string blob((std::istreambuf_iterator<char>(blobFile)), std::istreambuf_iterator<char>());
+  std::map<std::string, torch::Tensor> tensors;
+  for (const auto& entry : index) {
+    auto tensor = torch::empty(entry["shape"].get<std::vector<int64_t>>());
+    const auto offset = entry["offset"].get<std::size_t>();
+    const auto bytes = static_cast<std::size_t>(tensor.numel()) * sizeof(float);
+    if (offset + bytes > blob.size()) return {};
+    std::memcpy(tensor.data_ptr<float>(), blob.data() + offset, bytes);
+    tensors[entry["name"].get<std::string>()] = tensor;
+  }
+  return tensors;
+}
+
+// Copies every reference tensor named `prefix` + <our name> into `module`; returns how many
+// parameters and buffers of `module` found no counterpart (0 when the names line up).
+int loadByName(torch::nn::Module& module, const std::map<std::string, torch::Tensor>& reference,
+               const std::string& prefix) {
+  torch::NoGradGuard noGrad;
+  int missing = 0;
+  auto fill = [&](const std::string& name, torch::Tensor& target) {
+    const auto found = reference.find(prefix + name);
+    if (found == reference.end() || !found->second.sizes().equals(target.sizes())) {
+      if (name.find("resample_filter") == std::string::npos) {  // a constant, not in the file
+        qWarning("no reference tensor for %s%s", prefix.c_str(), name.c_str());
+        ++missing;
+      }
+      return;
+    }
+    target.copy_(found->second);
+  };
+  for (auto& item : module.named_parameters()) fill(item.key(), item.value());
+  for (auto& item : module.named_buffers()) fill(item.key(), item.value());
+  return missing;
+}
+
+}  // namespace
+
+class TestModelNetworks : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase() {
+    configureThreads(2);
+    torch::manual_seed(7);
+  }
+
+  void configValidatesAndRoundTrips() {
+    NetworkConfig config;
+    config.validate();
+    QCOMPARE(config.embeddingDim(), 512);
+    QCOMPARE(config.channelsAt(64), 32);
+    QCOMPARE(NetworkConfig::fromJson(config.toJson()), config);
+    // ada's num_ws: one per modulated conv plus the last ToRGB.
+    for (const auto& [res, numWs] :
+         std::initializer_list<std::pair<int, int>>{{32, 8}, {64, 10}, {128, 12}, {256, 14}, {512, 16}})
+      QCOMPARE(makeConfig(res, 32768).numWs(), numWs);
+
+    auto message = [](nlohmann::json json) -> std::string {
+      try {
+        NetworkConfig::fromJson(json);
+      } catch (const std::invalid_argument& error) {
+        return error.what();
+      }
+      return "";
+    };
+    const auto bad = message({{"resolution", 48}});
+    QVERIFY2(bad.find("resolution") != std::string::npos && bad.find("48") != std::string::npos,
+             bad.c_str());
+    QVERIFY(message({{"resolution", 1024}}).find("resolution") != std::string::npos);
+    QVERIFY(message({{"channel_base", 16}}).find("channel_base") != std::string::npos);
+    QVERIFY(message({{"resolutoin", 64}}).find("resolutoin") != std::string::npos);
+    QVERIFY(message({{"z_dim", "512"}}).find("z_dim") != std::string::npos);
+    QVERIFY(message({{"w_avg_beta", 1.0}}).find("w_avg_beta") != std::string::npos);
+    QVERIFY(message({{"mbstd_channels", 3}}).find("mbstd_channels") != std::string::npos);
+    QCOMPARE(NetworkConfig::fromJson({{"resolution", 128}}).resolution, 128);
+  }
+
+  void matchesAdaReferenceOutputs() {
+    // Same weights in, same images, logits and embeddings out as NVlabs' implementation.
+    const auto reference = loadAdaReference();
+    QVERIFY2(!reference.empty(), "tests/model/data/ada_reference_32.{json,bin} missing or short");
+    NetworkConfig config = makeConfig(32, 128, 32);
+    config.z_dim = config.w_dim = 32;
+    for (const auto mode : {ModulationMode::ScaledActivations, ModulationMode::Grouped}) {
+      Generator generator(config, mode);
+      Discriminator discriminator(config);
+      QCOMPARE(loadByName(*generator, reference, "G."), 0);
+      QCOMPARE(loadByName(*discriminator, reference, "D."), 0);
+      generator->eval();
+      discriminator->eval();
+      torch::NoGradGuard noGrad;
+      MappingCall truncated;
+      truncated.truncation_psi = 0.7;
+      const auto ws = generator->mapping->forward(reference.at("io.z"), truncated);
+      QVERIFY(maxAbsDiff(ws, reference.at("io.ws_psi07")) < 1e-5);
+      const auto& referenceWs = reference.at("io.ws_psi07");
+      QVERIFY(maxAbsDiff(generator->synthesis->forward(referenceWs, NoiseMode::Const),
+                         reference.at("io.images_const_noise")) < 1e-4);
+      QVERIFY(maxAbsDiff(generator->synthesis->forward(referenceWs, NoiseMode::None),
+                         reference.at("io.images_no_noise")) < 1e-4);
+      const auto& images = reference.at("io.d_images");
+      QVERIFY(maxAbsDiff(discriminator->forward(images), reference.at("io.d_logits")) < 1e-5);
+      QVERIFY(maxAbsDiff(discriminator->features(images), reference.at("io.d_features")) < 1e-5);
+    }
+  }
+
+  void initialisesLikeAdaForTheSameSeed() {
+    // make_ada_reference.py seeds 2022 and builds G, then D; the same seed and order here draw
+    // the same random numbers into the same tensors (it later overwrote biases, noise strengths
+    // and w_avg, which start as constants anyway).
+    const auto reference = loadAdaReference();
+    QVERIFY(!reference.empty());
+    NetworkConfig config = makeConfig(32, 128, 32);
+    config.z_dim = config.w_dim = 32;
+    torch::manual_seed(2022);
+    Generator generator(config);
+    Discriminator discriminator(config);
+    int compared = 0;
+    const auto check = [&](torch::nn::Module& module, const std::string& prefix) {
+      for (const auto& item : module.named_parameters()) {
+        const auto& name = item.key();
+        if (name.find("bias") != std::string::npos || name.find("noise_strength") != std::string::npos)
+          continue;
+        QVERIFY2(item.value().equal(reference.at(prefix + name)), name.c_str());
+        ++compared;
+      }
+      for (const auto& item : module.named_buffers())
+        if (item.key().find("noise_const") != std::string::npos) {
+          QVERIFY2(item.value().equal(reference.at(prefix + item.key())), item.key().c_str());
+          ++compared;
+        }
+    };
+    check(*generator, "G.");
+    check(*discriminator, "D.");
+    QCOMPARE(compared, 46);
+  }
+
+  void outputShapesPerResolution() {
+    torch::NoGradGuard noGrad;
+    for (const int res : {32, 64, 128}) {
+      const auto config = makeConfig(res, 2048);
+      Generator generator(config);
+      Discriminator discriminator(config);
+      const auto z = torch::randn({4, 512});
+      const auto ws = generator->mapping->forward(z);
+      QCOMPARE(ws.sizes(), torch::IntArrayRef({4, config.numWs(), 512}));
+      const auto images = generator->synthesis->forward(ws);
+      QCOMPARE(images.sizes(), torch::IntArrayRef({4, 5, res, res}));
+      QVERIFY(torch::isfinite(images).all().item<bool>());
+      QCOMPARE(discriminator->forward(images).sizes(), torch::IntArrayRef({4, 1}));
+      QCOMPARE(discriminator->features(images).sizes(), torch::IntArrayRef({4, 512}));
+      QCOMPARE(discriminator->embed(images.narrow(0, 0, 3)).sizes(), torch::IntArrayRef({3, 512}));
+      QCOMPARE(discriminator->trunk(images).sizes(), torch::IntArrayRef({4, 512, 4, 4}));
+    }
+  }
+
+  void parameterCountsMatchReference() {
+    struct Row { int res, base; int64_t synthesis, generator, discriminator; };
+    for (const auto& row : {Row{64, 2048, 6234306, 7022274, 9085537},
+                            Row{128, 4096, 11744457, 12532425, 14067297},
+                            Row{64, 16384, 21722914, 22510882, 23407873},
+                            Row{256, 32768, 27938992, 28726960, 28864385}}) {
+      const auto counts = countParameters(makeConfig(row.res, row.base));
+      QCOMPARE(counts.mapping, int64_t(787968));
+      QCOMPARE(counts.synthesis, row.synthesis);
+      QCOMPARE(counts.generator, row.generator);
+      QCOMPARE(counts.discriminator, row.discriminator);
+    }
+    const auto summary = describeNetworks(makeConfig(64, 2048));
+    QCOMPARE(summary["parameters"]["discriminator"].get<int64_t>(), int64_t(9085537));
+    QCOMPARE(summary["embedding_dim"].get<int>(), 512);
+    QCOMPARE(summary["num_ws"].get<int>(), 10);
+    QCOMPARE(summary["channels"]["64"].get<int>(), 32);
+    QCOMPARE(summary["config"]["channel_base"].get<int>(), 2048);
+  }
+
+  void embeddingIsIndependentOfTheBatch() {
+    torch::NoGradGuard noGrad;
+    Discriminator discriminator(makeConfig(32, 2048));
+    discriminator->eval();
+    const auto images = torch::randn({8, 5, 32, 32});
+    const auto alone = torch::cat([&] {
+      std::vector<torch::Tensor> rows;
+      for (int64_t i = 0; i < 8; ++i) rows.push_back(discriminator->embed(images.narrow(0, i, 1)));
+      return rows;
+    }());
+    const auto inFours = torch::cat({discriminator->embed(images.narrow(0, 0, 4)),
+                                     discriminator->embed(images.narrow(0, 4, 4))});
+    const auto order = torch::tensor({5, 2, 7, 0, 3, 6, 1, 4}, torch::kLong);
+    const auto shuffled = discriminator->embed(images.index_select(0, order));
+    const auto unshuffled = torch::empty_like(shuffled).index_copy_(0, order, shuffled);
+    // Another four, in reverse, around image 0.
+    const auto mixed = discriminator->embed(
+        torch::cat({images.narrow(0, 6, 1), images.narrow(0, 0, 1), torch::randn({2, 5, 32, 32})}));
+    QVERIFY(alone.abs().max().item<double>() > 1e-3);
+    QVERIFY(maxAbsDiff(alone, inFours) < 1e-5);
+    QVERIFY(maxAbsDiff(alone, unshuffled) < 1e-5);
+    QVERIFY(maxAbsDiff(alone[0], mixed[1]) < 1e-5);
+    QVERIFY(maxAbsDiff(alone[6], mixed[0]) < 1e-5);
+    // The training-time features do mix images: the test above could fail.
+    const auto mixing = discriminator->features(images.narrow(0, 0, 4));
+    const auto otherCompany = discriminator->features(
+        torch::cat({images.narrow(0, 0, 1), 10.0 * torch::randn({3, 5, 32, 32})}));
+    QVERIFY(maxAbsDiff(mixing[0], otherCompany[0]) > 1e-4);
+  }
+
+  void r1DoubleBackwardMatchesFiniteDifferences() {
+    Discriminator discriminator(makeConfig(32, 256, 64));
+    discriminator->to(torch::kFloat64);
+    const auto penalty = [&](const torch::Tensor& images, bool createGraph) {
+      const auto logits = discriminator->forward(images);
+      const auto gradient = torch::autograd::grad({logits.sum()}, {images}, {},
+                                                  /*retain_graph=*/true, /*create_graph=*/createGraph)[0];
+      return gradient.square().sum();
+    };
+    auto images = torch::randn({2, 5, 32, 32}, torch::kFloat64).requires_grad_(true);
+    const auto r1 = penalty(images, true);
+    const auto analytic = torch::autograd::grad({r1}, {images})[0];
+    QVERIFY(analytic.abs().max().item<double>() > 0.0);
+    const double step = 1e-6;
+    for (const int64_t flat : {0L, 517L, 2048L + 33L, 5L * 32 * 32 + 700L, 10239L}) {
+      auto plus = images.detach().clone();
+      auto minus = images.detach().clone();
+      plus.view({-1})[flat] += step;
+      minus.view({-1})[flat] -= step;
+      const double numeric = (penalty(plus.requires_grad_(true), false).item<double>() -
+                              penalty(minus.requires_grad_(true), false).item<double>()) /
+                             (2 * step);
+      const double exact = analytic.view({-1})[flat].item<double>();
+      QVERIFY2(std::abs(numeric - exact) <= 1e-6 * std::max(1.0, std::abs(exact)),
+               (std::to_string(numeric) + " vs " + std::to_string(exact)).c_str());
+    }
+  }
+
+  void mappingTracksWAvgAndTruncates() {
+    const auto config = makeConfig(32, 256, 64);
+    Generator generator(config);
+    auto& mapping = *generator->mapping;
+    const auto z = torch::randn({16, 512});
+    mapping.eval();
+    mapping.forward(z);
+    QCOMPARE(mapping.w_avg.abs().sum().item<double>(), 0.0);  // eval mode does not track
+    mapping.train();
+    const auto ws = mapping.forward(z);
+    const auto mean = ws.select(1, 0).mean(0).detach();
+    QVERIFY(maxAbsDiff(mapping.w_avg, mean * (1 - 0.995)) < 1e-6);
+    QVERIFY(maxAbsDiff(ws, ws.select(1, 0).unsqueeze(1).expand_as(ws)) == 0.0);  // broadcast
+    MappingCall noUpdate;
+    noUpdate.update_w_avg = false;
+    const auto before = mapping.w_avg.clone();
+    mapping.forward(z, noUpdate);
+    QVERIFY(maxAbsDiff(mapping.w_avg, before) == 0.0);
+
+    mapping.eval();
+    MappingCall collapse;
+    collapse.truncation_psi = 0.0;
+    const auto centre = mapping.forward(z, collapse);
+    QVERIFY(maxAbsDiff(centre, mapping.w_avg.expand_as(centre)) < 1e-6);
+    MappingCall half;
+    half.truncation_psi = 0.5;
+    half.truncation_cutoff = 3;
+    const auto plain = mapping.forward(z).detach();
+    const auto truncated = mapping.forward(z, half).detach();
+    QVERIFY(maxAbsDiff(truncated.narrow(1, 0, 3),
+                       mapping.w_avg + 0.5 * (plain.narrow(1, 0, 3) - mapping.w_avg)) < 1e-5);
+    QVERIFY(maxAbsDiff(truncated.narrow(1, 3, config.numWs() - 3),
+                       plain.narrow(1, 3, config.numWs() - 3)) == 0.0);
+  }
+
+  void noiseModesAndFormulations() {
+    torch::NoGradGuard noGrad;
+    const auto config = makeConfig(32, 256, 64);
+    Generator scaled(config);
+    Generator grouped(config, ModulationMode::Grouped);
+    for (auto& item : scaled->named_parameters())
+      if (item.key().find("noise_strength") != std::string::npos) item.value().fill_(0.3);
+    copyState(*grouped, *scaled);
+    const auto ws = scaled->mapping->forward(torch::randn({3, 512}));
+    const auto constA = scaled->synthesis->forward(ws, NoiseMode::Const);
+    const auto constB = scaled->synthesis->forward(ws, NoiseMode::Const);
+    const auto none = scaled->synthesis->forward(ws, NoiseMode::None);
+    const auto randomA = scaled->synthesis->forward(ws, NoiseMode::Random);
+    const auto randomB = scaled->synthesis->forward(ws, NoiseMode::Random);
+    QVERIFY(maxAbsDiff(constA, constB) == 0.0);
+    QVERIFY(maxAbsDiff(constA, none) > 1e-3);
+    QVERIFY(maxAbsDiff(randomA, randomB) > 1e-3);
+    QVERIFY(maxAbsDiff(grouped->synthesis->forward(ws, NoiseMode::Const), constA) < 1e-4);
+
+    const auto z = torch::randn({2, 512});
+    const auto sample = scaled->sample(z, 0.7);
+    QCOMPARE(sample.sizes(), torch::IntArrayRef({2, 5, 32, 32}));
+    QVERIFY(!sample.requires_grad());
+    QVERIFY(maxAbsDiff(sample, scaled->sample(z, 0.7)) == 0.0);
+  }
+
+  void cloneIsADeepCopy() {
+    torch::NoGradGuard noGrad;
+    const auto config = makeConfig(32, 256, 64);
+    Generator generator(config);
+    auto copy = std::dynamic_pointer_cast<GeneratorImpl>(generator->clone());
+    QVERIFY(copy);
+    const auto z = torch::randn({2, 512});
+    QVERIFY(maxAbsDiff(copy->sample(z), generator->sample(z)) == 0.0);
+    copy->synthesis->blocks.back()->torgb->bias.add_(1.0);
+    QVERIFY(maxAbsDiff(copy->sample(z), generator->sample(z)) > 0.5);
+    Discriminator discriminator(config);
+    auto dCopy = std::dynamic_pointer_cast<DiscriminatorImpl>(discriminator->clone());
+    const auto images = torch::randn({4, 5, 32, 32});
+    QVERIFY(maxAbsDiff(dCopy->forward(images), discriminator->forward(images)) == 0.0);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestModelNetworks)
+#include "test_model_networks.moc"

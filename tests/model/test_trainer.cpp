@@ -1,0 +1,217 @@
+// The trainer on a tiny network: run directory contents, exact resume, refusal to clobber or to
+// resume another architecture, cancel leaving a checkpoint, and the embedder's invariance.
+#include <QtTest>
+
+#include <torch/torch.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/model/checkpoint.h"
+#include "core/model/run_directory.h"
+#include "core/model/torch_runtime.h"
+#include "core/model/trainer.h"
+
+using namespace gandl::model;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Deterministic blobs in memory: item i is a fixed image; batch k picks items from (seed, k).
+class MemorySource : public ImageSource {
+ public:
+  MemorySource(int items, int resolution) : items_(items), resolution_(resolution) {
+    auto generator = at::detail::createCPUGenerator(7);
+    images_ = torch::tanh(torch::randn({items, 5, resolution, resolution}, generator) * 0.5);
+  }
+  std::size_t itemCount() const override { return static_cast<std::size_t>(items_); }
+  std::string itemId(std::size_t item) const override { return "item" + std::to_string(item); }
+  int resolution() const override { return resolution_; }
+  int channels() const override { return 5; }
+  std::string viewDescription() const override { return "memory"; }
+
+  std::unique_ptr<BatchStream> trainingBatches(int batch, std::uint64_t seed, std::int64_t first) override {
+    std::vector<std::vector<std::size_t>> unused;
+    return std::make_unique<Stream>(this, batch, seed, first, -1, std::vector<std::size_t>{});
+  }
+  std::unique_ptr<BatchStream> embeddingBatches(const std::vector<std::size_t>& items, int batch) override {
+    return std::make_unique<Stream>(this, batch, 0, 0, static_cast<std::int64_t>(items.size()), items);
+  }
+
+ private:
+  struct Stream : BatchStream {
+    Stream(MemorySource* s, int b, std::uint64_t seed, std::int64_t k, std::int64_t total,
+           std::vector<std::size_t> order)
+        : source(s), batch(b), seed(seed), next_(k), total(total), order(std::move(order)) {}
+    std::optional<HostBatch> next() override {
+      HostBatch host;
+      host.index = next_;
+      host.channels = 5;
+      host.height = host.width = source->resolution_;
+      if (total >= 0) {  // ordered, finite
+        const std::int64_t begin = next_ * batch;
+        if (begin >= total) return std::nullopt;
+        for (std::int64_t i = begin; i < std::min<std::int64_t>(total, begin + batch); ++i)
+          host.items.push_back(order[static_cast<std::size_t>(i)]);
+      } else {
+        for (int i = 0; i < batch; ++i)
+          host.items.push_back((seed * 31 + static_cast<std::uint64_t>(next_) * 17 + i * 7) % source->itemCount());
+      }
+      host.count = static_cast<int>(host.items.size());
+      for (auto item : host.items) {
+        const auto image = source->images_[static_cast<int64_t>(item)].contiguous();
+        host.pixels.insert(host.pixels.end(), image.data_ptr<float>(), image.data_ptr<float>() + image.numel());
+      }
+      ++next_;
+      return host;
+    }
+    double waitedSeconds() const override { return 0.0; }
+    MemorySource* source;
+    int batch;
+    std::uint64_t seed;
+    std::int64_t next_, total;
+    std::vector<std::size_t> order;
+  };
+
+  int items_, resolution_;
+  torch::Tensor images_;
+};
+
+TrainingConfig tinyConfig(std::int64_t steps) {
+  TrainingConfig c;
+  c.network.resolution = 32;
+  c.network.channel_base = 512;
+  c.network.channel_max = 32;
+  c.network.z_dim = c.network.w_dim = 32;
+  c.batch = 4;
+  c.steps = steps;
+  c.r1_interval = 2;  // exercise the lazy R1 phase within a few steps
+  c.pl_weight = 2.0;  // and the path-length phase
+  c.pl_interval = 2;
+  c.log_every = 1;
+  c.checkpoint_every = 2;
+  c.sample_every = 2;
+  c.sample_count = 4;
+  c.keep_checkpoints = 2;
+  c.seed = 11;
+  return c;
+}
+
+std::vector<nlohmann::json> readMetrics(const fs::path& run) {
+  std::vector<nlohmann::json> lines;
+  std::ifstream in(RunDirectory(run).metricsPath());
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) lines.push_back(nlohmann::json::parse(line));
+  return lines;
+}
+
+}  // namespace
+
+class TestTrainer : public QObject {
+  Q_OBJECT
+ private Q_SLOTS:
+  void initTestCase() { configureThreads(2); }
+
+  void runDirectoryHoldsWhatDesignPromises() {
+    QTemporaryDir dir;
+    const fs::path run = dir.filePath("run").toStdString();
+    MemorySource source(10, 32);
+    int samples = 0;
+    TrainingCallbacks callbacks;
+    callbacks.samples = [&](std::int64_t, const HostBatch& images) {
+      ++samples;
+      QCOMPARE(images.count, 4);
+      QCOMPARE(images.channels, 5);
+    };
+    const auto result = train(tinyConfig(6), run, source, "cpu", false, {}, callbacks);
+    QVERIFY(result.finished);
+    QCOMPARE(result.step, std::int64_t(6));
+    QCOMPARE(samples, 3);
+    const RunDirectory r(run);
+    QCOMPARE(r.checkpointSteps(), (std::vector<std::int64_t>{4, 6}));  // keep_checkpoints = 2
+    QCOMPARE(*r.latestStep(), std::int64_t(6));
+    QCOMPARE(r.readConfig().toJson(), tinyConfig(6).toJson());
+    const auto metrics = readMetrics(run);
+    QCOMPARE(metrics.size(), std::size_t(6));
+    for (const auto& m : metrics) {
+      QVERIFY(std::isfinite(m["loss_g"].get<double>()));
+      QVERIFY(std::isfinite(m["loss_d"].get<double>()));
+      QCOMPARE(m["fake_channels"]["mean"].size(), std::size_t(5));
+    }
+    QVERIFY(metrics[1]["r1_penalty"].get<double>() >= 0.0);
+  }
+
+  void resumedRunMatchesAnUninterruptedOne() {
+    QTemporaryDir dir;
+    MemorySource source(10, 32);
+    const fs::path straight = dir.filePath("straight").toStdString();
+    const fs::path split = dir.filePath("split").toStdString();
+    train(tinyConfig(6), straight, source, "cpu", false);
+    train(tinyConfig(4), split, source, "cpu", false);
+    // A crashed run may have logged past its last checkpoint: simulate a stray line.
+    RunDirectory(split).appendMetrics(R"({"step": 5, "loss_g": 123})");
+    const auto result = train(tinyConfig(6), split, source, "cpu", true);
+    QCOMPARE(result.step, std::int64_t(6));
+    const auto a = readMetrics(straight), b = readMetrics(split);
+    QCOMPARE(b.size(), a.size());
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      QCOMPARE(b[i]["step"], a[i]["step"]);
+      QCOMPARE(b[i]["loss_g"].get<double>(), a[i]["loss_g"].get<double>());
+      QCOMPARE(b[i]["loss_d"].get<double>(), a[i]["loss_d"].get<double>());
+      QCOMPARE(b[i]["pl_penalty"].get<double>(), a[i]["pl_penalty"].get<double>());
+    }
+  }
+
+  void refusesToClobberOrToResumeAnotherArchitecture() {
+    QTemporaryDir dir;
+    MemorySource source(6, 32);
+    const fs::path run = dir.filePath("run").toStdString();
+    train(tinyConfig(2), run, source, "cpu", false);
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, train(tinyConfig(4), run, source, "cpu", false));
+    auto other = tinyConfig(4);
+    other.network.channel_max = 16;
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, train(other, run, source, "cpu", true));
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                             train(tinyConfig(2), dir.filePath("empty").toStdString(), source, "cpu", true));
+    MemorySource wrongSize(6, 64);
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                             train(tinyConfig(2), dir.filePath("x").toStdString(), wrongSize, "cpu", false));
+  }
+
+  void cancelWritesACheckpointOfTheCurrentStep() {
+    QTemporaryDir dir;
+    MemorySource source(6, 32);
+    const fs::path run = dir.filePath("run").toStdString();
+    gandl::tasks::CancelToken token;
+    auto config = tinyConfig(50);
+    config.checkpoint_every = 100;
+    gandl::tasks::TaskContext context(
+        [&](const gandl::tasks::ProgressUpdate& u) {
+          if (u.done >= 3) token.cancel();
+        },
+        &token);
+    QVERIFY_THROWS_EXCEPTION(gandl::tasks::Cancelled, train(config, run, source, "cpu", false, context));
+    QCOMPARE(*RunDirectory(run).latestStep(), std::int64_t(3));
+    const auto resumed = train(tinyConfig(4), run, source, "cpu", true);
+    QCOMPARE(resumed.step, std::int64_t(50));  // the stored config's steps win unless raised
+  }
+
+  void discriminatorLoadsForEmbedding() {
+    QTemporaryDir dir;
+    MemorySource source(6, 32);
+    const fs::path run = dir.filePath("run").toStdString();
+    train(tinyConfig(2), run, source, "cpu", false);
+    std::int64_t step = 0;
+    auto d = loadDiscriminator(run, torch::kCPU, &step);
+    QCOMPARE(step, std::int64_t(2));
+    torch::NoGradGuard noGrad;
+    const auto x = torch::randn({3, 5, 32, 32});
+    const auto all = d->embed(x);
+    QCOMPARE(all.size(1), std::int64_t(32));
+    QVERIFY(torch::allclose(d->embed(x.narrow(0, 1, 1)), all.narrow(0, 1, 1), 1e-5, 1e-5));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestTrainer)
+#include "test_trainer.moc"
