@@ -45,27 +45,44 @@ CheckpointInfo describeCheckpoint(const std::filesystem::path& runDir) {
   return info;
 }
 
-void embedItems(const CheckpointInfo& checkpoint, ImageSource& source,
-                const std::vector<std::size_t>& items, const EmbedOptions& options,
-                const std::function<void(const std::vector<std::size_t>&, const std::vector<float>&)>& sink,
-                const tasks::TaskContext& context) {
-  const torch::Device device(options.device);
+struct Embedder::Impl {
+  CheckpointInfo checkpoint;
+  torch::Device device{torch::kCPU};
+  int batch = 64;
+  Discriminator discriminator{nullptr};
+};
+
+Embedder::Embedder(const CheckpointInfo& checkpoint, const EmbedOptions& options)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->checkpoint = checkpoint;
+  impl_->device = torch::Device(options.device);
+  impl_->batch = options.batch;
+  if (options.kind == EmbedderKind::GanDl) {
+    impl_->discriminator = loadDiscriminator(checkpoint.run, impl_->device);
+  } else {
+    torch::manual_seed(options.seed);
+    impl_->discriminator = Discriminator(checkpoint.network);
+    impl_->discriminator->to(impl_->device);
+    impl_->discriminator->eval();
+  }
+}
+
+Embedder::~Embedder() = default;
+
+int Embedder::dimension() const { return static_cast<int>(impl_->discriminator->embeddingDim()); }
+
+void Embedder::embedItems(ImageSource& source, const std::vector<std::size_t>& items, const Sink& sink,
+                          const tasks::TaskContext& context) {
+  const auto& checkpoint = impl_->checkpoint;
+  auto& discriminator = impl_->discriminator;
+  const auto device = impl_->device;
   if (source.resolution() != checkpoint.network.resolution)
     throw std::runtime_error("the images are prepared at " + std::to_string(source.resolution()) +
                              " px but " + checkpoint.file.string() + " expects " +
                              std::to_string(checkpoint.network.resolution) + " px");
-  Discriminator discriminator{nullptr};
-  if (options.kind == EmbedderKind::GanDl) {
-    discriminator = loadDiscriminator(checkpoint.run, device);
-  } else {
-    torch::manual_seed(options.seed);
-    discriminator = Discriminator(checkpoint.network);
-    discriminator->to(device);
-    discriminator->eval();
-  }
   torch::NoGradGuard noGrad;
   const int64_t dim = discriminator->embeddingDim();
-  auto stream = source.embeddingBatches(items, options.batch);
+  auto stream = source.embeddingBatches(items, impl_->batch);
 
   // Views of one item are consecutive but may straddle batches: accumulate until the item changes.
   std::vector<std::size_t> doneItems;

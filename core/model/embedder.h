@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,11 +43,26 @@ struct EmbedOptions {
   std::uint64_t seed = 0;  // RandomDiscriminator's weights
 };
 
-// Embeds `items` of `source` in order; calls `sink(items, rows)` once per chunk of complete
-// items (rows: items.size() x embedding dim, row-major). Checks for cancel once per batch.
-void embedItems(const CheckpointInfo& checkpoint, ImageSource& source,
-                const std::vector<std::size_t>& items, const EmbedOptions& options,
-                const std::function<void(const std::vector<std::size_t>&, const std::vector<float>&)>& sink,
-                const tasks::TaskContext& context = {});
+// Holds the network once (loaded from the checkpoint, or randomly initialised) for any number of
+// embedItems() calls, e.g. one per plate.
+class Embedder {
+ public:
+  using Sink = std::function<void(const std::vector<std::size_t>&, const std::vector<float>&)>;
+
+  Embedder(const CheckpointInfo& checkpoint, const EmbedOptions& options);
+  ~Embedder();
+  Embedder(const Embedder&) = delete;
+  Embedder& operator=(const Embedder&) = delete;
+
+  int dimension() const;
+  // Embeds `items` of `source` in order; calls `sink(items, rows)` once per chunk of complete
+  // items (rows: items.size() x dimension(), row-major). Checks for cancel once per batch.
+  void embedItems(ImageSource& source, const std::vector<std::size_t>& items, const Sink& sink,
+                  const tasks::TaskContext& context = {});
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace gandl::model

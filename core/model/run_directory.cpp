@@ -72,6 +72,15 @@ void RunDirectory::writeConfig(const TrainingConfig& config) const {
   common::writeFileAtomically(configPath(), config.toJson().dump(2) + "\n");
 }
 
+TrainingConfig RunDirectory::resumeConfig(const TrainingConfig& requested) const {
+  TrainingConfig config = readConfig();
+  if (config.network != requested.network)
+    throw std::runtime_error(root_.string() +
+                             ": the checkpoint's network config differs from the one requested");
+  config.steps = std::max(config.steps, requested.steps);
+  return config;
+}
+
 void RunDirectory::setLatest(std::int64_t step) const {
   common::writeFileAtomically(root_ / "latest", checkpointPath(step).filename().string() + "\n");
 }

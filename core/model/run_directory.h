@@ -31,6 +31,9 @@ class RunDirectory {
   // Throws std::runtime_error naming the file when config.json is missing or invalid.
   TrainingConfig readConfig() const;
   void writeConfig(const TrainingConfig& config) const;  // atomic
+  // The config a resumed run uses: the stored one, with `steps` raised to the requested total
+  // when that is larger. Throws std::runtime_error when the requested network differs.
+  TrainingConfig resumeConfig(const TrainingConfig& requested) const;
   void setLatest(std::int64_t step) const;               // atomic
   // Removes all but the newest `keep` checkpoints.
   void pruneCheckpoints(int keep) const;

@@ -101,11 +101,7 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
     startStep = run.latestStep();
     if (!startStep)
       throw std::runtime_error(runDir.string() + ": nothing to resume (no step-<N>.pt checkpoint)");
-    config = run.readConfig();
-    if (config.network != requested.network)
-      throw std::runtime_error(runDir.string() +
-                               ": the checkpoint's network config differs from the one requested");
-    config.steps = std::max(config.steps, requested.steps);
+    config = run.resumeConfig(requested);
   } else {
     if (run.latestStep())
       throw std::runtime_error(runDir.string() +

@@ -48,7 +48,8 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
       {"screen", std::filesystem::absolute(options.data).string()},
       {"embedding", "discriminator epilogue FC output, eval mode, minibatch-stddev group of 1"},
       {"software_version", std::string(GANDL_VERSION)}};
-  store::EmbeddingWriter writer(options.out, static_cast<int>(checkpoint.network.embeddingDim()), provenance);
+  model::Embedder embedder(checkpoint, embed);
+  store::EmbeddingWriter writer(options.out, embedder.dimension(), provenance);
 
   // Plates in screen order; within a plate, the sites not stored yet.
   std::vector<std::pair<std::string, std::vector<std::size_t>>> plates;
@@ -74,12 +75,12 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
     const tasks::TaskContext inner = context.relay([&](const tasks::ProgressUpdate& u) {
       context.report(before + u.done, total, "sites", "embedding " + plate);
     });
-    model::embedItems(checkpoint, source, items, embed,
-                      [&](const std::vector<std::size_t>& done, const std::vector<float>& vectors) {
-                        for (auto item : done) plateSites.push_back(&sites[item]);
-                        rows.insert(rows.end(), vectors.begin(), vectors.end());
-                      },
-                      inner);
+    embedder.embedItems(source, items,
+                        [&](const std::vector<std::size_t>& done, const std::vector<float>& vectors) {
+                          for (auto item : done) plateSites.push_back(&sites[item]);
+                          rows.insert(rows.end(), vectors.begin(), vectors.end());
+                        },
+                        inner);
     writer.append(plateSites, rows.data());
     result.embedded += plateSites.size();
     context.report(static_cast<std::int64_t>(result.embedded), total, "sites", "stored " + plate);

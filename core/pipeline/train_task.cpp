@@ -14,13 +14,8 @@ TrainTaskResult runTraining(const TrainTaskOptions& options, const tasks::TaskCo
   TrainTaskResult result;
   result.device = model::resolveDevice(options.device);
   model::TrainingConfig config = options.config;
-  if (options.resume) {
-    // The run's stored config decides the architecture and the view; `steps` may be raised.
-    const auto stored = model::RunDirectory(options.run).readConfig();
-    const auto steps = std::max(stored.steps, config.steps);
-    config = stored;
-    config.steps = steps;
-  }
+  // The run's stored config decides the architecture and the view; `steps` may be raised.
+  if (options.resume) config = model::RunDirectory(options.run).resumeConfig(config);
   config.validate();
 
   const data::Screen screen = data::loadScreen(options.data, options.layout, context);
