@@ -5,11 +5,13 @@
 
 namespace gandl::cli {
 
+void addAnalyzeCommand(CLI::App& app);
 void addEmbedCommand(CLI::App& app);
 void addExportCommand(CLI::App& app);
 void addInfoCommand(CLI::App& app);
 void addInspectCommand(CLI::App& app);
 void addSynthCommand(CLI::App& app);
 void addTrainCommand(CLI::App& app);
+void addZeroShotCommand(CLI::App& app);
 
 }  // namespace gandl::cli

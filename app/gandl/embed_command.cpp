@@ -16,12 +16,15 @@ void addEmbedCommand(CLI::App& app) {
                                               "store (resumes an interrupted run)");
   command->add_option("--data", o->task.data, "screen folder")->required();
   command->add_option("--layout", o->layout)->check(CLI::IsMember({"auto", "rxrx19a", "rxrx1"}));
-  command->add_option("--checkpoint", o->task.checkpoint, "run folder, or 'demo' for the shipped model")
-      ->required();
+  command->add_option("--checkpoint", o->task.checkpoint,
+                      "run folder, or 'demo' for the shipped model (not used by --embedder intensity)")
+      ->capture_default_str();
   command->add_option("--out", o->task.out, "output store (F.h5ad)")->required();
   command->add_option("--embedder", o->task.embedder,
-                      "gandl (trained discriminator) or random-d (same architecture, random weights)")
-      ->check(CLI::IsMember({"gandl", "random-d"}));
+                      "gandl (trained discriminator), random-d (same architecture, random weights) or intensity "
+                      "(per-channel intensity and texture statistics)")
+      ->check(CLI::IsMember({"gandl", "random-d", "intensity"}))
+      ->capture_default_str();
   command->add_option("--batch", o->task.batch, "views per forward pass (does not change results)");
   command->add_option("--device", o->task.device, "auto, cpu, cuda or cuda:<i>");
   command->add_option("--seed", o->task.seed, "weights of random-d");

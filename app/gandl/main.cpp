@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   gandl::cli::addTrainCommand(app);
   gandl::cli::addInfoCommand(app);
   gandl::cli::addEmbedCommand(app);
+  gandl::cli::addAnalyzeCommand(app);
+  gandl::cli::addZeroShotCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,326 @@
+// `gandl analyze` / `gandl zeroshot` end to end on stores whose answers are known by construction:
+// feature 0 carries the infection (C- 0, C+ 1, compounds their Hill rescue), feature 1 the cell
+// type, every plate adds its own offset (normalization must remove it), the rest is noise.
+#include <QtTest>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "core/data/csv.h"
+#include "core/pipeline/analyze_task.h"
+#include "core/store/embedding_store.h"
+#include "core/store/embedding_writer.h"
+
+namespace fs = std::filesystem;
+using namespace gandl;
+
+namespace {
+
+constexpr int kDim = 8;
+
+struct Compound {
+  std::string name;
+  double ec50;  // uM; <= 0: inactive
+  double hill;
+};
+const std::vector<Compound> kCompounds = {{"Potent", 0.1, 1.5}, {"Moderate", 1.0, 1.0}, {"Inert", 0.0, 1.0}};
+const std::vector<double> kDoses = {0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0};
+
+std::string wellName(int index) {
+  const int row = index / 22, column = index % 22 + 2;
+  char buffer[8];
+  std::snprintf(buffer, sizeof buffer, "%c%02d", 'A' + row, column);
+  return buffer;
+}
+
+// Two cell types, two plates each; per plate 10 C+ wells, 10 C- wells, every compound at every
+// dose in one well; 2 sites per well.
+fs::path writeScreenStore(const fs::path& path, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> noise(0.f, 1.f);
+  std::vector<data::Site> sites;
+  std::vector<float> rows;
+  int plateIndex = 0;
+  for (const std::string cellType : {"HRCE", "VERO"}) {
+    for (int plate = 1; plate <= 2; ++plate, ++plateIndex) {
+      const std::string experiment = cellType + "-1";
+      const float offset = 3.f * static_cast<float>(plateIndex);
+      int well = 0;
+      const auto addWell = [&](data::Role role, const std::string& treatment, double concentration, double signal) {
+        const std::string name = wellName(well++);
+        for (int site = 1; site <= 2; ++site) {
+          data::Site s;
+          s.experiment = experiment;
+          s.plate = plate;
+          s.well = name;
+          s.site = site;
+          s.well_id = experiment + "_" + std::to_string(plate) + "_" + name;
+          s.site_id = s.well_id + "_" + std::to_string(site);
+          s.cell_type = cellType;
+          s.role = role;
+          s.treatment = treatment;
+          s.concentration_uM = concentration;
+          s.disease_condition = role == data::Role::PositiveControl ? "Mock" : "Active SARS-CoV-2";
+          sites.push_back(s);
+          rows.push_back(static_cast<float>(signal) + 0.08f * noise(rng) + offset);
+          rows.push_back((cellType == "HRCE" ? 1.f : -1.f) + 0.1f * noise(rng) + offset);
+          for (int d = 2; d < kDim; ++d) rows.push_back(0.3f * noise(rng) + offset);
+        }
+      };
+      for (int i = 0; i < 10; ++i) addWell(data::Role::PositiveControl, "", std::nan(""), 1.0);
+      for (int i = 0; i < 10; ++i) addWell(data::Role::NegativeControl, "", std::nan(""), 0.0);
+      for (const auto& c : kCompounds)
+        for (double dose : kDoses) {
+          const double rescue = c.ec50 > 0 ? 1.0 / (1.0 + std::pow(c.ec50 / dose, c.hill)) : 0.0;
+          addWell(data::Role::Compound, c.name, dose, rescue);
+        }
+    }
+  }
+  store::EmbeddingWriter writer(path, kDim, {{"embedder", std::string("constructed")}});
+  writer.append(sites, rows.data());
+  writer.finish();
+  return path;
+}
+
+// Four cell types on four plates each, one class feature per cell type; no controls.
+fs::path writeCellTypeStore(const fs::path& path) {
+  std::mt19937_64 rng(7);
+  std::normal_distribution<float> noise(0.f, 1.f);
+  std::vector<data::Site> sites;
+  std::vector<float> rows;
+  const std::vector<std::string> types = {"HEPG2", "HUVEC", "RPE", "U2OS"};
+  for (std::size_t t = 0; t < types.size(); ++t)
+    for (int plate = 1; plate <= 4; ++plate)
+      for (int well = 0; well < 6; ++well) {
+        data::Site s;
+        s.experiment = types[t] + "-01";
+        s.plate = plate;
+        s.well = wellName(well);
+        s.site = 1;
+        s.well_id = s.experiment + "_" + std::to_string(plate) + "_" + s.well;
+        s.site_id = s.well_id + "_1";
+        s.cell_type = types[t];
+        s.role = data::Role::Other;
+        sites.push_back(s);
+        for (int d = 0; d < kDim; ++d) rows.push_back((d == static_cast<int>(t) ? 2.f : 0.f) + 0.3f * noise(rng));
+      }
+  store::EmbeddingWriter writer(path, kDim, {{"embedder", std::string("constructed")}});
+  writer.append(sites, rows.data());
+  writer.finish();
+  return path;
+}
+
+double medianOf(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const auto n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+std::string readText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+class TestAnalyze : public QObject {
+  Q_OBJECT
+  QTemporaryDir dir_;
+  fs::path root() const { return fs::path(dir_.path().toStdString()); }
+
+ private Q_SLOTS:
+  void screenAnalysisRecoversTheConstructedAnswers() {
+    const auto storePath = writeScreenStore(root() / "screen.h5ad", 1);
+    pipeline::AnalyzeOptions options;
+    options.embeddings = storePath;
+    options.seed = 3;
+    const auto result = pipeline::runAnalysis(options);
+    QVERIFY2(result.warnings.empty(), result.warnings.empty() ? "" : result.warnings.front().c_str());
+
+    // Table 1: controls over all, per cell type, and cell type vs cell type.
+    std::set<std::string> tasks;
+    for (const auto& o : result.classifications) {
+      tasks.insert(o.task + "/" + o.subset);
+      QVERIFY2(o.accuracy > 0.95, (o.task + "/" + o.subset + " accuracy " + std::to_string(o.accuracy)).c_str());
+      QVERIFY(o.nTestWells > 0 && o.nTrainWells > 2 * o.nTestWells);
+    }
+    QCOMPARE(tasks, (std::set<std::string>{"controls/all", "controls/HRCE", "controls/VERO", "cell_type/controls"}));
+
+    // No well on both sides of one task's split; 75 / 25 of the wells of each class.
+    std::map<std::string, std::set<std::pair<std::string, bool>>> sides;
+    int trainWells = 0, testWells = 0;
+    for (const auto& e : result.split) {
+      sides[e.task + e.wellId].insert({e.wellId, e.train});
+      if (e.task == "controls/all") (e.train ? trainWells : testWells)++;
+    }
+    for (const auto& [key, s] : sides) QCOMPARE(s.size(), std::size_t(1));
+    QCOMPARE(trainWells, 60);  // 40 C+ and 40 C- wells: 30 + 30 train
+    QCOMPARE(testWells, 20);
+
+    // E2: medians of C+ at +1 and of C- at -1 exactly; C2 likewise for HRCE / VERO.
+    QVERIFY(result.e2 && result.c2);
+    std::vector<double> pos, neg, hrce, vero;
+    const auto& s = result.sites;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const auto r = static_cast<Eigen::Index>(i);
+      if (s.role[i] == pipeline::SiteTable::Role::PositiveControl) pos.push_back(result.e2->scores.on(r));
+      if (s.role[i] == pipeline::SiteTable::Role::NegativeControl) neg.push_back(result.e2->scores.on(r));
+      if (s.role[i] == pipeline::SiteTable::Role::PositiveControl || s.role[i] == pipeline::SiteTable::Role::NegativeControl)
+        (s.cellType[i] == "HRCE" ? hrce : vero).push_back(result.c2->scores.on(r));
+    }
+    QVERIFY(std::abs(medianOf(pos) - 1.0) < 1e-6);
+    QVERIFY(std::abs(medianOf(neg) + 1.0) < 1e-6);
+    QVERIFY(std::abs(medianOf(hrce) - 1.0) < 1e-6);
+    QVERIFY(std::abs(medianOf(vero) + 1.0) < 1e-6);
+
+    // Dose-response per compound and cell type: EC50s recovered, the inert compound inactive,
+    // hit ranks in order (potent first).
+    QCOMPARE(result.compounds.size(), std::size_t(6));
+    for (std::size_t k = 0; k < result.compounds.size(); ++k) {
+      const auto& c = result.compounds[k];
+      QCOMPARE(c.response.hitRank, static_cast<int>(k) + 1);
+      QCOMPARE(c.rows.size(), kDoses.size() * 4);  // 2 plates x 2 sites
+      if (c.compound == "Inert") {
+        QCOMPARE(c.response.status, analysis::DoseResponseStatus::Inactive);
+        continue;
+      }
+      const double truth = c.compound == "Potent" ? 0.1 : 1.0;
+      QCOMPARE(c.response.status, analysis::DoseResponseStatus::Fitted);
+      QVERIFY2(std::abs(std::log10(c.response.ec50Micromolar / truth)) < 0.3,
+               (c.compound + " EC50 " + std::to_string(c.response.ec50Micromolar)).c_str());
+      QVERIFY(c.response.ec50LowerMicromolar < truth && truth < c.response.ec50UpperMicromolar);
+    }
+    QCOMPARE(result.compounds.front().compound, std::string("Potent"));
+
+    // Z' per plate on the On score, as computed by hand from the E2 scores.
+    QCOMPARE(result.plateQuality.size(), std::size_t(4));
+    for (const auto& q : result.plateQuality) {
+      std::vector<double> p, n;
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s.plateOfRow[i] != q.plate) continue;
+        if (s.role[i] == pipeline::SiteTable::Role::PositiveControl) p.push_back(result.e2->scores.on(static_cast<Eigen::Index>(i)));
+        if (s.role[i] == pipeline::SiteTable::Role::NegativeControl) n.push_back(result.e2->scores.on(static_cast<Eigen::Index>(i)));
+      }
+      const auto meanSd = [](const std::vector<double>& v) {
+        double m = 0, ss = 0;
+        for (double x : v) m += x;
+        m /= static_cast<double>(v.size());
+        for (double x : v) ss += (x - m) * (x - m);
+        return std::make_pair(m, std::sqrt(ss / static_cast<double>(v.size() - 1)));
+      };
+      const auto [mp, sp] = meanSd(p);
+      const auto [mn, sn] = meanSd(n);
+      QVERIFY(std::abs(q.zPrime - (1.0 - 3.0 * (sp + sn) / std::abs(mp - mn))) < 1e-9);
+      QCOMPARE(q.flagged, !(q.zPrime >= 0.5));
+    }
+
+    // The normalized matrix went to /obsm, /X untouched.
+    const auto store = store::EmbeddingStore::open(storePath);
+    const auto names = store.obsmNames();
+    QVERIFY(std::find(names.begin(), names.end(), "X_plate") != names.end());
+    QVERIFY(store.obsmMethod("X_plate").find("plate") != std::string::npos);
+  }
+
+  void reportFilesHoldEveryTable() {
+    const auto storePath = writeScreenStore(root() / "report.h5ad", 2);
+    pipeline::AnalyzeOptions options;
+    options.embeddings = storePath;
+    options.writeToStore = false;
+    const auto result = pipeline::runAnalysis(options);
+    const auto out = root() / "report";
+    const auto files = pipeline::writeAnalysisReport(result, out);
+    for (const char* name : {"accuracy.csv", "confusion_controls.csv", "confusion_controls_HRCE.csv",
+                             "confusion_cell_type.csv", "split.csv", "projection_E2.csv", "projection_C2.csv",
+                             "dose_response.csv", "dose_fits.csv", "plate_qc.csv", "summary.json"})
+      QVERIFY2(fs::exists(out / name), name);
+    const auto csv = [&](const char* name) { return data::readCsv(out / name); };
+    QCOMPARE(csv("projection_E2.csv").rows.size(), result.sites.size());
+    QCOMPARE(csv("projection_E2.csv").header.front(), std::string("site_id"));
+    QCOMPARE(csv("dose_fits.csv").rows.size(), std::size_t(6));
+    QCOMPARE(csv("dose_response.csv").rows.size(), std::size_t(6 * kDoses.size()));
+    QCOMPARE(csv("plate_qc.csv").rows.size(), std::size_t(4));
+    const auto accuracy = csv("accuracy.csv");
+    QCOMPARE(accuracy.header, (std::vector<std::string>{"task", "subset", "embedding", "normalization", "n_train_wells",
+                                                        "n_test_wells", "n_test_sites", "accuracy",
+                                                        "balanced_accuracy", "svm_c"}));
+    QCOMPARE(accuracy.rows.size(), std::size_t(4));
+    const auto fits = csv("dose_fits.csv");
+    QCOMPARE(fits.header[4], std::string("ec50_uM"));
+    const auto summary = nlohmann::json::parse(readText(out / "summary.json"));
+    QCOMPARE(summary["n_sites"].get<std::size_t>(), result.sites.size());
+    QCOMPARE(summary["compounds"]["by_status"]["inactive"].get<int>(), 2);
+    // The store was left alone (writeToStore = false).
+    QVERIFY(store::EmbeddingStore::open(storePath).obsmNames().empty());
+  }
+
+  void comparesAnotherStoreOfTheSameSites() {
+    const auto a = writeScreenStore(root() / "cmp-a.h5ad", 4);
+    const auto b = writeScreenStore(root() / "cmp-b.h5ad", 5);
+    pipeline::AnalyzeOptions options;
+    options.embeddings = a;
+    options.compare = {"other=" + b.string()};
+    const auto result = pipeline::runAnalysis(options);
+    std::set<std::string> embeddings;
+    for (const auto& o : result.classifications) embeddings.insert(o.embedding);
+    QCOMPARE(embeddings, (std::set<std::string>{"X", "other"}));
+    const auto names = store::EmbeddingStore::open(a).obsmNames();
+    QVERIFY(std::find(names.begin(), names.end(), "other") != names.end());
+    // Asking for an embedding the store lacks names it.
+    options.compare = {"missing"};
+    try {
+      pipeline::runAnalysis(options);
+      QFAIL("expected an error");
+    } catch (const std::exception& e) {
+      QVERIFY(std::string(e.what()).find("missing") != std::string::npos);
+    }
+  }
+
+  void sameSeedSameNumbers() {
+    const auto storePath = writeScreenStore(root() / "seeded.h5ad", 6);
+    pipeline::AnalyzeOptions options;
+    options.embeddings = storePath;
+    options.writeToStore = false;
+    options.seed = 11;
+    const auto a = pipeline::runAnalysis(options);
+    const auto b = pipeline::runAnalysis(options);
+    QCOMPARE(pipeline::accuracyCsv(a), pipeline::accuracyCsv(b));
+    QCOMPARE(pipeline::doseFitsCsv(a), pipeline::doseFitsCsv(b));
+  }
+
+  void storeWithoutControlsIsAClearError() {
+    const auto storePath = writeCellTypeStore(root() / "nocontrols.h5ad");
+    pipeline::AnalyzeOptions options;
+    options.embeddings = storePath;
+    try {
+      pipeline::runAnalysis(options);
+      QFAIL("expected an error");
+    } catch (const std::exception& e) {
+      QVERIFY(std::string(e.what()).find("control") != std::string::npos);
+      QVERIFY(std::string(e.what()).find("nocontrols.h5ad") != std::string::npos);
+    }
+  }
+
+  void zeroShotSplitsByPlate() {
+    const auto storePath = writeCellTypeStore(root() / "celltypes.h5ad");
+    pipeline::ZeroShotOptions options;
+    options.embeddings = storePath;
+    const auto result = pipeline::runZeroShot(options);
+    QCOMPARE(result.classifications.size(), std::size_t(1));
+    const auto& o = result.classifications.front();
+    QCOMPARE(o.task, std::string("zeroshot_cell_type"));
+    QCOMPARE(o.nTrainWells, 12);  // plates: 3 of 4 per cell type
+    QCOMPARE(o.nTestWells, 4);
+    QVERIFY(o.accuracy > 0.95);
+    QCOMPARE(o.confusion.names, (std::vector<std::string>{"HEPG2", "HUVEC", "RPE", "U2OS"}));
+    QCOMPARE(o.confusion.total(), 4 * 6);
+    for (const auto& e : result.split) QVERIFY(e.wellId.find("/Plate") != std::string::npos);
+  }
+};
+
+QTEST_APPLESS_MAIN(TestAnalyze)
+#include "test_analyze.moc"
