@@ -1,5 +1,6 @@
 #include <iomanip>
 #include <map>
+#include <optional>
 #include <iostream>
 #include <sstream>
 
@@ -35,7 +36,7 @@ void printAccuracies(const pipeline::AnalysisResult& result) {
 void addAnalyzeCommand(CLI::App& app) {
   struct Options {
     pipeline::AnalyzeOptions analyze;
-    std::string out, normalize = "plate", svm = "liblinear", plateaus = "anchored";
+    std::string out, normalize = "plate", svm = "liblinear", plateaus = "anchored", groundTruth = "auto";
   };
   auto options = std::make_shared<Options>();
   auto* command = app.add_subcommand(
@@ -63,6 +64,10 @@ void addAnalyzeCommand(CLI::App& app) {
       ->check(CLI::IsMember({"anchored", "free"}))
       ->capture_default_str();
   command->add_option("--threads", a.threads, "threads for the dose-response fits (0: every core)");
+  command->add_option("--ground-truth", options->groundTruth,
+                      "a synthetic screen's ground_truth.csv to score the EC50s against; auto: the embedded "
+                      "screen's, when it has one; none: skip")
+      ->capture_default_str();
   command->add_flag("!--no-store-write", a.writeToStore,
                     "do not write normalized / imported matrices into the store's /obsm");
   command->callback([options] {
@@ -72,7 +77,13 @@ void addAnalyzeCommand(CLI::App& app) {
     a.doseResponse.curve.plateaus = options->plateaus == "free" ? analysis::Plateaus::Free
                                                                 : analysis::Plateaus::AnchoredToControls;
     CliProgress progress("analyze");
-    const auto result = pipeline::runAnalysis(a, progress.context());
+    auto result = pipeline::runAnalysis(a, progress.context());
+    std::optional<std::filesystem::path> truth;
+    if (options->groundTruth == "auto")
+      truth = pipeline::findGroundTruth(a.embeddings);
+    else if (options->groundTruth != "none")
+      truth = std::filesystem::path(options->groundTruth);
+    if (truth) result.groundTruth = pipeline::compareWithGroundTruth(result, *truth);
     const auto files = pipeline::writeAnalysisReport(result, options->out);
     std::ostringstream summary;
     summary << "wrote " << files.size() << " files to " << options->out << " (" << result.sites.size() << " sites, "
@@ -80,6 +91,13 @@ void addAnalyzeCommand(CLI::App& app) {
             << result.seconds << " s)";
     progress.finish(summary.str());
     printAccuracies(result);
+    if (result.groundTruth) {
+      const auto& g = *result.groundTruth;
+      std::cout << "ground truth (" << g.file.string() << "): " << g.activeWithin03 << "/" << g.activeCurves
+                << " active curves with EC50 within 0.3 log10 (median |error| " << std::setprecision(3)
+                << g.medianAbsLog10Error << "), " << g.inactiveCalledInactive << "/" << g.inactiveCurves
+                << " inactive curves called inactive\n";
+    }
   });
 }
 

@@ -2,14 +2,18 @@
 // row, one row per entity, '.' decimals, units in column names). Numbers are written in their
 // shortest round-trip form; a missing value (NaN) is an empty field.
 #include <charconv>
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 
 #include <nlohmann/json.hpp>
 
 #include "core/common/atomic_file.h"
 #include "core/data/csv.h"
+#include "core/data/data_error.h"
 #include "core/pipeline/analyze_task.h"
+#include "core/store/embedding_store.h"
 
 namespace gandl::pipeline {
 namespace {
@@ -174,6 +178,17 @@ std::string summaryJson(const AnalysisResult& result) {
   for (const auto& q : result.plateQuality)
     plates.push_back({{"plate", result.sites.plateNames.at(static_cast<std::size_t>(q.plate))},
                       {"z_prime", finiteOrNull(q.zPrime)}, {"flagged", q.flagged}});
+  if (result.groundTruth) {
+    const auto& g = *result.groundTruth;
+    j["ground_truth"] = {{"file", g.file.string()},
+                         {"active_curves", g.activeCurves},
+                         {"active_within_0_3_log10", g.activeWithin03},
+                         {"fraction_active_within_0_3_log10",
+                          finiteOrNull(g.activeCurves ? double(g.activeWithin03) / g.activeCurves : std::nan(""))},
+                         {"median_abs_log10_error", finiteOrNull(g.medianAbsLog10Error)},
+                         {"inactive_curves", g.inactiveCurves},
+                         {"inactive_called_inactive", g.inactiveCalledInactive}};
+  }
   j["warnings"] = result.warnings;
   j["seconds"] = result.seconds;
   return j.dump(2) + "\n";
@@ -197,8 +212,94 @@ std::vector<std::filesystem::path> writeAnalysisReport(const AnalysisResult& res
     write("dose_fits.csv", doseFitsCsv(result));
   }
   if (!result.plateQuality.empty()) write("plate_qc.csv", plateQcCsv(result));
+  if (result.groundTruth) write("ground_truth_comparison.csv", groundTruthCsv(*result.groundTruth));
   write("summary.json", summaryJson(result));
   return written;
+}
+
+}  // namespace gandl::pipeline
+
+namespace gandl::pipeline {
+
+std::optional<std::filesystem::path> findGroundTruth(const std::filesystem::path& storePath) {
+  const auto provenance = store::EmbeddingStore::open(storePath).provenance();
+  const auto it = provenance.find("screen");
+  if (it == provenance.end()) return std::nullopt;
+  const auto file = std::filesystem::path(store::toString(it->second)) / "ground_truth.csv";
+  if (!std::filesystem::exists(file)) return std::nullopt;
+  return file;
+}
+
+GroundTruthComparison compareWithGroundTruth(const AnalysisResult& result, const std::filesystem::path& file) {
+  const auto table = data::readCsv(file);
+  const auto column = [&](const char* name) { return static_cast<std::size_t>(table.column(name)); };
+  const std::size_t compound = column("compound"), active = column("active"), ec50 = column("ec50_uM"),
+                    toxic = column("toxic");
+  struct Truth {
+    bool active, toxic;
+    double ec50;
+  };
+  std::map<std::string, Truth> truths;
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    const auto& row = table.rows[r];
+    const auto flag = [&](std::size_t c, const char* name) {
+      if (row[c] != "0" && row[c] != "1")
+        throw data::DataError(file.string(), table.lines[r], name, row[c], "0 or 1");
+      return row[c] == "1";
+    };
+    Truth t{flag(active, "active"), flag(toxic, "toxic"), std::nan("")};
+    if (t.active) {
+      char* end = nullptr;
+      t.ec50 = std::strtod(row[ec50].c_str(), &end);
+      if (row[ec50].empty() || *end != '\0' || !(t.ec50 > 0))
+        throw data::DataError(file.string(), table.lines[r], "ec50_uM", row[ec50],
+                              "a positive concentration for an active compound");
+    }
+    truths[row[compound]] = t;
+  }
+  GroundTruthComparison out;
+  out.file = file;
+  std::vector<double> errors;
+  for (const auto& c : result.compounds) {
+    const auto it = truths.find(c.compound);
+    if (it == truths.end())
+      throw data::DataError(file.string(), "does not list compound '" + c.compound + "' of the analysed store");
+    GroundTruthRow row;
+    row.compound = c.compound;
+    row.cellType = c.cellType;
+    row.active = it->second.active;
+    row.toxic = it->second.toxic;
+    row.trueEc50Micromolar = it->second.ec50;
+    row.status = analysis::doseResponseStatusName(c.response.status);
+    row.ec50Micromolar = c.response.ec50Micromolar;
+    row.log10Error = std::log10(row.ec50Micromolar / row.trueEc50Micromolar);  // NaN unless both exist
+    if (row.active) {
+      ++out.activeCurves;
+      if (std::isfinite(row.log10Error)) {
+        errors.push_back(std::abs(row.log10Error));
+        if (std::abs(row.log10Error) <= 0.3) ++out.activeWithin03;
+      }
+    } else {
+      ++out.inactiveCurves;
+      if (c.response.status == analysis::DoseResponseStatus::Inactive) ++out.inactiveCalledInactive;
+    }
+    out.rows.push_back(row);
+  }
+  std::sort(errors.begin(), errors.end());
+  out.medianAbsLog10Error = errors.empty() ? std::nan("")
+                            : errors.size() % 2 ? errors[errors.size() / 2]
+                                                : 0.5 * (errors[errors.size() / 2 - 1] + errors[errors.size() / 2]);
+  return out;
+}
+
+std::string groundTruthCsv(const GroundTruthComparison& g) {
+  std::string out = csvRow({"compound", "cell_type", "true_active", "true_toxic", "true_ec50_uM", "status", "ec50_uM",
+                            "log10_error", "within_0_3_log10"});
+  for (const auto& r : g.rows)
+    out += csvRow({r.compound, r.cellType, r.active ? "1" : "0", r.toxic ? "1" : "0", number(r.trueEc50Micromolar),
+                   r.status, number(r.ec50Micromolar), number(r.log10Error),
+                   r.active ? (std::abs(r.log10Error) <= 0.3 ? "1" : "0") : ""});
+  return out;
 }
 
 }  // namespace gandl::pipeline
