@@ -8,6 +8,7 @@ namespace gandl::cli {
 void addAnalyzeCommand(CLI::App& app);
 void addEmbedCommand(CLI::App& app);
 void addExportCommand(CLI::App& app);
+void addExportModelCommand(CLI::App& app);
 void addInfoCommand(CLI::App& app);
 void addInspectCommand(CLI::App& app);
 void addSynthCommand(CLI::App& app);

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(GANDL_VERSION));
   gandl::cli::addInspectCommand(app);
   gandl::cli::addExportCommand(app);
+  gandl::cli::addExportModelCommand(app);
   gandl::cli::addSynthCommand(app);
   gandl::cli::addTrainCommand(app);
   gandl::cli::addInfoCommand(app);

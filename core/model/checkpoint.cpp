@@ -20,6 +20,43 @@ torch::optim::AdamOptions adamOptions(double lr, const TrainingConfig& c, int in
       .eps(c.adam_eps);
 }
 
+constexpr const char* kInferenceKey = "inference_only";
+
+bool isInferenceOnly(torch::serialize::InputArchive& archive) {
+  torch::Tensor flag;
+  return archive.try_read(kInferenceKey, flag) && flag.item<std::int64_t>() != 0;
+}
+
+constexpr const char* kHalfKey = "half_precision";
+
+bool storesHalf(torch::serialize::InputArchive& archive) {
+  torch::Tensor flag;
+  return archive.try_read(kHalfKey, flag) && flag.item<std::int64_t>() != 0;
+}
+
+// Reads `key` into `module` in the archive's precision (InputArchive::read keeps a parameter's
+// dtype), then leaves every parameter and buffer in float32.
+template <typename ModuleHolder>
+void loadAsFloat(ModuleHolder& module, torch::serialize::InputArchive& archive, const char* key) {
+  if (storesHalf(archive)) module->to(torch::kHalf);
+  torch::serialize::InputArchive part;
+  archive.read(key, part);
+  module->load(part);
+  module->to(torch::kFloat32);
+}
+
+void writeArchive(torch::serialize::OutputArchive& archive, const std::filesystem::path& file) {
+  const auto temporary = file.parent_path() / (file.filename().string() + ".tmp-" + std::to_string(::getpid()));
+  try {
+    archive.save_to(temporary.string());
+  } catch (const c10::Error& e) {
+    std::filesystem::remove(temporary);
+    throw std::runtime_error(temporary.string() + ": cannot write checkpoint (disk full?): " +
+                             e.what_without_backtrace());
+  }
+  std::filesystem::rename(temporary, file);
+}
+
 }  // namespace
 
 TrainingState::TrainingState(const TrainingConfig& c) : config(c) {
@@ -68,21 +105,16 @@ void saveCheckpoint(const TrainingState& state, const std::filesystem::path& fil
   archive.write("step", torch::tensor(state.step, torch::kLong));
   archive.write("pl_mean", state.plMean.detach().cpu());
   archive.write("rng_cpu", at::detail::getDefaultCPUGenerator().get_state());
-  const auto temporary = file.parent_path() / (file.filename().string() + ".tmp-" + std::to_string(::getpid()));
-  try {
-    archive.save_to(temporary.string());
-  } catch (const c10::Error& e) {
-    std::filesystem::remove(temporary);
-    throw std::runtime_error(temporary.string() + ": cannot write checkpoint (disk full?): " +
-                             e.what_without_backtrace());
-  }
-  std::filesystem::rename(temporary, file);
+  writeArchive(archive, file);
 }
 
 void loadCheckpoint(TrainingState& state, const std::filesystem::path& file) {
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(file.string());
+    if (isInferenceOnly(archive))
+      throw std::runtime_error(file.string() + ": is an inference-only export (discriminator and generator EMA, "
+                               "no optimizer states); training cannot resume from it, start a new run");
     torch::serialize::InputArchive g, d, ema, gOpt, dOpt;
     archive.read("generator", g);
     archive.read("discriminator", d);
@@ -119,9 +151,7 @@ Discriminator loadDiscriminator(const std::filesystem::path& runDir, const torch
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(file.string());
-    torch::serialize::InputArchive d;
-    archive.read("discriminator", d);
-    discriminator->load(d);
+    loadAsFloat(discriminator, archive, "discriminator");
   } catch (const c10::Error& e) {
     throw std::runtime_error(file.string() + ": cannot read the discriminator (" +
                              e.what_without_backtrace() + ")");
@@ -131,6 +161,55 @@ Discriminator loadDiscriminator(const std::filesystem::path& runDir, const torch
   if (step) *step = *latest;
   if (checkpointFile) *checkpointFile = file.string();
   return discriminator;
+}
+
+Generator loadGeneratorEma(const std::filesystem::path& runDir, const torch::Device& device, std::int64_t* step) {
+  const RunDirectory run(runDir);
+  const TrainingConfig config = run.readConfig();
+  const auto latest = run.latestStep();
+  if (!latest) throw std::runtime_error(runDir.string() + ": has config.json but no step-<N>.pt checkpoint");
+  const auto file = run.checkpointPath(*latest);
+  Generator generator(config.network);
+  try {
+    torch::serialize::InputArchive archive;
+    archive.load_from(file.string());
+    loadAsFloat(generator, archive, "generator_ema");
+  } catch (const c10::Error& e) {
+    throw std::runtime_error(file.string() + ": cannot read the generator EMA (" + e.what_without_backtrace() + ")");
+  }
+  generator->to(device);
+  generator->eval();
+  if (step) *step = *latest;
+  return generator;
+}
+
+std::filesystem::path exportInferenceCheckpoint(const std::filesystem::path& runDir,
+                                                const std::filesystem::path& outDir, bool half) {
+  const RunDirectory run(runDir);
+  const TrainingConfig config = run.readConfig();
+  const auto latest = run.latestStep();
+  if (!latest) throw std::runtime_error(runDir.string() + ": has config.json but no step-<N>.pt checkpoint");
+  Discriminator discriminator = loadDiscriminator(runDir, torch::kCPU);
+  Generator generator = loadGeneratorEma(runDir, torch::kCPU);
+  if (half) {
+    discriminator->to(torch::kHalf);
+    generator->to(torch::kHalf);
+  }
+  std::filesystem::create_directories(outDir);
+  const RunDirectory out(outDir);
+  torch::serialize::OutputArchive archive, d, g;
+  discriminator->save(d);
+  generator->save(g);
+  archive.write("discriminator", d);
+  archive.write("generator_ema", g);
+  archive.write("step", torch::tensor(*latest, torch::kLong));
+  archive.write(kInferenceKey, torch::tensor(std::int64_t{1}, torch::kLong));
+  archive.write(kHalfKey, torch::tensor(std::int64_t{half ? 1 : 0}, torch::kLong));
+  const auto file = out.checkpointPath(*latest);
+  writeArchive(archive, file);
+  out.writeConfig(config);
+  out.setLatest(*latest);
+  return file;
 }
 
 }  // namespace gandl::model

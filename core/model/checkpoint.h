@@ -38,4 +38,17 @@ void loadCheckpoint(TrainingState& state, const std::filesystem::path& file);
 Discriminator loadDiscriminator(const std::filesystem::path& runDir, const torch::Device& device,
                                 std::int64_t* step = nullptr, std::string* checkpointFile = nullptr);
 
+// The generator EMA of a checkpoint (what sample grids and the GUI's generated images show), on
+// `device`, in eval mode.
+Generator loadGeneratorEma(const std::filesystem::path& runDir, const torch::Device& device,
+                           std::int64_t* step = nullptr);
+
+// An inference-only copy of a run's latest checkpoint in `outDir` (config.json, step-<N>.pt,
+// latest): the discriminator and the generator EMA, in half precision when `half` (a 64 px,
+// channel_base 2048 model: 32 MB instead of 220 MB with optimizer states). Every embedding and
+// sampling path loads it like a full checkpoint (weights come back as float32); training cannot
+// resume from it and says so. Returns the written checkpoint file.
+std::filesystem::path exportInferenceCheckpoint(const std::filesystem::path& runDir,
+                                                const std::filesystem::path& outDir, bool half = true);
+
 }  // namespace gandl::model

@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include "core/data/synthetic_screen.h"
+#include "core/model/checkpoint.h"
 #include "core/model/run_directory.h"
 #include "core/model/torch_runtime.h"
 #include "core/pipeline/embed_task.h"
@@ -104,6 +105,39 @@ class TestPipeline : public QObject {
     QVERIFY(a.readAll() == b.readAll());
     const auto trained = store::EmbeddingStore::open(fs::path(dir_.path().toStdString()) / "a.h5ad");
     QVERIFY((a.readAll() - trained.readAll()).cwiseAbs().maxCoeff() > 1e-3f);
+  }
+
+  // The shipped-model format: discriminator + generator EMA only. In float32 it embeds exactly
+  // like the run; in half precision within rounding; training refuses to resume from it.
+  void inferenceExportEmbedsLikeTheRun() {
+    const fs::path root(dir_.path().toStdString());
+    if (!fs::exists(root / "a.h5ad")) pipeline::runEmbedding(embedOptions("a.h5ad", 64));
+    const auto full = store::EmbeddingStore::open(root / "a.h5ad").readAll();
+    for (const bool half : {false, true}) {
+      const auto exported = root / (half ? "export-half" : "export-float");
+      const auto file = model::exportInferenceCheckpoint(run_, exported, half);
+      QVERIFY(fs::file_size(file) < fs::file_size(model::RunDirectory(run_).checkpointPath(3)) / 2);
+      auto options = embedOptions(half ? "half.h5ad" : "float.h5ad", 64);
+      options.checkpoint = exported.string();
+      pipeline::runEmbedding(options);
+      const auto values = store::EmbeddingStore::open(options.out).readAll();
+      const float difference = (values - full).cwiseAbs().maxCoeff();
+      const float scale = full.cwiseAbs().maxCoeff();
+      if (half)
+        QVERIFY2(difference < 2e-2f * scale, std::to_string(difference / scale).c_str());
+      else
+        QVERIFY2(difference < 1e-6f * scale, std::to_string(difference).c_str());
+      model::TrainingState state(model::RunDirectory(exported).readConfig());
+      try {
+        model::loadCheckpoint(state, file);
+        QFAIL("expected an error");
+      } catch (const std::exception& e) {
+        QVERIFY2(std::string(e.what()).find("inference-only") != std::string::npos, e.what());
+      }
+    }
+    // The generator EMA loads from the export and generates.
+    const auto generator = model::loadGeneratorEma(root / "export-half", torch::kCPU);
+    QVERIFY(generator->parameters().front().scalar_type() == torch::kFloat32);
   }
 
   void badInputsAreNamed() {
