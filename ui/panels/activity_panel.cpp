@@ -1,0 +1,104 @@
+#include "ui/panels/activity_panel.h"
+
+#include <QDateTime>
+#include <QHeaderView>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include "ui/task_manager.h"
+
+namespace gandl::ui {
+
+namespace {
+enum Column { Name, Progress, State, Message, Cancel, ColumnCount };
+
+QString stateName(BackgroundTask::State state) {
+  switch (state) {
+    case BackgroundTask::State::Waiting: return QStringLiteral("waiting");
+    case BackgroundTask::State::Running: return QStringLiteral("running");
+    case BackgroundTask::State::Succeeded: return QStringLiteral("done");
+    case BackgroundTask::State::Failed: return QStringLiteral("failed");
+    case BackgroundTask::State::Cancelled: return QStringLiteral("cancelled");
+  }
+  return {};
+}
+}  // namespace
+
+ActivityPanel::ActivityPanel(TaskManager* tasks, QWidget* parent) : QWidget(parent) {
+  setObjectName(QStringLiteral("activityPanel"));
+  table_ = new QTableWidget(0, ColumnCount, this);
+  table_->setObjectName(QStringLiteral("taskTable"));
+  table_->setHorizontalHeaderLabels({tr("Task"), tr("Progress"), tr("State"), tr("Now"), QString()});
+  table_->horizontalHeader()->setSectionResizeMode(Message, QHeaderView::Stretch);
+  table_->verticalHeader()->hide();
+  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  log_ = new QPlainTextEdit(this);
+  log_->setObjectName(QStringLiteral("log"));
+  log_->setReadOnly(true);
+  log_->setMaximumBlockCount(5000);
+  auto* splitter = new QSplitter(Qt::Vertical, this);
+  splitter->addWidget(table_);
+  splitter->addWidget(log_);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(splitter);
+  for (auto* t : tasks->tasks()) addTask(t);
+  connect(tasks, &TaskManager::taskStarted, this, &ActivityPanel::addTask);
+}
+
+QString ActivityPanel::logText() const { return log_->toPlainText(); }
+
+void ActivityPanel::log(const QString& level, const QString& text) {
+  const QString stamp = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
+  log_->appendPlainText(QStringLiteral("%1 %2: %3").arg(stamp, level, text));
+}
+
+void ActivityPanel::addTask(BackgroundTask* task) {
+  const int row = table_->rowCount();
+  table_->insertRow(row);
+  table_->setItem(row, Name, new QTableWidgetItem(task->name()));
+  auto* bar = new QProgressBar(table_);
+  bar->setRange(0, 0);
+  table_->setCellWidget(row, Progress, bar);
+  auto* state = new QTableWidgetItem(stateName(task->state()));
+  table_->setItem(row, State, state);
+  auto* message = new QTableWidgetItem;
+  table_->setItem(row, Message, message);
+  auto* cancel = new QPushButton(tr("Cancel"), table_);
+  cancel->setObjectName(QStringLiteral("cancel_%1").arg(row));
+  table_->setCellWidget(row, Cancel, cancel);
+  connect(cancel, &QPushButton::clicked, task, &BackgroundTask::cancel);
+  log(QStringLiteral("task"), tr("%1 started").arg(task->name()));
+  connect(task, &BackgroundTask::progress, bar,
+          [bar, message, state, task](qint64 done, qint64 total, const QString& unit, const QString& text) {
+            if (total > 0) {
+              bar->setRange(0, 1000);
+              bar->setValue(static_cast<int>(1000.0 * done / total));
+              bar->setFormat(QStringLiteral("%1 / %2 %3").arg(done).arg(total).arg(unit));
+            }
+            if (!text.isEmpty()) message->setText(text);
+            state->setText(stateName(task->state()));
+          });
+  connect(task, &BackgroundTask::ended, this, [this, bar, state, cancel, task] {
+    state->setText(stateName(task->state()));
+    cancel->setEnabled(false);
+    if (task->state() == BackgroundTask::State::Succeeded) {
+      bar->setRange(0, 1000);
+      bar->setValue(1000);
+    } else if (bar->maximum() == 0) {
+      bar->setRange(0, 1000);
+    }
+    const QString seconds = QString::number(task->elapsedSeconds(), 'f', 1);
+    if (task->state() == BackgroundTask::State::Failed)
+      log(QStringLiteral("error"), tr("%1 failed after %2 s: %3").arg(task->name(), seconds, task->error()));
+    else
+      log(QStringLiteral("task"), tr("%1 %2 after %3 s").arg(task->name(), stateName(task->state()), seconds));
+  });
+  table_->scrollToBottom();
+}
+
+}  // namespace gandl::ui

@@ -1,0 +1,244 @@
+#include "ui/panels/dose_response_panel.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+#include <cmath>
+#include "ui/plots/qcustomplot.h"
+#include <sstream>
+
+#include "core/analysis/four_parameter_logistic.h"
+#include "core/pipeline/analyze_task.h"
+#include "ui/plot_style.h"
+#include "ui/selection_model.h"
+
+namespace gandl::ui {
+
+namespace {
+
+constexpr int kMaxOverlaid = 8;
+
+// Deterministic jitter in decades, from the store row, so a redraw does not shuffle points.
+double jitterDecades(std::size_t row) {
+  const auto h = static_cast<std::uint32_t>(row * 2654435761u);
+  return ((h % 1000) / 1000.0 - 0.5) * 0.12;
+}
+
+struct Band {
+  double mean = NAN, sd = NAN;
+  int count = 0;
+};
+
+Band controlBand(const pipeline::AnalysisResult& a, pipeline::SiteTable::Role role, const std::string& cellType) {
+  double sum = 0, sq = 0;
+  int n = 0;
+  const auto& on = a.e2->scores.on;
+  for (std::size_t r = 0; r < a.sites.size(); ++r) {
+    if (a.sites.role[r] != role || a.sites.cellType[r] != cellType || !std::isfinite(on[r])) continue;
+    sum += on[r];
+    sq += on[r] * on[r];
+    ++n;
+  }
+  Band band;
+  band.count = n;
+  if (n > 0) band.mean = sum / n;
+  if (n > 1) band.sd = std::sqrt(std::max(0.0, (sq - sum * sum / n) / (n - 1)));
+  return band;
+}
+
+}  // namespace
+
+DoseResponsePanel::DoseResponsePanel(SelectionModel* selection, QWidget* parent)
+    : QWidget(parent), selection_(selection) {
+  setObjectName(QStringLiteral("doseResponsePanel"));
+  plot_ = new QCustomPlot(this);
+  plot_->setObjectName(QStringLiteral("doseResponsePlot"));
+  plot_->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+  plot_->setMinimumSize(300, 200);
+  summary_ = new QLabel(tr("Select a compound in the screen browser."), this);
+  summary_->setObjectName(QStringLiteral("doseResponseSummary"));
+  summary_->setWordWrap(true);
+  summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  auto* top = new QHBoxLayout;
+  top->addWidget(summary_, 1);
+  top->addWidget(makeExportButton(*this, this));
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(2, 2, 2, 2);
+  layout->addLayout(top);
+  layout->addWidget(plot_, 1);
+  connect(selection_, &SelectionModel::compoundsChanged, this, &DoseResponsePanel::redraw);
+  redraw();
+}
+
+void DoseResponsePanel::setAnalysis(std::shared_ptr<const pipeline::AnalysisResult> analysis) {
+  analysis_ = std::move(analysis);
+  redraw();
+}
+
+void DoseResponsePanel::redraw() {
+  plot_->clearPlottables();
+  plot_->clearItems();
+  shown_.clear();
+  applyPlotPalette(*plot_);
+  plot_->xAxis->setScaleType(QCPAxis::stLogarithmic);
+  plot_->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+  plot_->xAxis->setLabel(tr("concentration (uM)"));
+  plot_->yAxis->setLabel(tr("E2 On score  (C- = -1, C+ = +1)"));
+  plot_->legend->setVisible(true);
+  plot_->legend->setFont(font());
+  if (!analysis_ || !analysis_->e2 || selection_->compounds().empty()) {
+    if (analysis_ && !analysis_->e2) summary_->setText(tr("This analysis has no E2 projection (see the log)."));
+    plot_->xAxis->setRange(0.01, 100);
+    plot_->yAxis->setRange(-2, 2);
+    plot_->replot();
+    return;
+  }
+  const auto& a = *analysis_;
+  double xMin = INFINITY, xMax = 0;
+  QStringList lines;
+  std::string bandCellType;
+  int colour = 0;
+  for (int c : selection_->compounds()) {
+    if (colour >= kMaxOverlaid) break;
+    const auto& compound = a.compounds[c];
+    const auto& r = compound.response;
+    const QColor base = categoricalColor(colour++);
+    const QString name = QString::fromStdString(compound.compound + " (" + compound.cellType + ")");
+    shown_ << name;
+    if (bandCellType.empty()) bandCellType = compound.cellType;
+
+    QVector<double> xs, ys;
+    for (auto row : compound.rows) {
+      const double conc = a.sites.concentrationMicromolar[row];
+      const double on = a.e2->scores.on[row];
+      if (!(conc > 0) || !std::isfinite(on)) continue;
+      xs << conc * std::pow(10.0, jitterDecades(row));
+      ys << on;
+      xMin = std::min(xMin, conc);
+      xMax = std::max(xMax, conc);
+    }
+    auto* sites = plot_->addGraph();
+    sites->setName(name + tr(" sites"));
+    sites->setLineStyle(QCPGraph::lsNone);
+    QColor faint = base;
+    faint.setAlpha(110);
+    sites->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, faint, faint, 4));
+    sites->setData(xs, ys, false);
+    sites->removeFromLegend();
+
+    QVector<double> mx, my, sem;
+    for (const auto& d : r.doses) {
+      mx << d.concentrationMicromolar;
+      my << d.mean;
+      sem << (std::isfinite(d.sem) ? d.sem : 0.0);
+    }
+    auto* means = plot_->addGraph();
+    means->setName(name);
+    means->setLineStyle(r.hasFit ? QCPGraph::lsNone : QCPGraph::lsLine);
+    means->setPen(QPen(base, 1.5));
+    means->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, base, base, 7));
+    means->setData(mx, my, true);
+    auto* bars = new QCPErrorBars(plot_->xAxis, plot_->yAxis);
+    bars->setDataPlottable(means);
+    bars->setData(sem);
+    bars->setPen(QPen(base, 1.5));
+    bars->removeFromLegend();
+
+    QString line = QStringLiteral("<b>%1</b>: %2").arg(name.toHtmlEscaped(),
+                                                        QString::fromStdString(analysis::doseResponseStatusName(r.status)));
+    if (r.hasFit) {
+      const auto& f = r.fit;
+      const double lo = std::min(f.testedLogMin, std::log10(xMin)) - 0.5, hi = std::max(f.testedLogMax, std::log10(xMax)) + 0.5;
+      QVector<double> cx, cy;
+      for (int i = 0; i <= 200; ++i) {
+        const double lx = lo + (hi - lo) * i / 200.0;
+        cx << std::pow(10.0, lx);
+        cy << analysis::fourParameterLogistic(lx, f.bottom, f.top, f.logEc50, f.hill);
+      }
+      auto* curve = plot_->addGraph();
+      curve->setName(name + tr(" 4PL"));
+      curve->setPen(QPen(base, 2));
+      curve->setData(cx, cy, true);
+      curve->removeFromLegend();
+      if (std::isfinite(r.ec50Micromolar)) {
+        auto* ec50 = new QCPItemStraightLine(plot_);
+        ec50->point1->setCoords(r.ec50Micromolar, 0);
+        ec50->point2->setCoords(r.ec50Micromolar, 1);
+        ec50->setPen(QPen(base, 1, Qt::DashLine));
+        const double low = r.ec50LowerMicromolar > 0 ? r.ec50LowerMicromolar : std::pow(10.0, lo);
+        const double high = std::isfinite(r.ec50UpperMicromolar) ? r.ec50UpperMicromolar : std::pow(10.0, hi);
+        auto* interval = new QCPItemRect(plot_);
+        interval->topLeft->setType(QCPItemPosition::ptPlotCoords);
+        interval->topLeft->setCoords(low, 10);
+        interval->bottomRight->setCoords(high, -10);
+        QColor fill = base;
+        fill.setAlpha(35);
+        interval->setBrush(fill);
+        interval->setPen(Qt::NoPen);
+        interval->setClipToAxisRect(true);
+        line += QStringLiteral(", EC50 %1 uM [%2, %3]")
+                    .arg(r.ec50Micromolar, 0, 'g', 3)
+                    .arg(r.ec50LowerMicromolar > 0 ? QString::number(r.ec50LowerMicromolar, 'g', 3) : QStringLiteral("0"))
+                    .arg(std::isfinite(r.ec50UpperMicromolar) ? QString::number(r.ec50UpperMicromolar, 'g', 3)
+                                                               : QStringLiteral("inf"));
+      }
+    }
+    if (std::isfinite(r.maxEfficacy)) line += QStringLiteral(", max efficacy %1").arg(r.maxEfficacy, 0, 'f', 2);
+    if (!r.note.empty() && r.status != analysis::DoseResponseStatus::Fitted)
+      line += QStringLiteral(" (%1)").arg(QString::fromStdString(r.note).toHtmlEscaped());
+    lines << line;
+  }
+  if (!(xMin < xMax)) {
+    xMin = xMin > 0 && std::isfinite(xMin) ? xMin / 10 : 0.01;
+    xMax = xMin * 1000;
+  }
+  const double left = xMin / std::pow(10.0, 0.6), right = xMax * std::pow(10.0, 0.6);
+  // Control bands for the first compound's cell type.
+  const std::pair<pipeline::SiteTable::Role, QColor> controls[] = {
+      {pipeline::SiteTable::Role::PositiveControl, QColor(40, 160, 60)},
+      {pipeline::SiteTable::Role::NegativeControl, QColor(200, 50, 50)}};
+  for (const auto& [role, colourOfBand] : controls) {
+    const Band band = controlBand(a, role, bandCellType);
+    const double level = role == pipeline::SiteTable::Role::PositiveControl ? 1.0 : -1.0;
+    auto* levelLine = new QCPItemStraightLine(plot_);
+    levelLine->point1->setCoords(left, level);
+    levelLine->point2->setCoords(right, level);
+    levelLine->setPen(QPen(colourOfBand, 1, Qt::DotLine));
+    if (band.count > 1 && std::isfinite(band.sd)) {
+      auto* rect = new QCPItemRect(plot_);
+      rect->topLeft->setCoords(1e-12, band.mean + band.sd);
+      rect->bottomRight->setCoords(1e12, band.mean - band.sd);
+      QColor fill = colourOfBand;
+      fill.setAlpha(40);
+      rect->setBrush(fill);
+      rect->setPen(Qt::NoPen);
+      rect->setClipToAxisRect(true);
+    }
+  }
+  lines << tr("Bands: C+ (green) and C- (red) control sites of %1, mean +- sd; dotted lines at +1 and -1.")
+               .arg(QString::fromStdString(bandCellType).toHtmlEscaped());
+  summary_->setText(lines.join(QStringLiteral("<br>")));
+  plot_->xAxis->setRange(left, right);
+  plot_->yAxis->setRange(-2.2, 2.2);
+  plot_->replot();
+}
+
+void DoseResponsePanel::renderFigure(QCPPainter& painter, const QSize& size) {
+  plot_->toPainter(&painter, size.width(), size.height());
+}
+
+std::string DoseResponsePanel::figureCsv() const {
+  std::ostringstream out;
+  out << "compound,cell_type,site_id,concentration_uM,on_score\n";
+  if (!analysis_ || !analysis_->e2) return out.str();
+  out.precision(9);
+  for (int c : selection_->compounds()) {
+    const auto& compound = analysis_->compounds[c];
+    for (auto row : compound.rows)
+      out << csvField(compound.compound) << ',' << csvField(compound.cellType) << ',' << analysis_->sites.siteId[row] << ','
+          << analysis_->sites.concentrationMicromolar[row] << ',' << analysis_->e2->scores.on[row] << '\n';
+  }
+  return out.str();
+}
+
+}  // namespace gandl::ui

@@ -1,0 +1,49 @@
+#pragma once
+// Dose-response of the selected compounds (overlaid, one colour each) on the E2 On score: every
+// site's score at its dose (jittered on the log axis so replicates do not hide each other), the
+// mean +- SEM per dose, the fitted 4PL curve, the EC50 with its 95% interval, and the control
+// bands (C+ near +1, C- near -1: mean +- sd of the cell type's control sites).
+
+#include <QWidget>
+#include <memory>
+
+#include "ui/figure_export.h"
+
+class QCustomPlot;
+class QLabel;
+
+namespace gandl::pipeline {
+struct AnalysisResult;
+}
+
+namespace gandl::ui {
+
+class SelectionModel;
+
+class DoseResponsePanel : public QWidget, public ExportableFigure {
+  Q_OBJECT
+
+ public:
+  DoseResponsePanel(SelectionModel* selection, QWidget* parent = nullptr);
+  void setAnalysis(std::shared_ptr<const pipeline::AnalysisResult> analysis);
+
+  QCustomPlot* plot() const { return plot_; }
+  // The compound names (with cell type) currently drawn.
+  QStringList shownCompounds() const { return shown_; }
+
+  QString figureName() const override { return QStringLiteral("dose_response"); }
+  QSize figureSize() const override { return {900, 600}; }
+  void renderFigure(QCPPainter& painter, const QSize& size) override;
+  std::string figureCsv() const override;
+
+ private:
+  void redraw();
+
+  SelectionModel* selection_;
+  std::shared_ptr<const pipeline::AnalysisResult> analysis_;
+  QCustomPlot* plot_;
+  QLabel* summary_;
+  QStringList shown_;
+};
+
+}  // namespace gandl::ui

@@ -1,0 +1,137 @@
+#include "ui/workspace.h"
+
+#include "core/analysis/normalization.h"
+#include "core/data/screen.h"
+#include "core/pipeline/analyze_task.h"
+#include "core/pipeline/embed_task.h"
+#include "core/store/embedding_store.h"
+#include "ui/task_manager.h"
+
+namespace fs = std::filesystem;
+
+namespace gandl::ui {
+
+namespace {
+
+QString qpath(const fs::path& path) { return QString::fromStdString(path.string()); }
+
+// The screen a store was embedded from, as its provenance records it.
+fs::path screenOfStore(const fs::path& store) {
+  const auto provenance = store::EmbeddingStore::open(store).provenance();
+  const auto it = provenance.find("screen");
+  return it == provenance.end() ? fs::path() : fs::path(store::toString(it->second));
+}
+
+}  // namespace
+
+Workspace::Workspace(TaskManager* tasks, QObject* parent) : QObject(parent), tasks_(tasks) {}
+Workspace::~Workspace() = default;
+
+void Workspace::setAnalysis(std::shared_ptr<const pipeline::AnalysisResult> analysis,
+                            std::shared_ptr<const data::Screen> screen, const fs::path& store,
+                            const fs::path& screenPath) {
+  analysis_ = std::move(analysis);
+  storePath_ = store;
+  const bool screenChangedNow = screen != screen_;
+  screen_ = std::move(screen);
+  screenPath_ = screenPath;
+  Q_EMIT analysisChanged();
+  if (screenChangedNow) Q_EMIT screenChanged();
+}
+
+BackgroundTask* Workspace::openStore(const fs::path& store, const fs::path& screenHint) {
+  struct Outcome {
+    std::shared_ptr<pipeline::AnalysisResult> analysis;
+    std::shared_ptr<data::Screen> screen;
+    fs::path screenPath;
+    QString screenWarning;
+  };
+  auto outcome = std::make_shared<Outcome>();
+  pipeline::AnalyzeOptions options;
+  options.embeddings = store;
+  options.embedding = settings_.embedding.toStdString();
+  options.normalization.method = analysis::parseNormalizationMethod(settings_.normalization.toStdString());
+  options.seed = settings_.seed;
+  options.writeToStore = false;  // the GUI never rewrites a store it only looks at
+  auto* task = tasks_->start(
+      QStringLiteral("Analyse %1").arg(qpath(store.filename())),
+      [outcome, options, store, screenHint](const tasks::TaskContext& context) {
+        if (!fs::exists(store)) throw std::runtime_error(store.string() + ": no such store");
+        outcome->analysis = std::make_shared<pipeline::AnalysisResult>(pipeline::runAnalysis(options, context));
+        context.checkCancelled();
+        fs::path screen = screenHint.empty() ? screenOfStore(store) : screenHint;
+        outcome->screenPath = screen;
+        if (screen.empty()) {
+          outcome->screenWarning = QStringLiteral("%1 does not record its screen folder; site images are not shown")
+                                       .arg(qpath(store));
+        } else if (!fs::exists(screen / "metadata.csv")) {
+          outcome->screenWarning = QStringLiteral("the screen of %1 is not at %2 (moved?); site images are not shown")
+                                       .arg(qpath(store), qpath(screen));
+        } else {
+          try {
+            outcome->screen = std::make_shared<data::Screen>(data::loadScreen(screen, data::Layout::Auto, context));
+          } catch (const tasks::Cancelled&) {
+            throw;
+          } catch (const std::exception& e) {
+            outcome->screenWarning = QString::fromStdString(e.what());
+          }
+        }
+      },
+      [this, outcome, store] {
+        if (!outcome->screenWarning.isEmpty()) Q_EMIT logMessage(QStringLiteral("warning"), outcome->screenWarning);
+        for (const auto& w : outcome->analysis->warnings)
+          Q_EMIT logMessage(QStringLiteral("warning"), QString::fromStdString(w));
+        Q_EMIT logMessage(QStringLiteral("info"),
+                          QStringLiteral("analysed %1: %2 sites, %3 compounds in %4 s")
+                              .arg(qpath(store))
+                              .arg(outcome->analysis->sites.size())
+                              .arg(outcome->analysis->compounds.size())
+                              .arg(outcome->analysis->seconds, 0, 'f', 1));
+        setAnalysis(outcome->analysis, outcome->screen, store, outcome->screenPath);
+      });
+  connect(task, &BackgroundTask::failed, this,
+          [this, store](const QString& error) { Q_EMIT failed(QStringLiteral("Opening %1").arg(qpath(store)), error); });
+  return task;
+}
+
+BackgroundTask* Workspace::embedAndOpen(const fs::path& screen, const fs::path& store,
+                                        const QString& checkpoint, const QString& embedder) {
+  pipeline::EmbedTaskOptions options;
+  options.data = screen;
+  options.out = store;
+  options.checkpoint = checkpoint.toStdString();
+  options.embedder = embedder.toStdString();
+  options.device = "auto";
+  checkpoint_ = checkpoint;
+  auto* task = tasks_->start(
+      QStringLiteral("Embed %1").arg(qpath(screen.filename())),
+      [options](const tasks::TaskContext& context) { pipeline::runEmbedding(options, context); },
+      [this, store, screen] { openStore(store, screen); });
+  connect(task, &BackgroundTask::failed, this, [this, screen](const QString& error) {
+    Q_EMIT failed(QStringLiteral("Embedding %1").arg(qpath(screen)), error);
+  });
+  return task;
+}
+
+BackgroundTask* Workspace::openScreen(const fs::path& screenPath) {
+  auto holder = std::make_shared<std::shared_ptr<data::Screen>>();
+  auto* task = tasks_->start(
+      QStringLiteral("Load screen %1").arg(qpath(screenPath.filename())),
+      [holder, screenPath](const tasks::TaskContext& context) {
+        *holder = std::make_shared<data::Screen>(data::loadScreen(screenPath, data::Layout::Auto, context));
+      },
+      [this, holder, screenPath] {
+        screen_ = *holder;
+        screenPath_ = screenPath;
+        Q_EMIT logMessage(QStringLiteral("info"), QStringLiteral("loaded screen %1: %2 sites")
+                                                       .arg(qpath(screenPath))
+                                                       .arg((*holder)->sites.size()));
+        Q_EMIT screenChanged();
+      });
+  connect(task, &BackgroundTask::failed, this, [this, screenPath](const QString& error) {
+    Q_EMIT failed(QStringLiteral("Opening screen %1").arg(qpath(screenPath)), error);
+  });
+  return task;
+}
+
+}  // namespace gandl::ui

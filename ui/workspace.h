@@ -1,0 +1,75 @@
+#pragma once
+// What the window is looking at: one embedding store, its analysis (runAnalysis in the
+// background), the screen its images come from, the checkpoint, and the analysis settings a
+// project file keeps. Opening, embedding and the demo run as BackgroundTasks; the results are
+// swapped in on the GUI thread in one step, so panels never see half an analysis.
+
+#include <QObject>
+#include <QString>
+#include <filesystem>
+#include <memory>
+
+namespace gandl::pipeline {
+struct AnalysisResult;
+}
+namespace gandl::data {
+struct Screen;
+}
+
+namespace gandl::ui {
+
+class BackgroundTask;
+class TaskManager;
+
+struct AnalysisSettings {
+  QString normalization = QStringLiteral("plate");  // none | plate | robust | tvn
+  QString embedding;                                // "" = /X
+  quint64 seed = 0;
+};
+
+class Workspace : public QObject {
+  Q_OBJECT
+
+ public:
+  explicit Workspace(TaskManager* tasks, QObject* parent = nullptr);
+  ~Workspace() override;
+
+  std::shared_ptr<const pipeline::AnalysisResult> analysis() const { return analysis_; }
+  std::shared_ptr<const data::Screen> screen() const { return screen_; }
+  const std::filesystem::path& storePath() const { return storePath_; }
+  const std::filesystem::path& screenPath() const { return screenPath_; }
+  const QString& checkpoint() const { return checkpoint_; }
+  void setCheckpoint(const QString& checkpoint) { checkpoint_ = checkpoint; }
+  AnalysisSettings& settings() { return settings_; }
+  TaskManager* tasks() const { return tasks_; }
+
+  // Reads the store, analyses it and loads its screen (from `screen`, else the store's
+  // provenance). Failures go to failed(); the previous analysis stays shown.
+  BackgroundTask* openStore(const std::filesystem::path& store, const std::filesystem::path& screen = {});
+  // Embeds `screen` into `store` (resuming a .partial), then opens it.
+  BackgroundTask* embedAndOpen(const std::filesystem::path& screen, const std::filesystem::path& store,
+                               const QString& checkpoint, const QString& embedder);
+  // Only the screen (browse images before any embedding).
+  BackgroundTask* openScreen(const std::filesystem::path& screen);
+
+  // Installs a finished analysis (the tasks above call it; tests may too).
+  void setAnalysis(std::shared_ptr<const pipeline::AnalysisResult> analysis,
+                   std::shared_ptr<const data::Screen> screen, const std::filesystem::path& store,
+                   const std::filesystem::path& screenPath);
+
+ Q_SIGNALS:
+  void analysisChanged();
+  void screenChanged();
+  void failed(const QString& what, const QString& error);
+  void logMessage(const QString& level, const QString& text);
+
+ private:
+  TaskManager* tasks_;
+  std::shared_ptr<const pipeline::AnalysisResult> analysis_;
+  std::shared_ptr<const data::Screen> screen_;
+  std::filesystem::path storePath_, screenPath_;
+  QString checkpoint_ = QStringLiteral("demo");
+  AnalysisSettings settings_;
+};
+
+}  // namespace gandl::ui
