@@ -1,0 +1,90 @@
+#include "ui/demo_setup.h"
+
+#include <QStandardPaths>
+#include <memory>
+
+#include "core/data/synthetic_screen.h"
+#include "core/model/run_directory.h"
+#include "core/pipeline/embed_task.h"
+#include "core/pipeline/train_task.h"
+#include "core/store/embedding_writer.h"
+#include "ui/task_manager.h"
+#include "ui/workspace.h"
+
+namespace fs = std::filesystem;
+
+namespace gandl::ui {
+
+DemoPaths demoPaths(const QString& dataDir) {
+  const QString base = dataDir.isEmpty()
+                           ? QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/demo")
+                           : dataDir;
+  DemoPaths p;
+  p.root = base.toStdString();
+  p.screen = p.root / "screen";
+  p.store = p.root / "demo.h5ad";
+  p.bootstrapRun = p.root / "random-d-architecture";
+  return p;
+}
+
+BackgroundTask* runDemo(Workspace& workspace, const DemoPaths& paths) {
+  auto notes = std::make_shared<std::vector<std::pair<QString, QString>>>();
+  auto store = std::make_shared<fs::path>(paths.store);
+  Workspace* ws = &workspace;
+  auto* task = workspace.tasks()->start(
+      QStringLiteral("Demo: screen and embedding"),
+      [paths, notes, store](const tasks::TaskContext& context) {
+        fs::create_directories(paths.root);
+        if (!fs::exists(paths.screen / "metadata.csv")) {
+          context.report(0, 0, "", "writing the demo synthetic screen");
+          data::writeSyntheticScreen(paths.screen, data::SynthPreset::Demo, 1, context);
+          notes->push_back({QStringLiteral("info"), QStringLiteral("wrote the demo screen to %1").arg(QString::fromStdString(paths.screen.string()))});
+        }
+        pipeline::EmbedTaskOptions embed;
+        embed.data = paths.screen;
+        embed.device = "auto";
+        const fs::path demoModel = model::resolveCheckpointDirectory("demo");
+        if (fs::exists(demoModel / "config.json")) {
+          embed.checkpoint = "demo";
+          embed.embedder = "gandl";
+        } else {
+          // No shipped model: the random-discriminator baseline needs only the architecture, which
+          // a one-step run provides.
+          *store = paths.root / "demo-random-d.h5ad";
+          notes->push_back({QStringLiteral("warning"),
+                            QStringLiteral("the demo checkpoint is not installed (%1); embedding with the random-d "
+                                           "baseline (same architecture, random weights) instead")
+                                .arg(QString::fromStdString(demoModel.string()))});
+          if (!model::RunDirectory(paths.bootstrapRun).latestStep()) {
+            fs::remove_all(paths.bootstrapRun);
+            pipeline::TrainTaskOptions train;
+            train.data = paths.screen;
+            train.run = paths.bootstrapRun;
+            train.device = "cpu";
+            train.config.batch = 8;
+            train.config.steps = 1;
+            train.config.sample_every = 1000;
+            train.config.log_every = 1;
+            context.report(0, 0, "", "building the random-d architecture");
+            pipeline::runTraining(train, context);
+          }
+          embed.checkpoint = paths.bootstrapRun.string();
+          embed.embedder = "random-d";
+          embed.seed = 1;
+        }
+        embed.out = *store;
+        if (!fs::exists(*store)) pipeline::runEmbedding(embed, context);
+      },
+      [ws, notes, store, paths] {
+        for (const auto& [level, text] : *notes) Q_EMIT ws->logMessage(level, text);
+        ws->setCheckpoint(store->filename() == "demo.h5ad" ? QStringLiteral("demo")
+                                                            : QString::fromStdString(paths.bootstrapRun.string()));
+        ws->openStore(*store, paths.screen);
+      });
+  QObject::connect(task, &BackgroundTask::failed, ws, [ws](const QString& error) {
+    Q_EMIT ws->failed(QStringLiteral("The demo"), error);
+  });
+  return task;
+}
+
+}  // namespace gandl::ui

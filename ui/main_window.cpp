@@ -1,0 +1,375 @@
+#include "ui/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QKeySequence>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QComboBox>
+#include <QToolButton>
+#include <memory>
+
+#include "core/pipeline/analyze_task.h"
+#include "ui/demo_setup.h"
+#include "ui/figure_export.h"
+#include "ui/panels/activity_panel.h"
+#include "ui/panels/classification_panel.h"
+#include "ui/panels/dose_response_panel.h"
+#include "ui/panels/embedding_scatter_panel.h"
+#include "ui/panels/generated_images_panel.h"
+#include "ui/panels/plate_heatmap_panel.h"
+#include "ui/panels/point_cloud_panel.h"
+#include "ui/panels/screen_browser_panel.h"
+#include "ui/panels/site_viewer_panel.h"
+#include "ui/panels/training_panel.h"
+#include "ui/project_file.h"
+#include "ui/selection_model.h"
+#include "ui/task_manager.h"
+#include "ui/workspace.h"
+
+namespace gandl::ui {
+
+namespace {
+constexpr int kMaxRecent = 8;
+}
+
+MainWindow::MainWindow(bool withPointCloud, QWidget* parent) : QMainWindow(parent) {
+  setObjectName(QStringLiteral("workbenchWindow"));
+  setWindowTitle(tr("GAN-DL Workbench"));
+  setDockNestingEnabled(true);
+  tasks_ = new TaskManager(this);
+  workspace_ = new Workspace(tasks_, this);
+  selection_ = new SelectionModel(this);
+
+  browser_ = new ScreenBrowserPanel(selection_, this);
+  scatter_ = new EmbeddingScatterPanel(selection_, this);
+  doseResponse_ = new DoseResponsePanel(selection_, this);
+  plate_ = new PlateHeatmapPanel(selection_, this);
+  siteViewer_ = new SiteViewerPanel(selection_, this);
+  classification_ = new ClassificationPanel(this);
+  activity_ = new ActivityPanel(tasks_, this);
+  training_ = new TrainingPanel(tasks_, this);
+  generated_ = new GeneratedImagesPanel(tasks_, this);
+  if (withPointCloud) pointCloud_ = new PointCloudPanel(selection_, this);
+
+  addPanel(QStringLiteral("browser"), tr("Screen browser"), browser_, Qt::LeftDockWidgetArea);
+  addPanel(QStringLiteral("scatter"), tr("Embedding scatter"), scatter_, Qt::RightDockWidgetArea);
+  auto* dose = addPanel(QStringLiteral("dose_response"), tr("Dose-response"), doseResponse_, Qt::RightDockWidgetArea);
+  auto* plate = addPanel(QStringLiteral("plate"), tr("Plate heatmap"), plate_, Qt::RightDockWidgetArea);
+  auto* viewer = addPanel(QStringLiteral("site_viewer"), tr("Site viewer"), siteViewer_, Qt::RightDockWidgetArea);
+  auto* classification = addPanel(QStringLiteral("classification"), tr("Classification"), classification_, Qt::RightDockWidgetArea);
+  auto* activity = addPanel(QStringLiteral("activity"), tr("Activity and log"), activity_, Qt::BottomDockWidgetArea);
+  auto* training = addPanel(QStringLiteral("training"), tr("Training"), training_, Qt::BottomDockWidgetArea);
+  auto* generated = addPanel(QStringLiteral("generated"), tr("Generated images"), generated_, Qt::BottomDockWidgetArea);
+  splitDockWidget(docks_[QStringLiteral("scatter")], dose, Qt::Horizontal);
+  splitDockWidget(docks_[QStringLiteral("scatter")], plate, Qt::Vertical);
+  splitDockWidget(dose, viewer, Qt::Vertical);
+  tabifyDockWidget(plate, classification);
+  tabifyDockWidget(activity, training);
+  tabifyDockWidget(activity, generated);
+  if (pointCloud_) {
+    auto* cloud = addPanel(QStringLiteral("point_cloud"), tr("3-D view"), pointCloud_, Qt::RightDockWidgetArea);
+    tabifyDockWidget(viewer, cloud);
+    connect(scatter_->colourBox(), &QComboBox::currentIndexChanged, this,
+            [this] { pointCloud_->setColourBy(scatter_->colourBy()); });
+  }
+  plate->raise();
+  viewer->raise();
+  activity->raise();
+
+  connect(workspace_, &Workspace::analysisChanged, this, &MainWindow::showAnalysis);
+  connect(workspace_, &Workspace::screenChanged, this, [this] {
+    siteViewer_->setScreen(workspace_->screen());
+    training_->setScreenFolder(QString::fromStdString(workspace_->screenPath().string()));
+  });
+  connect(workspace_, &Workspace::failed, this, &MainWindow::showError);
+  connect(workspace_, &Workspace::logMessage, activity_, &ActivityPanel::log);
+  connect(tasks_, &TaskManager::taskStarted, this, [this](BackgroundTask* task) {
+    connect(task, &BackgroundTask::progress, this, [this, task](qint64 done, qint64 total, const QString&, const QString& message) {
+      statusBar()->showMessage(total > 0 ? QStringLiteral("%1: %2 / %3 %4").arg(task->name()).arg(done).arg(total).arg(message)
+                                         : QStringLiteral("%1: %2").arg(task->name(), message));
+    });
+    connect(task, &BackgroundTask::ended, this, [this] { if (tasks_->runningCount() == 0) statusBar()->showMessage(tr("Ready"), 3000); });
+  });
+  connect(training_, &TrainingPanel::samplesWritten, this, [this] {
+    if (generated_->runDirectory() != training_->runFolder()) generated_->setRunDirectory(training_->runFolder());
+    generated_->refresh();
+  });
+  buildMenus();
+  QSettings settings;
+  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  resize(size().expandedTo(QSize(1400, 900)));
+  statusBar()->showMessage(tr("Open a store (Ctrl+O), a project, or run the demo (Ctrl+D)."));
+}
+
+MainWindow::~MainWindow() { tasks_->shutdown(); }
+
+QDockWidget* MainWindow::addPanel(const QString& name, const QString& title, QWidget* panel, Qt::DockWidgetArea area) {
+  auto* dock = new QDockWidget(title, this);
+  dock->setObjectName(QStringLiteral("dock_") + name);
+  dock->setWidget(panel);
+  addDockWidget(area, dock);
+  docks_[name] = dock;
+  return dock;
+}
+
+QMap<QString, ExportableFigure*> MainWindow::figures() const {
+  QMap<QString, ExportableFigure*> out{{QStringLiteral("scatter"), scatter_},
+                                       {QStringLiteral("dose_response"), doseResponse_},
+                                       {QStringLiteral("plate"), plate_},
+                                       {QStringLiteral("site_viewer"), siteViewer_},
+                                       {QStringLiteral("classification"), classification_},
+                                       {QStringLiteral("generated"), generated_}};
+  if (pointCloud_) out[QStringLiteral("point_cloud")] = pointCloud_;
+  return out;
+}
+
+void MainWindow::buildMenus() {
+  auto* file = menuBar()->addMenu(tr("&File"));
+  auto add = [this](QMenu* menu, const QString& text, const QKeySequence& keys, auto slot) {
+    auto* action = menu->addAction(text);
+    action->setShortcut(keys);
+    connect(action, &QAction::triggered, this, slot);
+    return action;
+  };
+  add(file, tr("&Open store..."), QKeySequence::Open, [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open embedding store"), {}, tr("AnnData stores (*.h5ad)"));
+    if (!path.isEmpty()) openStore(path);
+  });
+  add(file, tr("&Embed a screen..."), QKeySequence(tr("Ctrl+Shift+E")), [this] {
+    const QString screen = QFileDialog::getExistingDirectory(this, tr("Screen folder (with metadata.csv)"));
+    if (screen.isEmpty()) return;
+    const QString store = QFileDialog::getSaveFileName(this, tr("New store"), screen + QStringLiteral(".h5ad"), tr("AnnData stores (*.h5ad)"));
+    if (!store.isEmpty()) openScreenAndEmbed(screen, store);
+  });
+  add(file, tr("Run the &demo"), QKeySequence(tr("Ctrl+D")), [this] { startDemo(); });
+  file->addSeparator();
+  add(file, tr("Open &project..."), QKeySequence(tr("Ctrl+Shift+O")), [this] {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), {}, tr("Workbench projects (*.json)"));
+    if (!path.isEmpty()) openProject(path);
+  });
+  add(file, tr("&Save project..."), QKeySequence::Save, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save project"), QStringLiteral("project.json"), tr("Workbench projects (*.json)"));
+    if (!path.isEmpty()) saveProject(path);
+  });
+  recentMenu_ = file->addMenu(tr("Recent projects"));
+  rebuildRecentMenu();
+  file->addSeparator();
+  add(file, tr("Export &report..."), QKeySequence(tr("Ctrl+E")), [this] {
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Report folder"));
+    if (!folder.isEmpty()) exportReport(folder);
+  });
+  file->addSeparator();
+  add(file, tr("&Quit"), QKeySequence::Quit, [this] { close(); });
+
+  auto* edit = menuBar()->addMenu(tr("&Selection"));
+  add(edit, tr("&Clear selection"), QKeySequence(Qt::Key_Escape), [this] { selection_->clear(); });
+  auto* lasso = edit->addAction(tr("&Lasso mode in the scatter"));
+  lasso->setShortcut(QKeySequence(tr("Ctrl+L")));
+  lasso->setCheckable(true);
+  connect(lasso, &QAction::toggled, this, [this](bool on) {
+    for (auto* button : scatter_->findChildren<QToolButton*>())
+      if (button->text() == tr("Lasso")) button->setChecked(on);
+  });
+
+  viewMenu_ = menuBar()->addMenu(tr("&View"));
+  for (auto* dock : docks_) viewMenu_->addAction(dock->toggleViewAction());
+
+  auto* tasksMenu = menuBar()->addMenu(tr("&Tasks"));
+  add(tasksMenu, tr("&Cancel all tasks"), QKeySequence(tr("Ctrl+.")), [this] { tasks_->cancelAll(); });
+
+  auto* help = menuBar()->addMenu(tr("&Help"));
+  add(help, tr("&About"), QKeySequence(), [this] {
+    QMessageBox::about(this, tr("GAN-DL Workbench"),
+                       tr("GAN-DL Workbench: self-supervised image embeddings from a StyleGAN2 discriminator, "
+                          "linear SVM projections and dose-response, after Mascolini et al. 2022. See docs/gui.md."));
+  });
+}
+
+void MainWindow::showAnalysis() {
+  const auto analysis = workspace_->analysis();
+  selection_->setAnalysis(analysis);
+  browser_->setAnalysis(analysis);
+  scatter_->setAnalysis(analysis);
+  doseResponse_->setAnalysis(analysis);
+  plate_->setAnalysis(analysis);
+  siteViewer_->setScreen(workspace_->screen());
+  siteViewer_->setAnalysis(analysis);
+  classification_->setAnalysis(analysis);
+  if (pointCloud_) pointCloud_->setAnalysis(analysis);
+  const QString checkpoint = workspace_->checkpoint();
+  if (checkpoint != QLatin1String("demo") && QFileInfo::exists(checkpoint)) {
+    training_->setRunFolder(checkpoint);
+    generated_->setRunDirectory(checkpoint);
+  }
+  setWindowTitle(tr("GAN-DL Workbench - %1").arg(QString::fromStdString(workspace_->storePath().filename().string())));
+  // Something to look at straight away: the top hit and its first site.
+  if (analysis && !analysis->compounds.empty()) {
+    selection_->selectCompounds({0});
+    selection_->selectSite(static_cast<int>(analysis->compounds.front().rows.front()));
+    selection_->selectCompounds({0});
+  }
+  Q_EMIT analysisShown();
+}
+
+void MainWindow::showError(const QString& what, const QString& error) {
+  ++errors_;
+  lastError_ = what + QStringLiteral(": ") + error;
+  activity_->log(QStringLiteral("error"), lastError_);
+  // Non-modal: the window stays usable, and tests are not blocked by a dialog.
+  auto* box = new QMessageBox(QMessageBox::Warning, tr("GAN-DL Workbench"), what + tr(" failed."), QMessageBox::Ok, this);
+  box->setInformativeText(error);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->setModal(false);
+  box->show();
+}
+
+void MainWindow::openStore(const QString& path) {
+  if (!QFileInfo::exists(path)) {
+    showError(tr("Opening %1").arg(path), tr("no such file"));
+    return;
+  }
+  workspace_->openStore(path.toStdString());
+}
+
+void MainWindow::openScreenAndEmbed(const QString& screen, const QString& store) {
+  if (!QFileInfo::exists(QDir(screen).filePath(QStringLiteral("metadata.csv")))) {
+    showError(tr("Opening screen %1").arg(screen), tr("%1 is not a screen folder: it has no metadata.csv").arg(screen));
+    return;
+  }
+  workspace_->embedAndOpen(screen.toStdString(), store.toStdString(), workspace_->checkpoint(), QStringLiteral("gandl"));
+}
+
+void MainWindow::startDemo(const QString& dataDir) {
+  activity_->log(QStringLiteral("info"), tr("starting the demo"));
+  runDemo(*workspace_, demoPaths(dataDir));
+}
+
+Project MainWindow::currentProject() const {
+  Project p;
+  p.screen = QString::fromStdString(workspace_->screenPath().string());
+  p.store = QString::fromStdString(workspace_->storePath().string());
+  p.checkpoint = workspace_->checkpoint();
+  p.analysis = workspace_->settings();
+  for (auto it = docks_.begin(); it != docks_.end(); ++it)
+    if (it.value()->isVisible()) p.openPanels << it.key();
+  p.space = scatter_->spaceName();
+  p.colourBy = colourByName(scatter_->colourBy());
+  p.plate = std::max(0, selection_->plate());
+  p.windowState = saveState();
+  return p;
+}
+
+bool MainWindow::openProject(const QString& path) {
+  Project p;
+  try {
+    p = readProject(path);
+  } catch (const std::exception& e) {
+    showError(tr("Opening project %1").arg(path), QString::fromStdString(e.what()));
+    return false;
+  }
+  const QStringList missing = p.missingPaths();
+  if (!missing.isEmpty()) {
+    showError(tr("Opening project %1").arg(path),
+              tr("files named by the project are missing (moved?):\n%1").arg(missing.join(QLatin1Char('\n'))));
+    return false;
+  }
+  workspace_->settings() = p.analysis;
+  workspace_->setCheckpoint(p.checkpoint);
+  if (!p.windowState.isEmpty()) restoreState(p.windowState);
+  for (auto it = docks_.begin(); it != docks_.end(); ++it)
+    if (!p.openPanels.isEmpty()) it.value()->setVisible(p.openPanels.contains(it.key()));
+  for (auto by : {ColourBy::Condition, ColourBy::CellType, ColourBy::Dose, ColourBy::Plate})
+    if (colourByName(by) == p.colourBy) scatter_->setColourBy(by);
+  const QString space = p.space;
+  connect(this, &MainWindow::analysisShown, this, [this, space] { scatter_->setSpace(space); }, Qt::SingleShotConnection);
+  if (!p.store.isEmpty()) workspace_->openStore(p.store.toStdString(), p.screen.toStdString());
+  addRecent(path);
+  return true;
+}
+
+void MainWindow::saveProject(const QString& path) {
+  try {
+    writeProject(currentProject(), path);
+    addRecent(path);
+    activity_->log(QStringLiteral("info"), tr("saved project %1").arg(path));
+  } catch (const std::exception& e) {
+    showError(tr("Saving project %1").arg(path), QString::fromStdString(e.what()));
+  }
+}
+
+void MainWindow::addRecent(const QString& path) {
+  QSettings settings;
+  QStringList recent = settings.value(QStringLiteral("recentProjects")).toStringList();
+  recent.removeAll(path);
+  recent.prepend(QFileInfo(path).absoluteFilePath());
+  while (recent.size() > kMaxRecent) recent.removeLast();
+  settings.setValue(QStringLiteral("recentProjects"), recent);
+  rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+  if (!recentMenu_) return;
+  recentMenu_->clear();
+  const QStringList recent = QSettings().value(QStringLiteral("recentProjects")).toStringList();
+  for (const auto& path : recent)
+    connect(recentMenu_->addAction(path), &QAction::triggered, this, [this, path] { openProject(path); });
+  recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::exportReport(const QString& folder) {
+  const auto analysis = workspace_->analysis();
+  if (!analysis) {
+    showError(tr("Exporting the report"), tr("nothing is analysed yet: open a store first"));
+    return;
+  }
+  // Figures are painted here (widgets live on this thread; each takes milliseconds); core's
+  // tables are written by a worker.
+  QStringList written;
+  try {
+    const QString figures = QDir(folder).filePath(QStringLiteral("figures"));
+    const auto all = this->figures();
+    for (auto it = all.begin(); it != all.end(); ++it) written << exportFigureSet(*it.value(), figures, 150);
+    writeTextFile(QDir(folder).filePath(QStringLiteral("compounds.csv")), browser_->compoundCsv());
+  } catch (const std::exception& e) {
+    showError(tr("Exporting the report to %1").arg(folder), QString::fromStdString(e.what()));
+    return;
+  }
+  auto* task = tasks_->start(
+      tr("Export report to %1").arg(folder),
+      [analysis, folder](const tasks::TaskContext&) { pipeline::writeAnalysisReport(*analysis, folder.toStdString()); },
+      [this, folder, written] {
+        activity_->log(QStringLiteral("info"), tr("report written to %1 (%2 figure files)").arg(folder).arg(written.size()));
+        Q_EMIT reportExported(folder);
+      });
+  connect(task, &BackgroundTask::failed, this,
+          [this, folder](const QString& error) { showError(tr("Exporting the report to %1").arg(folder), error); });
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  if (tasks_->runningCount() > 0) {
+    const auto answer = QMessageBox::question(this, tr("Tasks running"),
+                                              tr("%1 task(s) are running. Cancel them and quit? Training and "
+                                                 "embedding resume from where they stopped.")
+                                                  .arg(tasks_->runningCount()));
+    if (answer != QMessageBox::Yes) {
+      event->ignore();
+      return;
+    }
+  }
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/state"), saveState());
+  tasks_->shutdown();
+  event->accept();
+}
+
+}  // namespace gandl::ui

@@ -1,0 +1,72 @@
+#pragma once
+// Training a GAN-DL model: the screen and run folders, the device (what LibTorch sees; a
+// CPU-only build says so), the common hyperparameters in a form and the whole config as JSON,
+// Start / Pause / Resume, live losses, img/s and ETA. Pause cancels the run, which writes a
+// checkpoint of the current step; Resume continues it exactly. The run belongs to the task
+// manager, so it keeps going when the panel is closed.
+
+#include <QPointer>
+#include <QWidget>
+
+class QComboBox;
+class QCustomPlot;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace gandl::ui {
+
+class BackgroundTask;
+class TaskManager;
+
+class TrainingPanel : public QWidget {
+  Q_OBJECT
+
+ public:
+  TrainingPanel(TaskManager* tasks, QWidget* parent = nullptr);
+
+  void setScreenFolder(const QString& path);
+  void setRunFolder(const QString& path);
+  QString runFolder() const;
+  // The config JSON the next Start uses (form values applied); throws std::invalid_argument.
+  std::string configJson() const;
+  void setConfigJson(const QString& json);
+  BackgroundTask* task() const { return task_; }
+  QComboBox* deviceBox() const { return device_; }
+  QLabel* deviceNote() const { return deviceNote_; }
+
+ public Q_SLOTS:
+  BackgroundTask* start(bool resume = false);
+  void pause();
+
+ Q_SIGNALS:
+  void metricsReceived(qint64 step, double lossG, double lossD, double imagesPerSecond);
+  void samplesWritten(qint64 step);
+  void runEnded();
+
+ private:
+  void onMetrics(qint64 step, double lossG, double lossD, double imagesPerSecond);
+  void updateButtons();
+
+  TaskManager* tasks_;
+  QPointer<BackgroundTask> task_;
+  QLineEdit* screen_;
+  QLineEdit* run_;
+  QComboBox* device_;
+  QLabel* deviceNote_;
+  QComboBox* resolution_;
+  QSpinBox* batch_;
+  QSpinBox* steps_;
+  QSpinBox* seed_;
+  QPlainTextEdit* json_;
+  QPushButton* startButton_;
+  QPushButton* pauseButton_;
+  QPushButton* resumeButton_;
+  QLabel* speed_;
+  QCustomPlot* losses_;
+  qint64 totalSteps_ = 0;
+};
+
+}  // namespace gandl::ui
