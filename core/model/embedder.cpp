@@ -52,11 +52,13 @@ struct Embedder::Impl {
   Discriminator discriminator{nullptr};
 };
 
+int defaultEmbedBatch(const std::string& device) { return device.rfind("cuda", 0) == 0 ? 64 : 16; }
+
 Embedder::Embedder(const CheckpointInfo& checkpoint, const EmbedOptions& options)
     : impl_(std::make_unique<Impl>()) {
   impl_->checkpoint = checkpoint;
   impl_->device = torch::Device(options.device);
-  impl_->batch = options.batch;
+  impl_->batch = options.batch > 0 ? options.batch : defaultEmbedBatch(options.device);
   if (options.kind == EmbedderKind::GanDl) {
     impl_->discriminator = loadDiscriminator(checkpoint.run, impl_->device);
   } else {

@@ -36,9 +36,17 @@ struct CheckpointInfo {
 // folder when it is not a run directory with a checkpoint.
 CheckpointInfo describeCheckpoint(const std::filesystem::path& runDir);
 
+// The default views per forward pass: 16 on the CPU, 64 on a GPU. On the CPU a larger batch
+// is slower, not faster: at 64 views a 64 px discriminator's first activations are 134 MB,
+// beyond glibc's largest mmap threshold (32 MiB), so every batch maps fresh pages and
+// page-faults them in again (768 demo sites: 4.4 s at batch 16, 34 s at batch 64, most of it
+// system time; docs/benchmarks.md). A process-wide malloc tuning that fixed this slowed
+// training three times, so the batch is what adapts.
+int defaultEmbedBatch(const std::string& device);
+
 struct EmbedOptions {
   EmbedderKind kind = EmbedderKind::GanDl;
-  int batch = 64;
+  int batch = 0;  // 0: defaultEmbedBatch(device)
   std::string device = "cpu";
   std::uint64_t seed = 0;  // RandomDiscriminator's weights
 };

@@ -17,7 +17,7 @@ struct EmbedTaskOptions {
   std::string checkpoint = "demo";  // run directory, or "demo"
   std::filesystem::path out;        // F.h5ad
   std::string embedder = "gandl";   // gandl | random-d
-  int batch = 64;
+  int batch = 0;  // views per forward pass; 0: 16 on the CPU, 64 on a GPU
   std::string device = "auto";
   int loader_threads = 2;
   std::uint64_t seed = 0;           // random-d weights
