@@ -39,10 +39,15 @@ void BackgroundTask::start() {
   QPointer<BackgroundTask> self(this);
   const QElapsedTimer clock = clock_;
   auto last = lastReportMs_;
-  tasks::ProgressCallback callback = [self, clock, last](const tasks::ProgressUpdate& u) {
+  // A report whose message differs from the previous one always goes through ("stored plate 3"
+  // must not be lost to the rate limit); the worker thread alone touches lastMessage.
+  auto lastMessage = std::make_shared<std::string>();
+  tasks::ProgressCallback callback = [self, clock, last, lastMessage](const tasks::ProgressUpdate& u) {
     const qint64 now = clock.elapsed();
     const bool final = u.total > 0 && u.done >= u.total;
-    if (!final && now - last->load() < kReportIntervalMs) return;
+    const bool newMessage = u.message != *lastMessage;
+    if (!final && !newMessage && now - last->load() < kReportIntervalMs) return;
+    *lastMessage = u.message;
     last->store(now);
     const auto unit = QString::fromStdString(u.unit), message = QString::fromStdString(u.message);
     const qint64 done = u.done, total = u.total;

@@ -1,7 +1,8 @@
 #pragma once
 // A core task (embedding, training, analysis, export...) on its own QThread. The task's
 // TaskContext reports progress from the worker thread; reports reach the GUI thread as queued
-// signals, at most one every 30 ms plus the last one, so a fast task cannot flood the event loop.
+// signals, at most one every 30 ms plus the last one and every change of message, so a fast task
+// cannot flood the event loop.
 // cancel() trips the task's CancelToken; the core task notices within one batch, well or fit and
 // throws tasks::Cancelled after leaving its outputs valid. Exactly one of succeeded / failed /
 // cancelled follows, then ended, always on the thread that owns the object.

@@ -51,6 +51,7 @@ void ScatterCanvas::setPoints(std::vector<float> x, std::vector<float> y) {
   y_ = std::move(y);
   y_.resize(x_.size(), NAN);
   category_.assign(x_.size(), 0);
+  if (categories_.isEmpty()) categories_.push_back({tr("sites"), QColor(31, 119, 180)});
   selected_.assign(x_.size(), 0);
   selectedCount_ = 0;
   current_ = -1;

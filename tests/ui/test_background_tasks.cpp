@@ -1,0 +1,139 @@
+// Core tasks on worker threads: Cancel stops an embedding within a second and the store resumes
+// from its .partial; the GUI thread never stalls for 100 ms while a task runs (a watchdog timer
+// measures the longest gap between its ticks); training starts and pauses from the panel and
+// leaves a checkpoint.
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTimer>
+#include <QtTest>
+#include <nlohmann/json.hpp>
+
+#include "core/model/run_directory.h"
+#include "core/model/training_config.h"
+#include "core/store/embedding_store.h"
+#include "core/store/embedding_writer.h"
+#include "tests/ui/ui_fixture.h"
+#include "ui/panels/training_panel.h"
+#include "ui/task_manager.h"
+
+namespace fs = std::filesystem;
+using namespace gandl;
+
+namespace {
+// Longest interval between ticks of a 10 ms timer on the GUI thread.
+class StallWatchdog : public QObject {
+ public:
+  StallWatchdog() {
+    clock_.start();
+    timer_.setInterval(10);
+    QObject::connect(&timer_, &QTimer::timeout, [this] {
+      const qint64 now = clock_.elapsed();
+      if (last_ >= 0) worst_ = std::max(worst_, now - last_);
+      last_ = now;
+    });
+    timer_.start();
+  }
+  qint64 worstMs() const { return worst_; }
+
+ private:
+  QElapsedTimer clock_;
+  QTimer timer_;
+  qint64 last_ = -1, worst_ = 0;
+};
+}  // namespace
+
+class TestBackgroundTasks : public QObject {
+  Q_OBJECT
+  test::UiFixture fixture_;
+
+ private Q_SLOTS:
+  void initTestCase() { fixture_.build(false); }
+
+  void cancelStopsEmbeddingWithinASecondAndTheStoreResumes() {
+    ui::TaskManager tasks;
+    const fs::path out = fs::path(fixture_.dir.path().toStdString()) / "cancelled.h5ad";
+    auto options = fixture_.embedOptions(out);
+    options.batch = 2;  // small batches: the tiny network would otherwise finish before the cancel
+    StallWatchdog watchdog;
+    auto* task = tasks.start(QStringLiteral("embed"),
+                             [options](const tasks::TaskContext& c) { pipeline::runEmbedding(options, c); });
+    QSignalSpy cancelled(task, &ui::BackgroundTask::cancelled);
+    QSignalSpy ended(task, &ui::BackgroundTask::ended);
+    QSignalSpy progress(task, &ui::BackgroundTask::progress);
+    // Cancel (as the activity panel's button does) once the first plate is stored, so
+    // the resume has something to skip.
+    QElapsedTimer clock;
+    connect(task, &ui::BackgroundTask::progress, this, [&](qint64, qint64, const QString&, const QString& message) {
+      if (message.startsWith(QLatin1String("stored")) && !clock.isValid()) {
+        clock.start();
+        task->cancel();
+      }
+    });
+    QVERIFY(ended.wait(120000));
+    QVERIFY2(clock.isValid(), "the embedding finished before it could be cancelled");
+    QCOMPARE(cancelled.count(), 1);
+    const qint64 stopMs = clock.elapsed();
+    qInfo("cancel -> stopped in %lld ms; worst GUI-thread stall %lld ms", stopMs, watchdog.worstMs());
+    QVERIFY2(stopMs < 1000, qPrintable(QString::number(stopMs)));
+    QVERIFY(progress.count() > 0);
+    QVERIFY2(watchdog.worstMs() < 100, qPrintable(QStringLiteral("GUI thread stalled %1 ms").arg(watchdog.worstMs())));
+    QCOMPARE(task->state(), ui::BackgroundTask::State::Cancelled);
+    QVERIFY(!fs::exists(out));
+    QVERIFY(fs::exists(store::EmbeddingWriter::partialPath(out)));
+
+    auto* resume = tasks.start(QStringLiteral("resume"), [options](const tasks::TaskContext& c) {
+      const auto r = pipeline::runEmbedding(options, c);
+      if (r.already_stored == 0) throw std::runtime_error("the resumed run recomputed everything");
+    });
+    QSignalSpy resumeEnded(resume, &ui::BackgroundTask::ended);
+    QVERIFY(resumeEnded.wait(120000));
+    QVERIFY2(resume->state() == ui::BackgroundTask::State::Succeeded, qPrintable(resume->error()));
+    QCOMPARE(store::EmbeddingStore::open(out).size(), std::size_t(768));
+  }
+
+  void failureReachesTheGuiThreadWithItsMessage() {
+    ui::TaskManager tasks;
+    auto options = fixture_.embedOptions(fs::path(fixture_.dir.path().toStdString()) / "bad.h5ad");
+    options.checkpoint = "/nonexistent/run";
+    auto* task = tasks.start(QStringLiteral("bad"), [options](const tasks::TaskContext& c) { pipeline::runEmbedding(options, c); });
+    QSignalSpy failed(task, &ui::BackgroundTask::failed);
+    QVERIFY(failed.wait(10000));
+    QVERIFY2(task->error().contains(QLatin1String("/nonexistent/run")), qPrintable(task->error()));
+  }
+
+  void trainingStartsAndPausesFromThePanel() {
+    ui::TaskManager tasks;
+    ui::TrainingPanel panel(&tasks);
+    QVERIFY(panel.deviceBox()->count() >= 1);
+    QCOMPARE(panel.deviceBox()->itemData(0).toString(), QStringLiteral("cpu"));
+    const fs::path run = fs::path(fixture_.dir.path().toStdString()) / "panel-run";
+    panel.setScreenFolder(QString::fromStdString(fixture_.screen.string()));
+    panel.setRunFolder(QString::fromStdString(run.string()));
+    model::TrainingConfig config;
+    config.network.channel_base = 512;
+    config.network.channel_max = 32;
+    config.network.z_dim = config.network.w_dim = 32;
+    config.log_every = 1;
+    config.sample_every = 1000;
+    panel.setConfigJson(QString::fromStdString(config.toJson().dump()));
+    // The form overrides resolution, batch and steps of the JSON.
+    const auto chosen = model::TrainingConfig::fromJson(nlohmann::json::parse(panel.configJson()));
+    QCOMPARE(chosen.network.channel_base, 512);
+    QSignalSpy metrics(&panel, &ui::TrainingPanel::metricsReceived);
+    QSignalSpy ended(&panel, &ui::TrainingPanel::runEnded);
+    StallWatchdog watchdog;
+    auto* task = panel.start(false);
+    QVERIFY(task);
+    QVERIFY(metrics.wait(120000));
+    panel.pause();
+    QVERIFY(ended.wait(30000));
+    QCOMPARE(task->state(), ui::BackgroundTask::State::Cancelled);
+    QVERIFY(model::RunDirectory(run).latestStep().has_value());
+    qInfo("worst GUI-thread stall while training: %lld ms", watchdog.worstMs());
+    QVERIFY2(watchdog.worstMs() < 100, qPrintable(QStringLiteral("GUI thread stalled %1 ms").arg(watchdog.worstMs())));
+  }
+};
+
+QTEST_MAIN(TestBackgroundTasks)
+#include "test_background_tasks.moc"

@@ -1,0 +1,308 @@
+// The workbench window on a real store, driven through its widgets: opening fills every panel;
+// a compound picked in the browser shows in the dose-response panel; a click on a scatter point
+// shows that site in the viewer; a lasso selects the expected sites everywhere; every export
+// writes a valid file; bad input is reported and the window stays usable; projects round-trip.
+// With GANDL_SCREENSHOT_DIR set, a screenshot of each panel is written there (docs/images).
+#include <QApplication>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFile>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTreeView>
+#include <QXmlStreamReader>
+#include <QtTest>
+#include <set>
+
+#include "core/pipeline/analyze_task.h"
+#include "tests/ui/ui_fixture.h"
+#include "ui/figure_export.h"
+#include "ui/main_window.h"
+#include "ui/panels/activity_panel.h"
+#include "ui/panels/classification_panel.h"
+#include "ui/panels/dose_response_panel.h"
+#include "ui/panels/embedding_scatter_panel.h"
+#include "ui/panels/plate_heatmap_panel.h"
+#include "ui/panels/point_cloud_panel.h"
+#include "ui/panels/screen_browser_panel.h"
+#include "ui/panels/site_viewer_panel.h"
+#include "ui/plots/scatter_canvas.h"
+#include "ui/project_file.h"
+#include "ui/selection_model.h"
+#include "ui/workspace.h"
+
+namespace fs = std::filesystem;
+using namespace gandl;
+
+namespace {
+QByteArray head(const QString& path, int n) {
+  QFile f(path);
+  return f.open(QIODevice::ReadOnly) ? f.read(n) : QByteArray();
+}
+int lineCount(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) return -1;
+  return f.readAll().count('\n');
+}
+void sendMouse(QWidget* w, QEvent::Type type, QPointF p, Qt::MouseButton button, Qt::MouseButtons buttons,
+               Qt::KeyboardModifiers modifiers) {
+  QMouseEvent event(type, p, w->mapToGlobal(p), button, buttons, modifiers);
+  QApplication::sendEvent(w, &event);
+}
+}  // namespace
+
+class TestWorkbench : public QObject {
+  Q_OBJECT
+
+  test::UiFixture fixture_;
+  std::unique_ptr<ui::MainWindow> window_;
+  const pipeline::AnalysisResult* analysis() const { return window_->workspace()->analysis().get(); }
+
+ private Q_SLOTS:
+  void initTestCase() {
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QStandardPaths::setTestModeEnabled(true);
+    fixture_.build(true);
+    window_ = std::make_unique<ui::MainWindow>(true);
+    window_->resize(1500, 950);
+    window_->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+  }
+
+  void openingAStoreFillsEveryPanel() {
+    QSignalSpy shown(window_.get(), &ui::MainWindow::analysisShown);
+    window_->openStore(QString::fromStdString(fixture_.store.string()));
+    QVERIFY(shown.wait(180000));
+    const auto* a = analysis();
+    QVERIFY(a);
+    QCOMPARE(a->sites.size(), std::size_t(768));
+    QVERIFY(a->e2.has_value());
+    QVERIFY(!a->compounds.empty());
+    QCOMPARE(window_->browser()->compoundTable()->model()->rowCount(), static_cast<int>(a->compounds.size()));
+    QCOMPARE(window_->browser()->tree()->model()->rowCount(), 2);  // two experiments (cell types)
+    QCOMPARE(window_->scatter()->canvas()->pointCount(), std::size_t(768));
+    QCOMPARE(window_->plateHeatmap()->plateBox()->count(), static_cast<int>(a->sites.plateNames.size()));
+    QVERIFY(window_->plateHeatmap()->zPrimeText().contains(QLatin1String("Z'")));
+    QCOMPARE(window_->classification()->accuracyTable()->rowCount(), static_cast<int>(a->classifications.size()));
+    QVERIFY(window_->classification()->confusionTable()->rowCount() >= 2);
+    QCOMPARE(window_->pointCloud()->pointCount(), std::size_t(768));
+    QVERIFY(!window_->doseResponse()->shownCompounds().isEmpty());  // the top hit is shown
+    // The site viewer loads the shown site's images from the screen.
+    QTRY_VERIFY_WITH_TIMEOUT(window_->siteViewer()->hasImage(), 10000);
+  }
+
+  void selectingACompoundInTheBrowserShowsItInTheDoseResponsePanel() {
+    const auto* a = analysis();
+    QVERIFY(a->compounds.size() >= 2);
+    auto* table = window_->browser()->compoundTable();
+    table->sortByColumn(0, Qt::AscendingOrder);  // hit rank: view row i = compound i
+    const int target = static_cast<int>(a->compounds.size()) - 1;
+    const QRect cell = table->visualRect(table->model()->index(target, 1));
+    table->scrollTo(table->model()->index(target, 1));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(table->model()->index(target, 1)).center());
+    Q_UNUSED(cell);
+    const auto& compound = a->compounds[target];
+    const QString expected = QString::fromStdString(compound.compound + " (" + compound.cellType + ")");
+    QTRY_COMPARE(window_->doseResponse()->shownCompounds(), QStringList{expected});
+    QCOMPARE(window_->selection()->compounds(), std::vector<int>{target});
+    QCOMPARE(window_->selection()->rows().size(), compound.rows.size());
+    // Filtering the table by name keeps that compound.
+    window_->browser()->filterEdit()->setText(QString::fromStdString(compound.compound));
+    QVERIFY(window_->browser()->compoundTable()->model()->rowCount() >= 1);
+    window_->browser()->filterEdit()->clear();
+  }
+
+  void clickingAScatterPointShowsThatSiteInTheViewer() {
+    window_->docks()[QStringLiteral("scatter")]->raise();
+    window_->docks()[QStringLiteral("site_viewer")]->raise();
+    window_->selection()->clear();
+    auto* canvas = window_->scatter()->canvas();
+    QTRY_VERIFY(canvas->isVisible());
+    // A point drawn on top of its pixel (not hidden under another), away from the current one.
+    int row = -1;
+    for (std::size_t r = 0; r < canvas->pointCount(); r += 7)
+      if (canvas->pointAt(canvas->widgetPosition(r), 0.5) == static_cast<int>(r) &&
+          canvas->plotArea().contains(canvas->widgetPosition(r).toPoint())) {
+        row = static_cast<int>(r);
+        break;
+      }
+    QVERIFY(row >= 0);
+    QSignalSpy shown(window_->siteViewer(), &ui::SiteViewerPanel::imageShown);
+    QTest::mouseClick(canvas, Qt::LeftButton, {}, canvas->widgetPosition(row).toPoint());
+    const QString expected = QString::fromStdString(analysis()->sites.siteId[row]);
+    QCOMPARE(window_->selection()->currentRow(), row);
+    QCOMPARE(window_->siteViewer()->siteId(), expected);
+    QVERIFY(shown.wait(10000) || window_->siteViewer()->hasImage());
+    QCOMPARE(shown.isEmpty() ? expected : shown.last().at(0).toString(), expected);
+    // The browser follows: its current item is that site.
+    QCOMPARE(window_->browser()->tree()->currentIndex().data(Qt::UserRole + 1).toLongLong(), qlonglong(row));
+  }
+
+  void aLassoSelectsTheExpectedSitesEverywhere() {
+    auto* canvas = window_->scatter()->canvas();
+    const QRect area = canvas->plotArea();
+    // A triangle over the left half of the plot.
+    const QPolygonF lasso({QPointF(area.left() + 5, area.top() + 5), QPointF(area.center().x(), area.center().y()),
+                           QPointF(area.left() + 5, area.bottom() - 5)});
+    sendMouse(canvas, QEvent::MouseButtonPress, lasso[0], Qt::LeftButton, Qt::LeftButton, Qt::ShiftModifier);
+    for (int i = 1; i <= 40; ++i) {
+      const int side = (i - 1) / 20;
+      const double t = ((i - 1) % 20 + 1) / 20.0;
+      sendMouse(canvas, QEvent::MouseMove, lasso[side] + (lasso[side + 1] - lasso[side]) * t, Qt::NoButton,
+                Qt::LeftButton, Qt::ShiftModifier);
+    }
+    sendMouse(canvas, QEvent::MouseButtonRelease, lasso[0], Qt::LeftButton, Qt::NoButton, Qt::ShiftModifier);
+    // Expected: every point inside the triangle, decided here with exact geometry; points within
+    // a pixel of the edge may fall either way (the canvas tests pixels).
+    std::set<std::size_t> inside, edge;
+    for (std::size_t r = 0; r < canvas->pointCount(); ++r) {
+      const QPointF p = canvas->widgetPosition(r);
+      const bool in = lasso.containsPoint(p, Qt::OddEvenFill);
+      bool near = false;
+      for (const QPointF& d : {QPointF(1.5, 0), QPointF(-1.5, 0), QPointF(0, 1.5), QPointF(0, -1.5)})
+        near = near || lasso.containsPoint(p + d, Qt::OddEvenFill) != in;
+      (near ? edge : inside).insert(in || near ? r : std::size_t(-1));
+    }
+    inside.erase(std::size_t(-1));
+    const auto& selected = window_->selection()->rows();
+    QVERIFY2(!selected.empty(), "the lasso selected nothing");
+    for (auto r : inside) QVERIFY2(window_->selection()->isSelected(r), qPrintable(QStringLiteral("row %1 missed").arg(r)));
+    for (auto r : selected) QVERIFY2(inside.count(r) || edge.count(r), qPrintable(QStringLiteral("row %1 outside").arg(r)));
+    // Everywhere: the plate heatmap outlines exactly the wells of selected sites on its plate.
+    const int plate = window_->plateHeatmap()->plateBox()->currentIndex();
+    std::set<QString> wells;
+    for (auto r : selected)
+      if (analysis()->sites.plateOfRow[r] == plate) wells.insert(QString::fromStdString(analysis()->sites.wellId[r]));
+    std::set<QString> outlined;
+    for (const auto& w : window_->plateHeatmap()->grid()->wells())
+      if (w.selected) outlined.insert(w.wellId);
+    QCOMPARE(outlined, wells);
+    // The site viewer shows one of the selected sites.
+    QVERIFY(window_->selection()->isSelected(static_cast<std::size_t>(window_->selection()->currentRow())));
+  }
+
+  void clickingAWellSelectsItsSites() {
+    auto* grid = window_->plateHeatmap()->grid();
+    window_->docks()[QStringLiteral("plate")]->raise();
+    QTRY_VERIFY(grid->isVisible());
+    const auto well = grid->wells().front();
+    QTest::mouseClick(grid, Qt::LeftButton, {}, grid->wellCentre(well.row, well.column).toPoint());
+    QCOMPARE(window_->selection()->well(), well.wellId);
+    QCOMPARE(static_cast<int>(window_->selection()->rows().size()), well.sites);
+  }
+
+  void everyExportWritesAValidFile() {
+    window_->selection()->selectCompounds({0});
+    const QString dir = QDir(fixture_.dir.path()).filePath(QStringLiteral("exports"));
+    QDir().mkpath(dir);
+    const auto figures = window_->figures();
+    for (auto it = figures.begin(); it != figures.end(); ++it) {
+      const QStringList files = ui::exportFigureSet(*it.value(), dir, 120);
+      QCOMPARE(files.size(), 4);
+      QCOMPARE(head(files[0], 8), QByteArray("\x89PNG\r\n\x1a\n", 8));
+      QFile svg(files[1]);
+      QVERIFY(svg.open(QIODevice::ReadOnly));
+      QXmlStreamReader xml(&svg);
+      bool sawSvg = false;
+      while (!xml.atEnd())
+        if (xml.readNext() == QXmlStreamReader::StartElement && xml.name() == QLatin1String("svg")) sawSvg = true;
+      QVERIFY2(!xml.hasError() && sawSvg, qPrintable(files[1] + QLatin1Char(' ') + xml.errorString()));
+      QCOMPARE(head(files[2], 5), QByteArray("%PDF-"));
+      QVERIFY2(lineCount(files[3]) >= 2 || it.key() == QLatin1String("generated"), qPrintable(files[3]));
+    }
+    QCOMPARE(lineCount(QDir(dir).filePath(QStringLiteral("scatter_E2.csv"))), 1 + 768);
+    QCOMPARE(lineCount(QDir(dir).filePath(QStringLiteral("dose_response.csv"))),
+             1 + static_cast<int>(analysis()->compounds[0].rows.size()));
+    // A PNG at 300 dpi has 300/96 times the pixels of the figure.
+    ui::exportFigure(*window_->doseResponse(), QDir(dir).filePath(QStringLiteral("dose300.png")), ui::FigureFormat::Png, 300);
+    QCOMPARE(QImage(QDir(dir).filePath(QStringLiteral("dose300.png"))).width(), qRound(900 * 300 / 96.0));
+    // Tables.
+    const std::string compounds = window_->browser()->compoundCsv();
+    QCOMPARE(static_cast<int>(std::count(compounds.begin(), compounds.end(), '\n')), 1 + static_cast<int>(analysis()->compounds.size()));
+    // The report folder: core's tables plus every figure.
+    QSignalSpy exported(window_.get(), &ui::MainWindow::reportExported);
+    const QString report = QDir(fixture_.dir.path()).filePath(QStringLiteral("report"));
+    window_->exportReport(report);
+    QVERIFY(exported.wait(60000));
+    for (const char* name : {"accuracy.csv", "summary.json", "dose_fits.csv", "compounds.csv", "figures/scatter_E2.svg",
+                             "figures/plate_heatmap.pdf", "figures/dose_response.png"})
+      QVERIFY2(QFile::exists(QDir(report).filePath(QLatin1String(name))), name);
+  }
+
+  void badInputIsReportedAndTheWindowStaysUsable() {
+    const int before = window_->errorCount();
+    const QString corrupt = QDir(fixture_.dir.path()).filePath(QStringLiteral("corrupt.h5ad"));
+    ui::writeTextFile(corrupt, "this is not HDF5\n");
+    window_->openStore(corrupt);
+    QTRY_COMPARE_WITH_TIMEOUT(window_->errorCount(), before + 1, 20000);
+    QVERIFY2(window_->lastError().contains(QLatin1String("corrupt.h5ad")), qPrintable(window_->lastError()));
+    window_->openScreenAndEmbed(fixture_.dir.path(), QDir(fixture_.dir.path()).filePath(QStringLiteral("x.h5ad")));
+    QCOMPARE(window_->errorCount(), before + 2);
+    QVERIFY(window_->lastError().contains(QLatin1String("metadata.csv")));
+    ui::Project moved;
+    moved.store = QDir(fixture_.dir.path()).filePath(QStringLiteral("moved/away.h5ad"));
+    const QString project = QDir(fixture_.dir.path()).filePath(QStringLiteral("moved.json"));
+    ui::writeProject(moved, project);
+    QVERIFY(!window_->openProject(project));
+    QCOMPARE(window_->errorCount(), before + 3);
+    QVERIFY(window_->lastError().contains(QLatin1String("moved/away.h5ad")));
+    const QString notJson = QDir(fixture_.dir.path()).filePath(QStringLiteral("garbage.json"));
+    ui::writeTextFile(notJson, "{ nope");
+    QVERIFY(!window_->openProject(notJson));
+    QVERIFY(window_->lastError().contains(QLatin1String("garbage.json")));
+    // The analysis is still there and the window still responds.
+    QCOMPARE(analysis()->sites.size(), std::size_t(768));
+    window_->selection()->selectSite(5);
+    QCOMPARE(window_->siteViewer()->siteId(), QString::fromStdString(analysis()->sites.siteId[5]));
+    for (auto* box : window_->findChildren<QMessageBox*>()) box->close();
+  }
+
+  void projectsRoundTrip() {
+    window_->scatter()->setColourBy(ui::ColourBy::Dose);
+    const QString path = QDir(fixture_.dir.path()).filePath(QStringLiteral("project.json"));
+    window_->saveProject(path);
+    const ui::Project p = ui::readProject(path);
+    QCOMPARE(p.store, QString::fromStdString(fixture_.store.string()));
+    QCOMPARE(p.screen, QString::fromStdString(fixture_.screen.string()));
+    QCOMPARE(p.colourBy, QStringLiteral("dose"));
+    QCOMPARE(p.analysis.normalization, QStringLiteral("plate"));
+    QVERIFY(p.openPanels.contains(QStringLiteral("scatter")));
+    QVERIFY(!p.windowState.isEmpty());
+    QVERIFY(p.missingPaths().isEmpty());
+    window_->scatter()->setColourBy(ui::ColourBy::Condition);
+  }
+
+  void screenshotsOfEveryPanel() {
+    QString dir = qEnvironmentVariable("GANDL_SCREENSHOT_DIR");
+    if (dir.isEmpty()) dir = QDir(fixture_.dir.path()).filePath(QStringLiteral("screenshots"));
+    QDir().mkpath(dir);
+    window_->selection()->selectCompounds({0});
+    window_->selection()->selectSite(static_cast<int>(analysis()->compounds[0].rows.front()));
+    QTRY_VERIFY_WITH_TIMEOUT(window_->siteViewer()->hasImage(), 10000);
+    const auto& docks = window_->docks();
+    for (auto it = docks.begin(); it != docks.end(); ++it) {
+      it.value()->raise();
+      QTRY_VERIFY(it.value()->widget()->isVisible());
+      QApplication::processEvents();
+      const QPixmap shot = it.value()->widget()->grab();
+      QVERIFY(!shot.isNull());
+      QVERIFY(shot.save(QDir(dir).filePath(QStringLiteral("panel_%1.png").arg(it.key()))));
+    }
+    QVERIFY(window_->grab().save(QDir(dir).filePath(QStringLiteral("workbench.png"))));
+  }
+
+  void cleanupTestCase() { window_.reset(); }
+};
+
+int main(int argc, char** argv) {
+  ui::PointCloudPanel::setDefaultSurfaceFormat();
+  QApplication app(argc, argv);
+  QApplication::setOrganizationName(QStringLiteral("gandl-tests"));
+  QApplication::setApplicationName(QStringLiteral("test_workbench"));
+  TestWorkbench test;
+  return QTest::qExec(&test, argc, argv);
+}
+#include "test_workbench.moc"
