@@ -284,6 +284,17 @@ void analyzeDoseResponse(const AnalyzeOptions& options, AnalysisResult& result,
   result.compounds = std::move(outcomes);
 }
 
+// What every result states about its inputs; Options is AnalyzeOptions or ZeroShotOptions.
+template <typename Options>
+AnalysisResult emptyResult(const Options& options) {
+  AnalysisResult result;
+  result.store = options.embeddings;
+  result.embedding = displayName(options.embedding);
+  result.normalization = analysis::normalizationMethodName(options.normalization.method);
+  result.seed = options.seed;
+  return result;
+}
+
 }  // namespace
 
 SiteTable readSiteTable(const std::filesystem::path& path) {
@@ -328,11 +339,7 @@ SiteTable readSiteTable(const std::filesystem::path& path) {
 
 AnalysisResult runAnalysis(const AnalyzeOptions& options, const tasks::TaskContext& context) {
   const auto start = std::chrono::steady_clock::now();
-  AnalysisResult result;
-  result.store = options.embeddings;
-  result.embedding = displayName(options.embedding);
-  result.normalization = analysis::normalizationMethodName(options.normalization.method);
-  result.seed = options.seed;
+  AnalysisResult result = emptyResult(options);
   int stage = 0;
   constexpr int kStages = 6;
   const auto step = [&](const std::string& message) {
@@ -480,11 +487,7 @@ AnalysisResult runAnalysis(const AnalyzeOptions& options, const tasks::TaskConte
 
 AnalysisResult runZeroShot(const ZeroShotOptions& options, const tasks::TaskContext& context) {
   const auto start = std::chrono::steady_clock::now();
-  AnalysisResult result;
-  result.store = options.embeddings;
-  result.embedding = displayName(options.embedding);
-  result.normalization = analysis::normalizationMethodName(options.normalization.method);
-  result.seed = options.seed;
+  AnalysisResult result = emptyResult(options);
   context.report(0, 2, "stages", "reading " + options.embeddings.filename().string());
   result.sites = readSiteTable(options.embeddings);
   const SiteTable& s = result.sites;
