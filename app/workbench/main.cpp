@@ -1,5 +1,8 @@
 // gandl-workbench [--demo] [PROJECT.json]: parses its arguments and opens the main window.
 #include <QApplication>
+#include <QDir>
+#include <QDockWidget>
+#include <QTimer>
 #include <QCommandLineParser>
 #include <QFileInfo>
 #include <cstdio>
@@ -34,6 +37,26 @@ int main(int argc, char** argv) {
 
   gandl::ui::MainWindow window;
   window.show();
+  // GANDL_SCREENSHOT_DIR: once the analysis is shown, write the window and each panel there and
+  // quit (the user guide's pictures of the demo).
+  const QString shots = qEnvironmentVariable("GANDL_SCREENSHOT_DIR");
+  if (!shots.isEmpty()) {
+    QObject::connect(&window, &gandl::ui::MainWindow::analysisShown, &window, [&window, shots] {
+      QTimer::singleShot(2000, &window, [&window, shots] {
+        QDir().mkpath(shots);
+        const auto& docks = window.docks();
+        for (auto it = docks.begin(); it != docks.end(); ++it) {
+          it.value()->raise();
+          QApplication::processEvents();
+          it.value()->widget()->grab().save(QDir(shots).filePath(QStringLiteral("demo_%1.png").arg(it.key())));
+        }
+        window.docks().value(QStringLiteral("activity"))->raise();
+        QApplication::processEvents();
+        window.grab().save(QDir(shots).filePath(QStringLiteral("demo_workbench.png")));
+        QApplication::quit();
+      });
+    });
+  }
   if (parser.isSet(demo)) window.startDemo(parser.value(demoDir));
   if (parser.isSet(store)) window.openStore(parser.value(store));
   if (!parser.positionalArguments().isEmpty()) window.openProject(parser.positionalArguments().front());

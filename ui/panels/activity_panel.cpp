@@ -1,6 +1,7 @@
 #include "ui/panels/activity_panel.h"
 
 #include <QDateTime>
+#include <QDebug>
 #include <QHeaderView>
 #include <QPlainTextEdit>
 #include <QProgressBar>
@@ -54,7 +55,9 @@ QString ActivityPanel::logText() const { return log_->toPlainText(); }
 
 void ActivityPanel::log(const QString& level, const QString& text) {
   const QString stamp = QTime::currentTime().toString(QStringLiteral("HH:mm:ss"));
-  log_->appendPlainText(QStringLiteral("%1 %2: %3").arg(stamp, level, text));
+  const QString line = QStringLiteral("%1 %2: %3").arg(stamp, level, text);
+  log_->appendPlainText(line);
+  qInfo().noquote() << line;  // the same on stderr, for runs without anyone watching
 }
 
 void ActivityPanel::addTask(BackgroundTask* task) {

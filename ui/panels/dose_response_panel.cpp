@@ -94,7 +94,7 @@ void DoseResponsePanel::redraw() {
     return;
   }
   const auto& a = *analysis_;
-  double xMin = INFINITY, xMax = 0;
+  double xMin = INFINITY, xMax = 0, yMin = -1.5, yMax = 1.5;
   QStringList lines;
   std::string bandCellType;
   int colour = 0;
@@ -114,6 +114,8 @@ void DoseResponsePanel::redraw() {
       if (!(conc > 0) || !std::isfinite(on)) continue;
       xs << conc * std::pow(10.0, jitterDecades(row));
       ys << on;
+      yMin = std::min(yMin, on);
+      yMax = std::max(yMax, on);
       xMin = std::min(xMin, conc);
       xMax = std::max(xMax, conc);
     }
@@ -219,7 +221,8 @@ void DoseResponsePanel::redraw() {
                .arg(QString::fromStdString(bandCellType).toHtmlEscaped());
   summary_->setText(lines.join(QStringLiteral("<br>")));
   plot_->xAxis->setRange(left, right);
-  plot_->yAxis->setRange(-2.2, 2.2);
+  const double pad = 0.05 * (yMax - yMin);
+  plot_->yAxis->setRange(yMin - pad, yMax + pad);
   plot_->replot();
 }
 

@@ -137,7 +137,9 @@ QImage ScatterCanvas::rasterizePoints(const QSize& pixels, const QRectF& view, s
   if (w <= 0 || h <= 0 || x_.empty()) return image;
   const double dpr = std::max(1.0, image.devicePixelRatio());
   const int size = std::max(2, static_cast<int>(std::lround(2 * dpr)));
-  const bool anySelected = selectedCount_ > 0;
+  // One selected site is marked by the current-site ring; dimming everything else would hide the
+  // context it sits in.
+  const bool anySelected = selectedCount_ > 1;
   std::vector<QRgb> full(categories_.size()), dim(categories_.size());
   for (int c = 0; c < categories_.size(); ++c) {
     full[c] = categories_[c].colour.rgb();
