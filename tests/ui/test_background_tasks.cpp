@@ -14,6 +14,7 @@
 #include "core/store/embedding_store.h"
 #include "core/store/embedding_writer.h"
 #include "tests/ui/ui_fixture.h"
+#include "ui/panels/generated_images_panel.h"
 #include "ui/panels/training_panel.h"
 #include "ui/task_manager.h"
 
@@ -100,6 +101,20 @@ class TestBackgroundTasks : public QObject {
     QSignalSpy failed(task, &ui::BackgroundTask::failed);
     QVERIFY(failed.wait(10000));
     QVERIFY2(task->error().contains(QLatin1String("/nonexistent/run")), qPrintable(task->error()));
+  }
+
+  void generatedImagesShowTheRunsSamplesAndNewOnes() {
+    ui::TaskManager tasks;
+    ui::GeneratedImagesPanel panel(&tasks);
+    panel.setRunDirectory(QString::fromStdString(fixture_.run.string()));
+    QCOMPARE(panel.stepBox()->currentText(), QStringLiteral("3"));  // samples/step-3.png
+    QVERIFY(!panel.shownImage().isNull());
+    QSignalSpy generated(&panel, &ui::GeneratedImagesPanel::generated);
+    panel.generate();
+    QVERIFY(generated.wait(60000));
+    // 16 images of 32 px, 4 per row with 2-pixel gaps.
+    QCOMPARE(panel.shownImage().width(), 4 * (32 + 2));
+    QCOMPARE(panel.shownImage().height(), 4 * (32 + 2));
   }
 
   void trainingStartsAndPausesFromThePanel() {
