@@ -14,6 +14,9 @@
 #include "core/store/embedding_store.h"
 #include "core/store/embedding_writer.h"
 #include "tests/ui/ui_fixture.h"
+#include <QPushButton>
+
+#include "ui/panels/activity_panel.h"
 #include "ui/panels/generated_images_panel.h"
 #include "ui/panels/training_panel.h"
 #include "ui/task_manager.h"
@@ -53,6 +56,7 @@ class TestBackgroundTasks : public QObject {
 
   void cancelStopsEmbeddingWithinASecondAndTheStoreResumes() {
     ui::TaskManager tasks;
+    ui::ActivityPanel activity(&tasks);
     const fs::path out = fs::path(fixture_.dir.path().toStdString()) / "cancelled.h5ad";
     auto options = fixture_.embedOptions(out);
     options.batch = 2;  // small batches: the tiny network would otherwise finish before the cancel
@@ -62,13 +66,15 @@ class TestBackgroundTasks : public QObject {
     QSignalSpy cancelled(task, &ui::BackgroundTask::cancelled);
     QSignalSpy ended(task, &ui::BackgroundTask::ended);
     QSignalSpy progress(task, &ui::BackgroundTask::progress);
-    // Cancel (as the activity panel's button does) once the first plate is stored, so
+    // Cancel with the activity panel's button once the first plate is stored, so
     // the resume has something to skip.
     QElapsedTimer clock;
     connect(task, &ui::BackgroundTask::progress, this, [&](qint64, qint64, const QString&, const QString& message) {
       if (message.startsWith(QLatin1String("stored")) && !clock.isValid()) {
         clock.start();
-        task->cancel();
+        auto* button = activity.findChild<QPushButton*>(QStringLiteral("cancel_0"));
+        QVERIFY(button);
+        QTest::mouseClick(button, Qt::LeftButton);
       }
     });
     QVERIFY(ended.wait(120000));
