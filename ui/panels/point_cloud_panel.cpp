@@ -174,10 +174,22 @@ void PointCloudPanel::rebuild() {
       x_.push_back(static_cast<float>(a.e2->scores.on[r]));
       y_.push_back(static_cast<float>(a.e2->scores.off[r]));
       z_.push_back(static_cast<float>(std::isfinite(third) ? third : 0.0));
-      points->SetPoint(static_cast<vtkIdType>(r), x_.back(), y_.back(), z_.back());
       const vtkIdType id = static_cast<vtkIdType>(r);
       vertices->InsertNextCell(1, &id);
     }
+    // The axes live on different scales (Off can span ten times On): draw each at unit standard
+    // deviation so the cloud is not a line; the exported CSV keeps the raw scores.
+    const auto unitScale = [](const std::vector<float>& values) {
+      double sum = 0, squares = 0;
+      for (float v : values) sum += v;
+      const double mean = sum / static_cast<double>(values.size());
+      for (float v : values) squares += (v - mean) * (v - mean);
+      const double sd = values.size() > 1 ? std::sqrt(squares / static_cast<double>(values.size() - 1)) : 0.0;
+      return sd > 1e-12 ? 1.0 / sd : 1.0;
+    };
+    scale_ = {unitScale(x_), unitScale(y_), unitScale(z_)};
+    for (std::size_t r = 0; r < n; ++r)
+      points->SetPoint(static_cast<vtkIdType>(r), x_[r] * scale_[0], y_[r] * scale_[1], z_[r] * scale_[2]);
   }
   v.cloud->SetPoints(points);
   v.cloud->SetVerts(vertices);
@@ -232,7 +244,7 @@ int PointCloudPanel::pointAt(const QPointF& position, double radius) const {
   double bestDistance = radius;
   double bestDepth = INFINITY;
   for (std::size_t r = 0; r < x_.size(); ++r) {
-    const double X = x_[r], Y = y_[r], Z = z_[r];
+    const double X = x_[r] * scale_[0], Y = y_[r] * scale_[1], Z = z_[r] * scale_[2];
     const double w = e[12] * X + e[13] * Y + e[14] * Z + e[15];
     if (w <= 0) continue;
     const double nx = (e[0] * X + e[1] * Y + e[2] * Z + e[3]) / w;

@@ -5,6 +5,7 @@
 // events drive a trackball camera. A click picks the nearest point on screen and selects its site.
 
 #include <QOpenGLWidget>
+#include <array>
 #include <memory>
 #include <vector>
 
@@ -61,6 +62,7 @@ class PointCloudPanel : public QOpenGLWidget, public ExportableFigure {
   SelectionModel* selection_;
   std::shared_ptr<const pipeline::AnalysisResult> analysis_;
   std::vector<float> x_, y_, z_;
+  std::array<double, 3> scale_{1.0, 1.0, 1.0};  // drawn coordinate = raw score * scale (unit sd per axis)
   QString thirdAxis_;
   ColourBy colourBy_ = ColourBy::Condition;
   SiteColouring colouring_;
