@@ -140,57 +140,49 @@ void loadCheckpoint(TrainingState& state, const std::filesystem::path& file) {
   }
 }
 
-Discriminator loadDiscriminator(const std::filesystem::path& runDir, const torch::Device& device,
-                                std::int64_t* step, std::string* checkpointFile) {
+namespace {
+
+// One network of a run's latest checkpoint, built from the run's config, in float32, eval mode.
+template <typename Network>
+Network loadLatestNetwork(const std::filesystem::path& runDir, const char* key, const char* what,
+                          const torch::Device& device, std::int64_t* step, std::string* checkpointFile) {
   const RunDirectory run(runDir);
   const TrainingConfig config = run.readConfig();
   const auto latest = run.latestStep();
   if (!latest) throw std::runtime_error(runDir.string() + ": has config.json but no step-<N>.pt checkpoint");
   const auto file = run.checkpointPath(*latest);
-  Discriminator discriminator(config.network);
+  Network network(config.network);
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(file.string());
-    loadAsFloat(discriminator, archive, "discriminator");
+    loadAsFloat(network, archive, key);
   } catch (const c10::Error& e) {
-    throw std::runtime_error(file.string() + ": cannot read the discriminator (" +
-                             e.what_without_backtrace() + ")");
+    throw std::runtime_error(file.string() + ": cannot read the " + what + " (" + e.what_without_backtrace() + ")");
   }
-  discriminator->to(device);
-  discriminator->eval();
+  network->to(device);
+  network->eval();
   if (step) *step = *latest;
   if (checkpointFile) *checkpointFile = file.string();
-  return discriminator;
+  return network;
+}
+
+}  // namespace
+
+Discriminator loadDiscriminator(const std::filesystem::path& runDir, const torch::Device& device,
+                                std::int64_t* step, std::string* checkpointFile) {
+  return loadLatestNetwork<Discriminator>(runDir, "discriminator", "discriminator", device, step, checkpointFile);
 }
 
 Generator loadGeneratorEma(const std::filesystem::path& runDir, const torch::Device& device, std::int64_t* step) {
-  const RunDirectory run(runDir);
-  const TrainingConfig config = run.readConfig();
-  const auto latest = run.latestStep();
-  if (!latest) throw std::runtime_error(runDir.string() + ": has config.json but no step-<N>.pt checkpoint");
-  const auto file = run.checkpointPath(*latest);
-  Generator generator(config.network);
-  try {
-    torch::serialize::InputArchive archive;
-    archive.load_from(file.string());
-    loadAsFloat(generator, archive, "generator_ema");
-  } catch (const c10::Error& e) {
-    throw std::runtime_error(file.string() + ": cannot read the generator EMA (" + e.what_without_backtrace() + ")");
-  }
-  generator->to(device);
-  generator->eval();
-  if (step) *step = *latest;
-  return generator;
+  return loadLatestNetwork<Generator>(runDir, "generator_ema", "generator EMA", device, step, nullptr);
 }
 
 std::filesystem::path exportInferenceCheckpoint(const std::filesystem::path& runDir,
                                                 const std::filesystem::path& outDir, bool half) {
-  const RunDirectory run(runDir);
-  const TrainingConfig config = run.readConfig();
-  const auto latest = run.latestStep();
-  if (!latest) throw std::runtime_error(runDir.string() + ": has config.json but no step-<N>.pt checkpoint");
-  Discriminator discriminator = loadDiscriminator(runDir, torch::kCPU);
+  std::int64_t step = 0;
+  Discriminator discriminator = loadDiscriminator(runDir, torch::kCPU, &step);
   Generator generator = loadGeneratorEma(runDir, torch::kCPU);
+  const TrainingConfig config = RunDirectory(runDir).readConfig();
   if (half) {
     discriminator->to(torch::kHalf);
     generator->to(torch::kHalf);
@@ -202,13 +194,13 @@ std::filesystem::path exportInferenceCheckpoint(const std::filesystem::path& run
   generator->save(g);
   archive.write("discriminator", d);
   archive.write("generator_ema", g);
-  archive.write("step", torch::tensor(*latest, torch::kLong));
+  archive.write("step", torch::tensor(step, torch::kLong));
   archive.write(kInferenceKey, torch::tensor(std::int64_t{1}, torch::kLong));
   archive.write(kHalfKey, torch::tensor(std::int64_t{half ? 1 : 0}, torch::kLong));
-  const auto file = out.checkpointPath(*latest);
+  const auto file = out.checkpointPath(step);
   writeArchive(archive, file);
   out.writeConfig(config);
-  out.setLatest(*latest);
+  out.setLatest(step);
   return file;
 }
 
