@@ -73,7 +73,7 @@ Embedder::~Embedder() = default;
 
 int Embedder::dimension() const { return static_cast<int>(impl_->discriminator->embeddingDim()); }
 
-void Embedder::embedItems(ImageSource& source, const std::vector<std::size_t>& items, const Sink& sink,
+double Embedder::embedItems(ImageSource& source, const std::vector<std::size_t>& items, const Sink& sink,
                           const tasks::TaskContext& context) {
   const auto& checkpoint = impl_->checkpoint;
   auto& discriminator = impl_->discriminator;
@@ -130,6 +130,7 @@ void Embedder::embedItems(ImageSource& source, const std::vector<std::size_t>& i
     sink(doneItems, doneRows);
   }
   context.report(embedded, static_cast<std::int64_t>(items.size()), "sites");
+  return stream->waitedSeconds();
 }
 
 }  // namespace gandl::model

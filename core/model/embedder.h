@@ -65,7 +65,8 @@ class Embedder {
   int dimension() const;
   // Embeds `items` of `source` in order; calls `sink(items, rows)` once per chunk of complete
   // items (rows: items.size() x dimension(), row-major). Checks for cancel once per batch.
-  void embedItems(ImageSource& source, const std::vector<std::size_t>& items, const Sink& sink,
+  // Returns the seconds spent waiting for the source's batches (I/O not hidden by compute).
+  double embedItems(ImageSource& source, const std::vector<std::size_t>& items, const Sink& sink,
                   const tasks::TaskContext& context = {});
 
  private:

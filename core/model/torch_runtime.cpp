@@ -3,6 +3,8 @@
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
 
+#include <dlfcn.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <set>
@@ -11,7 +13,18 @@
 
 namespace gandl::model {
 
+namespace {
+
+void pinOpenBlasToOneThread() {
+  if (std::getenv("OPENBLAS_NUM_THREADS")) return;  // the user's explicit choice stands
+  using SetThreads = void (*)(int);
+  if (auto set = reinterpret_cast<SetThreads>(::dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(1);
+}
+
+}  // namespace
+
 int configureThreads(int threads) {
+  pinOpenBlasToOneThread();
   if (threads <= 0) {
     if (const char* fromEnv = std::getenv("GANDL_THREADS")) threads = std::atoi(fromEnv);
   }

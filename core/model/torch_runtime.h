@@ -11,6 +11,12 @@ namespace gandl::model {
 
 // Sets LibTorch's intra-op threads: `threads` > 0 as given, otherwise GANDL_THREADS from the
 // environment, otherwise every core. Returns the count in force.
+//
+// It also pins OpenBLAS's own thread pool to one thread (when OpenBLAS is the BLAS loaded and
+// OPENBLAS_NUM_THREADS is not set): LibTorch already parallelizes around its BLAS calls, and
+// OpenBLAS's pthread pool, spinning with sched_yield beside LibTorch's OpenMP threads and the PNG
+// loaders, oversubscribed the cores. Measured on 2 cores (docs/benchmarks.md): 768 demo sites
+// embedded in 3.8 s instead of 4.9 s, 64 px training 11.8 img/s instead of 9.1.
 int configureThreads(int threads = 0);
 int currentThreads();
 

@@ -78,6 +78,8 @@ EmbedTaskResult runIntensityEmbedding(const EmbedTaskOptions& options, const tas
   store::EmbeddingWriter writer(options.out, dimension, provenance);
   std::size_t todo = 0;
   const auto plates = pendingPlates(sites, writer, result, todo);
+  const auto sitesStart = std::chrono::steady_clock::now();
+  result.setup_seconds = std::chrono::duration<double>(sitesStart - start).count();
   const auto total = static_cast<std::int64_t>(todo);
   const unsigned threads = static_cast<unsigned>(std::max(1, options.loader_threads));
   std::atomic<std::int64_t> done{0};
@@ -158,6 +160,8 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
 
   std::size_t todo = 0;
   const auto plates = pendingPlates(sites, writer, result, todo);
+  const auto sitesStart = std::chrono::steady_clock::now();
+  result.setup_seconds = std::chrono::duration<double>(sitesStart - start).count();
   const auto total = static_cast<std::int64_t>(todo);
   for (const auto& [plate, items] : plates) {
     std::vector<const data::Site*> plateSites;
@@ -166,7 +170,7 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
     const tasks::TaskContext inner = context.relay([&](const tasks::ProgressUpdate& u) {
       context.report(before + u.done, total, "sites", "embedding " + plate);
     });
-    embedder.embedItems(source, items,
+    result.data_wait_seconds += embedder.embedItems(source, items,
                         [&](const std::vector<std::size_t>& done, const std::vector<float>& vectors) {
                           for (auto item : done) plateSites.push_back(&sites[item]);
                           rows.insert(rows.end(), vectors.begin(), vectors.end());
@@ -176,8 +180,12 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
     result.embedded += plateSites.size();
     context.report(static_cast<std::int64_t>(result.embedded), total, "sites", "stored " + plate);
   }
+  const auto finishStart = std::chrono::steady_clock::now();
+  result.sites_seconds = std::chrono::duration<double>(finishStart - sitesStart).count();
   writer.finish();
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const auto end = std::chrono::steady_clock::now();
+  result.finish_seconds = std::chrono::duration<double>(end - finishStart).count();
+  result.seconds = std::chrono::duration<double>(end - start).count();
   return result;
 }
 

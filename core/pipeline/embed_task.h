@@ -28,6 +28,11 @@ struct EmbedTaskResult {
   std::size_t already_stored = 0;    // found in the .partial of an earlier, interrupted run
   std::size_t incomplete_skipped = 0;
   double seconds = 0.0;
+  // Where `seconds` went: opening the screen, the checkpoint and the store; the sites themselves
+  // (decode, network, per-plate store writes); closing the store (rename into place).
+  double setup_seconds = 0.0;
+  double sites_seconds = 0.0;
+  double finish_seconds = 0.0;
   double data_wait_seconds = 0.0;
 };
 

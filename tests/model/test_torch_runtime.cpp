@@ -2,6 +2,8 @@
 // matrix products is OpenBLAS (not netlib's reference BLAS), and no Qt 5 library is mapped.
 #include <QtTest>
 
+#include <dlfcn.h>
+
 #include <torch/torch.h>
 
 #include "core/model/torch_runtime.h"
@@ -20,6 +22,15 @@ class TestTorchRuntime : public QObject {
     const auto product = torch::mm(a, a.t());
     QVERIFY(product.allclose(product.t(), 1e-4, 1e-4));
     QCOMPARE(loadedBlas(), std::string("openblas"));
+  }
+
+  void openBlasRunsOneThreadBesideLibTorchs() {
+    // LibTorch's threads parallelize around BLAS calls; OpenBLAS's own pool would oversubscribe.
+    if (std::getenv("OPENBLAS_NUM_THREADS")) QSKIP("OPENBLAS_NUM_THREADS set by the caller");
+    using GetThreads = int (*)();
+    const auto get = reinterpret_cast<GetThreads>(::dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    QVERIFY2(get, "openblas_get_num_threads not found although OpenBLAS is the BLAS");
+    QCOMPARE(get(), 1);
   }
 
   void noQt5LibraryIsMapped() {
