@@ -92,9 +92,27 @@ void BackgroundTask::cancel() {
   if (state_ == State::Running) token_->cancel();
 }
 
+bool BackgroundTask::isPaused() const { return state_ == State::Running && token_->isPaused(); }
+
+void BackgroundTask::pause() {
+  if (state_ != State::Running || token_->isPaused() || token_->isCancelled()) return;
+  token_->pause();
+  Q_EMIT pausedChanged(true);
+}
+
+void BackgroundTask::resume() {
+  if (!token_->isPaused()) return;
+  token_->resume();
+  Q_EMIT pausedChanged(false);
+}
+
 void BackgroundTask::finishOnOwnerThread() {
   if (state_ != State::Running) return;
   thread_->wait();
+  if (token_->isPaused()) {  // cancelled while paused
+    token_->resume();
+    Q_EMIT pausedChanged(false);
+  }
   state_ = outcome_;
   error_ = outcomeError_;
   switch (state_) {

@@ -6,6 +6,8 @@
 // cancel() trips the task's CancelToken; the core task notices within one batch, well or fit and
 // throws tasks::Cancelled after leaving its outputs valid. Exactly one of succeeded / failed /
 // cancelled follows, then ended, always on the thread that owns the object.
+// pause() holds the task at its next cancel check (in process: memory, optimizer state and open
+// files stay) until resume(); cancel() also ends a pause.
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -35,6 +37,7 @@ class BackgroundTask : public QObject {
   const QString& name() const { return name_; }
   State state() const { return state_; }
   bool isRunning() const { return state_ == State::Running; }
+  bool isPaused() const;
   const QString& error() const { return error_; }
   qint64 done() const { return done_; }
   qint64 total() const { return total_; }
@@ -47,6 +50,8 @@ class BackgroundTask : public QObject {
 
  public Q_SLOTS:
   void cancel();
+  void pause();
+  void resume();
 
  Q_SIGNALS:
   void progress(qint64 done, qint64 total, const QString& unit, const QString& message);
@@ -54,6 +59,7 @@ class BackgroundTask : public QObject {
   void failed(const QString& error);
   void cancelled();
   void ended();
+  void pausedChanged(bool paused);
 
  private:
   void finishOnOwnerThread();

@@ -1,12 +1,14 @@
 #include "ui/demo_setup.h"
 
 #include <QStandardPaths>
+#include <algorithm>
 #include <memory>
 
 #include "core/data/synthetic_screen.h"
 #include "core/model/run_directory.h"
+#include "core/pipeline/analyze_task.h"
 #include "core/pipeline/embed_task.h"
-#include "core/pipeline/train_task.h"
+#include "core/model/training_config.h"
 #include "core/store/embedding_writer.h"
 #include "ui/task_manager.h"
 #include "ui/workspace.h"
@@ -49,24 +51,15 @@ BackgroundTask* runDemo(Workspace& workspace, const DemoPaths& paths) {
           embed.embedder = "gandl";
         } else {
           // No shipped model: the random-discriminator baseline needs only the architecture, which
-          // a one-step run provides.
+          // the default training config describes.
           *store = paths.root / "demo-random-d.h5ad";
           notes->push_back({QStringLiteral("warning"),
                             QStringLiteral("the demo checkpoint is not installed (%1); embedding with the random-d "
                                            "baseline (same architecture, random weights) instead")
                                 .arg(QString::fromStdString(demoModel.string()))});
-          if (!model::RunDirectory(paths.bootstrapRun).latestStep()) {
-            fs::remove_all(paths.bootstrapRun);
-            pipeline::TrainTaskOptions train;
-            train.data = paths.screen;
-            train.run = paths.bootstrapRun;
-            train.device = "cpu";
-            train.config.batch = 8;
-            train.config.steps = 1;
-            train.config.sample_every = 1000;
-            train.config.log_every = 1;
-            context.report(0, 0, "", "building the random-d architecture");
-            pipeline::runTraining(train, context);
+          if (!fs::exists(paths.bootstrapRun / "config.json")) {
+            fs::create_directories(paths.bootstrapRun);
+            model::RunDirectory(paths.bootstrapRun).writeConfig(model::TrainingConfig{});
           }
           embed.checkpoint = paths.bootstrapRun.string();
           embed.embedder = "random-d";
@@ -74,6 +67,17 @@ BackgroundTask* runDemo(Workspace& workspace, const DemoPaths& paths) {
         }
         embed.out = *store;
         if (!fs::exists(*store)) pipeline::runEmbedding(embed, context);
+        // The intensity-and-texture baseline beside it, so the dose-response panel can compare.
+        const auto embeddings = pipeline::analysableEmbeddings(*store);
+        if (std::find(embeddings.begin(), embeddings.end(), "intensity") == embeddings.end()) {
+          pipeline::EmbedTaskOptions intensity;
+          intensity.data = paths.screen;
+          intensity.embedder = "intensity";
+          intensity.out = paths.root / "demo-intensity.h5ad";
+          context.report(0, 0, "", "the intensity baseline, for comparison");
+          if (!fs::exists(intensity.out)) pipeline::runEmbedding(intensity, context);
+          pipeline::importEmbedding(*store, "intensity", intensity.out);
+        }
       },
       [ws, notes, store, paths] {
         for (const auto& [level, text] : *notes) Q_EMIT ws->logMessage(level, text);

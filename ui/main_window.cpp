@@ -1,6 +1,7 @@
 #include "ui/main_window.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
@@ -90,6 +91,9 @@ MainWindow::MainWindow(bool withPointCloud, QWidget* parent) : QMainWindow(paren
     training_->setScreenFolder(QString::fromStdString(workspace_->screenPath().string()));
   });
   connect(workspace_, &Workspace::failed, this, &MainWindow::showError);
+  connect(workspace_, &Workspace::comparisonChanged, this,
+          [this] { doseResponse_->setComparison(workspace_->comparison()); });
+  connect(doseResponse_, &DoseResponsePanel::comparisonRequested, workspace_, &Workspace::setComparisonEmbedding);
   connect(workspace_, &Workspace::logMessage, activity_, &ActivityPanel::log);
   connect(tasks_, &TaskManager::taskStarted, this, [this](BackgroundTask* task) {
     connect(task, &BackgroundTask::progress, this, [this, task](qint64 done, qint64 total, const QString&, const QString& message) {
@@ -199,7 +203,11 @@ void MainWindow::showAnalysis() {
   selection_->setAnalysis(analysis);
   browser_->setAnalysis(analysis);
   scatter_->setAnalysis(analysis);
+  doseResponse_->setComparison(workspace_->comparison());
   doseResponse_->setAnalysis(analysis);
+  doseResponse_->setEmbeddings(workspace_->embeddingNames(),
+                               analysis ? QString::fromStdString(analysis->embedding) : QString(),
+                               workspace_->settings().compare);
   plate_->setAnalysis(analysis);
   siteViewer_->setScreen(workspace_->screen());
   siteViewer_->setAnalysis(analysis);
@@ -264,6 +272,7 @@ Project MainWindow::currentProject() const {
   p.space = scatter_->spaceName();
   p.colourBy = colourByName(scatter_->colourBy());
   p.plate = std::max(0, selection_->plate());
+  p.allPlates = plate_->allPlatesBox()->isChecked();
   p.windowState = saveState();
   return p;
 }
@@ -289,8 +298,14 @@ bool MainWindow::openProject(const QString& path) {
     if (!p.openPanels.isEmpty()) it.value()->setVisible(p.openPanels.contains(it.key()));
   for (auto by : {ColourBy::Condition, ColourBy::CellType, ColourBy::Dose, ColourBy::Plate})
     if (colourByName(by) == p.colourBy) scatter_->setColourBy(by);
-  const QString space = p.space;
-  connect(this, &MainWindow::analysisShown, this, [this, space] { scatter_->setSpace(space); }, Qt::SingleShotConnection);
+  connect(
+      this, &MainWindow::analysisShown, this,
+      [this, space = p.space, plate = p.plate, allPlates = p.allPlates] {
+        scatter_->setSpace(space);
+        plate_->allPlatesBox()->setChecked(allPlates);
+        if (plate >= 0 && plate < plate_->plateBox()->count()) plate_->plateBox()->setCurrentIndex(plate);
+      },
+      Qt::SingleShotConnection);
   if (!p.store.isEmpty()) workspace_->openStore(p.store.toStdString(), p.screen.toStdString());
   addRecent(path);
   return true;

@@ -49,6 +49,7 @@ Project readProject(const QString& path) {
     const auto& a = json["analysis"];
     p.analysis.normalization = text(a, "normalization", p.analysis.normalization, path);
     p.analysis.embedding = text(a, "embedding", {}, path);
+    p.analysis.compare = text(a, "compare", {}, path);
     if (a.contains("seed")) {
       if (!a["seed"].is_number_unsigned())
         throw std::runtime_error(path.toStdString() + ": 'analysis.seed' must be a non-negative integer, got " + a["seed"].dump());
@@ -62,6 +63,7 @@ Project readProject(const QString& path) {
     p.space = text(v, "space", p.space, path);
     p.colourBy = text(v, "colour_by", p.colourBy, path);
     p.plate = v.value("plate", 0);
+    p.allPlates = v.value("all_plates", false);
     p.windowState = QByteArray::fromBase64(text(v, "layout", {}, path).toLatin1());
   }
   return p;
@@ -79,12 +81,14 @@ void writeProject(const Project& p, const QString& path) {
       {"analysis",
        {{"normalization", p.analysis.normalization.toStdString()},
         {"embedding", p.analysis.embedding.toStdString()},
+        {"compare", p.analysis.compare.toStdString()},
         {"seed", p.analysis.seed}}},
       {"view",
        {{"panels", panels},
         {"space", p.space.toStdString()},
         {"colour_by", p.colourBy.toStdString()},
         {"plate", p.plate},
+        {"all_plates", p.allPlates},
         {"layout", p.windowState.toBase64().toStdString()}}}};
   writeTextFile(path, json.dump(2) + "\n");
 }

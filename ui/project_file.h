@@ -5,8 +5,8 @@
 // path is missing.
 //
 // {"format": "gandl-workbench-project", "version": 1, "screen": "...", "store": "...",
-//  "checkpoint": "demo", "analysis": {"normalization": "plate", "embedding": "", "seed": 0},
-//  "view": {"panels": [...], "space": "E2", "colour_by": "condition", "plate": 0, "layout": "<base64>"}}
+//  "checkpoint": "demo", "analysis": {"normalization": "plate", "embedding": "", "compare": "", "seed": 0},
+//  "view": {"panels": [...], "space": "E2", "colour_by": "condition", "plate": 0, "all_plates": false, "layout": "<base64>"}}
 
 #include <QByteArray>
 #include <QString>
@@ -22,6 +22,7 @@ struct Project {
   QStringList openPanels;
   QString space = QStringLiteral("E2"), colourBy = QStringLiteral("condition");
   int plate = 0;
+  bool allPlates = false;  // the heatmap's all-plates view
   QByteArray windowState;
 
   // Paths named by the project that do not exist, one line each ("store: /x/y.h5ad").

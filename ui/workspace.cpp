@@ -39,26 +39,37 @@ void Workspace::setAnalysis(std::shared_ptr<const pipeline::AnalysisResult> anal
   if (screenChangedNow) Q_EMIT screenChanged();
 }
 
+pipeline::AnalyzeOptions Workspace::analyzeOptions(const fs::path& store, const QString& embedding) const {
+  pipeline::AnalyzeOptions options;
+  options.embeddings = store;
+  options.embedding = embedding.toStdString();
+  options.normalization.method = analysis::parseNormalizationMethod(settings_.normalization.toStdString());
+  options.seed = settings_.seed;
+  options.writeToStore = false;  // the GUI never rewrites a store it only looks at
+  return options;
+}
+
 BackgroundTask* Workspace::openStore(const fs::path& store, const fs::path& screenHint) {
   struct Outcome {
-    std::shared_ptr<pipeline::AnalysisResult> analysis;
+    std::shared_ptr<pipeline::AnalysisResult> analysis, comparison;
+    QStringList embeddings;
     std::shared_ptr<data::Screen> screen;
     fs::path screenPath;
     QString screenWarning;
   };
   auto outcome = std::make_shared<Outcome>();
-  pipeline::AnalyzeOptions options;
-  options.embeddings = store;
-  options.embedding = settings_.embedding.toStdString();
-  options.normalization.method = analysis::parseNormalizationMethod(settings_.normalization.toStdString());
-  options.seed = settings_.seed;
-  options.writeToStore = false;  // the GUI never rewrites a store it only looks at
+  const pipeline::AnalyzeOptions options = analyzeOptions(store, settings_.embedding);
+  const pipeline::AnalyzeOptions compareOptions = analyzeOptions(store, settings_.compare);
+  const bool compare = !settings_.compare.isEmpty() && settings_.compare != settings_.embedding;
   auto* task = tasks_->start(
       QStringLiteral("Analyse %1").arg(qpath(store.filename())),
-      [outcome, options, store, screenHint](const tasks::TaskContext& context) {
+      [outcome, options, compareOptions, compare, store, screenHint](const tasks::TaskContext& context) {
         if (!fs::exists(store)) throw std::runtime_error(store.string() + ": no such store");
         outcome->analysis = std::make_shared<pipeline::AnalysisResult>(pipeline::runAnalysis(options, context));
         context.checkCancelled();
+        for (const auto& name : pipeline::analysableEmbeddings(store)) outcome->embeddings << QString::fromStdString(name);
+        if (compare && outcome->embeddings.contains(QString::fromStdString(compareOptions.embedding)))
+          outcome->comparison = std::make_shared<pipeline::AnalysisResult>(pipeline::runAnalysis(compareOptions, context));
         fs::path screen = screenHint.empty() ? screenOfStore(store) : screenHint;
         outcome->screenPath = screen;
         if (screen.empty()) {
@@ -87,7 +98,10 @@ BackgroundTask* Workspace::openStore(const fs::path& store, const fs::path& scre
                               .arg(outcome->analysis->sites.size())
                               .arg(outcome->analysis->compounds.size())
                               .arg(outcome->analysis->seconds, 0, 'f', 1));
+        embeddingNames_ = outcome->embeddings;
+        comparison_ = outcome->comparison;
         setAnalysis(outcome->analysis, outcome->screen, store, outcome->screenPath);
+        Q_EMIT comparisonChanged();
       });
   connect(task, &BackgroundTask::failed, this,
           [this, store](const QString& error) { Q_EMIT failed(QStringLiteral("Opening %1").arg(qpath(store)), error); });
@@ -109,6 +123,34 @@ BackgroundTask* Workspace::embedAndOpen(const fs::path& screen, const fs::path& 
       [this, store, screen] { openStore(store, screen); });
   connect(task, &BackgroundTask::failed, this, [this, screen](const QString& error) {
     Q_EMIT failed(QStringLiteral("Embedding %1").arg(qpath(screen)), error);
+  });
+  return task;
+}
+
+BackgroundTask* Workspace::setComparisonEmbedding(const QString& name) {
+  settings_.compare = name;
+  if (name.isEmpty() || !analysis_ || name == QString::fromStdString(analysis_->embedding)) {
+    comparison_.reset();
+    Q_EMIT comparisonChanged();
+    return nullptr;
+  }
+  auto result = std::make_shared<std::shared_ptr<pipeline::AnalysisResult>>();
+  const pipeline::AnalyzeOptions options = analyzeOptions(storePath_, name);
+  const fs::path store = storePath_;
+  auto* task = tasks_->start(
+      QStringLiteral("Analyse %1 on %2").arg(qpath(store.filename()), name),
+      [result, options](const tasks::TaskContext& context) {
+        *result = std::make_shared<pipeline::AnalysisResult>(pipeline::runAnalysis(options, context));
+      },
+      [this, result, store, name] {
+        if (store != storePath_ || settings_.compare != name) return;  // superseded meanwhile
+        comparison_ = *result;
+        Q_EMIT logMessage(QStringLiteral("info"), QStringLiteral("analysed %1 on embedding %2 for comparison")
+                                                       .arg(qpath(store), name));
+        Q_EMIT comparisonChanged();
+      });
+  connect(task, &BackgroundTask::failed, this, [this, name](const QString& error) {
+    Q_EMIT failed(QStringLiteral("Analysing embedding %1").arg(name), error);
   });
   return task;
 }

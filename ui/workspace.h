@@ -6,11 +6,13 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <filesystem>
 #include <memory>
 
 namespace gandl::pipeline {
 struct AnalysisResult;
+struct AnalyzeOptions;
 }
 namespace gandl::data {
 struct Screen;
@@ -24,6 +26,7 @@ class TaskManager;
 struct AnalysisSettings {
   QString normalization = QStringLiteral("plate");  // none | plate | robust | tvn
   QString embedding;                                // "" = /X
+  QString compare;  // a second embedding of the store the dose-response panel overlays ("" = none)
   quint64 seed = 0;
 };
 
@@ -35,6 +38,10 @@ class Workspace : public QObject {
   ~Workspace() override;
 
   std::shared_ptr<const pipeline::AnalysisResult> analysis() const { return analysis_; }
+  // The same store analysed on settings().compare (null when none is chosen or it failed).
+  std::shared_ptr<const pipeline::AnalysisResult> comparison() const { return comparison_; }
+  // The store's embeddings ("X" first), as analysableEmbeddings lists them.
+  const QStringList& embeddingNames() const { return embeddingNames_; }
   std::shared_ptr<const data::Screen> screen() const { return screen_; }
   const std::filesystem::path& storePath() const { return storePath_; }
   const std::filesystem::path& screenPath() const { return screenPath_; }
@@ -49,6 +56,8 @@ class Workspace : public QObject {
   // Embeds `screen` into `store` (resuming a .partial), then opens it.
   BackgroundTask* embedAndOpen(const std::filesystem::path& screen, const std::filesystem::path& store,
                                const QString& checkpoint, const QString& embedder);
+  // Analyses the open store on a second embedding (settings().compare := name; "" drops it).
+  BackgroundTask* setComparisonEmbedding(const QString& name);
   // Only the screen (browse images before any embedding).
   BackgroundTask* openScreen(const std::filesystem::path& screen);
 
@@ -59,13 +68,17 @@ class Workspace : public QObject {
 
  Q_SIGNALS:
   void analysisChanged();
+  void comparisonChanged();
   void screenChanged();
   void failed(const QString& what, const QString& error);
   void logMessage(const QString& level, const QString& text);
 
  private:
   TaskManager* tasks_;
-  std::shared_ptr<const pipeline::AnalysisResult> analysis_;
+  pipeline::AnalyzeOptions analyzeOptions(const std::filesystem::path& store, const QString& embedding) const;
+
+  std::shared_ptr<const pipeline::AnalysisResult> analysis_, comparison_;
+  QStringList embeddingNames_;
   std::shared_ptr<const data::Screen> screen_;
   std::filesystem::path storePath_, screenPath_;
   QString checkpoint_ = QStringLiteral("demo");

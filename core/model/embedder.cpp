@@ -30,16 +30,19 @@ std::string fileHash(const std::filesystem::path& file) {
 
 }  // namespace
 
-CheckpointInfo describeCheckpoint(const std::filesystem::path& runDir) {
+CheckpointInfo describeCheckpoint(const std::filesystem::path& runDir, bool requireWeights) {
   const RunDirectory run(runDir);
   const TrainingConfig config = run.readConfig();
   const auto step = run.latestStep();
-  if (!step) throw std::runtime_error(runDir.string() + ": has config.json but no step-<N>.pt checkpoint");
+  if (!step && requireWeights)
+    throw std::runtime_error(runDir.string() + ": has config.json but no step-<N>.pt checkpoint");
   CheckpointInfo info;
   info.run = runDir;
-  info.file = run.checkpointPath(*step);
-  info.step = *step;
-  info.hash = fileHash(info.file);
+  if (step) {
+    info.file = run.checkpointPath(*step);
+    info.step = *step;
+    info.hash = fileHash(info.file);
+  }
   info.network = config.network;
   info.view = config.view;
   return info;

@@ -33,8 +33,10 @@ struct CheckpointInfo {
 };
 
 // Reads config.json and the latest checkpoint's identity; throws std::runtime_error naming the
-// folder when it is not a run directory with a checkpoint.
-CheckpointInfo describeCheckpoint(const std::filesystem::path& runDir);
+// folder when it is not a run directory with a checkpoint. With requireWeights = false (the
+// random-d baseline, which needs only the architecture) a folder with config.json alone will do:
+// step 0, no file, no hash.
+CheckpointInfo describeCheckpoint(const std::filesystem::path& runDir, bool requireWeights = true);
 
 // The default views per forward pass: 16 on the CPU, 64 on a GPU. On the CPU a larger batch
 // is slower, not faster: at 64 views a 64 px discriminator's first activations are 134 MB,

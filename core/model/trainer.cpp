@@ -86,6 +86,7 @@ struct Window {
   int steps = 0, r1Steps = 0, plSteps = 0;
   Clock::time_point start = Clock::now();
   double waitAtStart = 0;
+  double pausedAtStart = 0;  // the task's paused seconds when the window opened (not counted)
 };
 
 }  // namespace
@@ -270,7 +271,8 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
 
       const bool last = state.step == config.steps;
       if (state.step % config.log_every == 0 || last) {
-        const double seconds = std::chrono::duration<double>(Clock::now() - window.start).count();
+        const double seconds = std::chrono::duration<double>(Clock::now() - window.start).count() -
+                               (context.pausedSeconds() - window.pausedAtStart);
         const double images = static_cast<double>(window.steps * batch);
         const int n = std::max(1, window.steps);
         nlohmann::json metrics = {
@@ -298,6 +300,7 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
         context.report(state.step, config.steps, "steps", line);
         window = Window{};
         window.waitAtStart = stream->waitedSeconds();
+        window.pausedAtStart = context.pausedSeconds();
       }
       if (state.step % config.sample_every == 0 || last) emitSamples();
       if (state.step % config.checkpoint_every == 0 || last) writeCheckpoint();

@@ -1,5 +1,6 @@
 #include "core/pipeline/analyze_task.h"
 
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -13,6 +14,8 @@
 #include "core/analysis/svm_model_selection.h"
 #include "core/analysis/well_split.h"
 #include "core/data/data_error.h"
+#include "core/data/intensity_features.h"
+#include "core/data/screen.h"
 #include "core/store/embedding_store.h"
 
 namespace gandl::pipeline {
@@ -87,11 +90,22 @@ FeatureMatrix restoreCellTypes(const FeatureMatrix& raw, const FeatureMatrix& no
   return out;
 }
 
-FeatureMatrix importAligned(const std::filesystem::path& file, const SiteTable& sites) {
+constexpr const char* kImportedPrefix = "imported from ";
+constexpr const char* kNormalizedPrefix = "normalize ";
+
+void writeImported(store::EmbeddingStore& store, const std::string& name, const FeatureMatrix& matrix,
+                   const std::filesystem::path& file) {
+  const auto provenance = store::EmbeddingStore::open(file).provenance();
+  const auto embedder = provenance.count("embedder") ? store::toString(provenance.at("embedder")) : "unknown";
+  store.writeObsm(name, matrix,
+                  kImportedPrefix + std::filesystem::absolute(file).string() + " (embedder " + embedder + ")");
+}
+
+FeatureMatrix importAligned(const std::filesystem::path& file, const std::vector<std::string>& siteIds) {
   const auto other = store::EmbeddingStore::open(file);
   std::vector<std::size_t> rows;
-  rows.reserve(sites.size());
-  for (const auto& id : sites.siteId) {
+  rows.reserve(siteIds.size());
+  for (const auto& id : siteIds) {
     const auto row = other.rowOf(id);
     if (!row)
       throw data::DataError(file.string(), "has no site '" + id +
@@ -125,7 +139,7 @@ std::vector<NamedMatrix> loadEmbeddings(const AnalyzeOptions& options, const Sit
         const std::filesystem::path file = spec.substr(eq + 1);
         if (name.empty() || name == kEmbeddingX || file.empty())
           throw std::invalid_argument("--compare '" + spec + "': expected NAME=FILE.h5ad with NAME not X");
-        out.push_back({name, importAligned(file, sites)});
+        out.push_back({name, importAligned(file, sites.siteId)});
         imports.emplace_back(name, file);
       }
     }
@@ -139,10 +153,7 @@ std::vector<NamedMatrix> loadEmbeddings(const AnalyzeOptions& options, const Sit
     auto store = store::EmbeddingStore::open(options.embeddings, store::EmbeddingStore::Access::ReadWrite);
     for (const auto& [name, file] : imports) {
       const auto& matrix = std::find_if(out.begin(), out.end(), [&](const NamedMatrix& m) { return m.name == name; })->values;
-      const auto provenance = store::EmbeddingStore::open(file).provenance();
-      const auto embedder = provenance.count("embedder") ? store::toString(provenance.at("embedder")) : "unknown";
-      store.writeObsm(name, matrix, "imported from " + std::filesystem::absolute(file).string() +
-                                        " (embedder " + embedder + ")");
+      writeImported(store, name, matrix, file);
     }
   }
   return out;
@@ -297,6 +308,36 @@ AnalysisResult emptyResult(const Options& options) {
 
 }  // namespace
 
+namespace {
+
+void readCellCounts(const store::EmbeddingStore& store, SiteTable& t) {
+  const std::size_t n = t.siteId.size();
+  t.cellCount.assign(n, std::nan(""));
+  const auto& columns = store.obsColumns();
+  if (std::find(columns.begin(), columns.end(), "cell_count") != columns.end() && store.isNumeric("cell_count")) {
+    t.cellCount = store.obsNumbers("cell_count");
+    t.cellCountSource = "obs cell_count";
+    return;
+  }
+  // The nuclei count of an intensity embedding.
+  const auto names = data::intensityFeatureNames(data::kModelChannels);
+  const auto nuclei = static_cast<Eigen::Index>(std::find(names.begin(), names.end(), "objects_w1") - names.begin());
+  const auto provenance = store.provenance();
+  const bool xIsIntensity = provenance.count("embedder") && store::toString(provenance.at("embedder")) == "intensity";
+  const auto obsm = store.obsmNames();
+  std::string source;
+  if (xIsIntensity && store.columns() == names.size())
+    source = kEmbeddingX;
+  else if (std::find(obsm.begin(), obsm.end(), "intensity") != obsm.end() && store.columns("intensity") == names.size())
+    source = "intensity";
+  if (source.empty()) return;
+  const auto matrix = store.readAll(source == kEmbeddingX ? std::string() : source);
+  for (std::size_t i = 0; i < n; ++i) t.cellCount[i] = matrix(static_cast<Eigen::Index>(i), nuclei);
+  t.cellCountSource = "nuclei (objects_w1 of " + std::string(source == kEmbeddingX ? "/X" : "/obsm/intensity") + ")";
+}
+
+}  // namespace
+
 SiteTable readSiteTable(const std::filesystem::path& path) {
   const auto store = store::EmbeddingStore::open(path);
   SiteTable t;
@@ -334,6 +375,7 @@ SiteTable readSiteTable(const std::filesystem::path& path) {
   std::vector<std::string> plateKeys(n);
   for (std::size_t i = 0; i < n; ++i) plateKeys[i] = t.experiment[i] + "/Plate" + std::to_string(t.plate[i]);
   t.plateOfRow = denseIds(plateKeys, &t.plateNames);
+  readCellCounts(store, t);
   return t;
 }
 
@@ -387,7 +429,7 @@ AnalysisResult runAnalysis(const AnalyzeOptions& options, const tasks::TaskConte
   if (options.writeToStore && options.normalization.method != analysis::NormalizationMethod::None) {
     auto store = store::EmbeddingStore::open(options.embeddings, store::EmbeddingStore::Access::ReadWrite);
     store.writeObsm(result.embedding + "_" + result.normalization, embeddings.front().values,
-                    "normalize " + result.normalization + " per plate on control wells of " + result.embedding);
+                    kNormalizedPrefix + result.normalization + " per plate on control wells of " + result.embedding);
   }
 
   std::vector<std::string> wellNames;
@@ -519,6 +561,22 @@ AnalysisResult runZeroShot(const ZeroShotOptions& options, const tasks::TaskCont
   context.report(2, 2, "stages", "zero-shot done");
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+void importEmbedding(const std::filesystem::path& store, const std::string& name, const std::filesystem::path& other) {
+  if (name.empty() || name == kEmbeddingX) throw std::invalid_argument("an imported embedding needs a name other than X");
+  std::vector<std::string> siteIds = store::EmbeddingStore::open(store).siteIds();
+  const FeatureMatrix matrix = importAligned(other, siteIds);
+  auto writable = store::EmbeddingStore::open(store, store::EmbeddingStore::Access::ReadWrite);
+  writeImported(writable, name, matrix, other);
+}
+
+std::vector<std::string> analysableEmbeddings(const std::filesystem::path& storePath) {
+  const auto store = store::EmbeddingStore::open(storePath);
+  std::vector<std::string> names{kEmbeddingX};
+  for (const auto& name : store.obsmNames())
+    if (store.obsmMethod(name).rfind(kNormalizedPrefix, 0) != 0) names.push_back(name);
+  return names;
 }
 
 }  // namespace gandl::pipeline

@@ -40,6 +40,11 @@ struct SiteTable {
   std::vector<int> plate, site;
   std::vector<double> concentrationMicromolar;  // NaN where none
   std::vector<Role> role;
+  // Cells per site, a viability readout (NaN where unknown): the obs column cell_count when the
+  // store has one, else the nuclei count (objects_w1: Otsu objects of the Hoechst channel at
+  // native resolution) of an intensity embedding in /X or /obsm/intensity. Where it came from:
+  std::vector<double> cellCount;
+  std::string cellCountSource;  // "" when unknown
   // Plates as "experiment/Plate<N>" in store order, and each row's index into it.
   std::vector<std::string> plateNames;
   std::vector<int> plateOfRow;
@@ -133,6 +138,15 @@ struct AnalysisResult {
 SiteTable readSiteTable(const std::filesystem::path& store);
 
 AnalysisResult runAnalysis(const AnalyzeOptions& options, const tasks::TaskContext& context = {});
+
+// Copies the embedding of another store of the same sites (matched by site_id, any order) into
+// /obsm/<name> of `store`, recording where it came from; `analyze --compare NAME=FILE` does the
+// same. Throws data::DataError naming `other` when it lacks a site of `store`.
+void importEmbedding(const std::filesystem::path& store, const std::string& name, const std::filesystem::path& other);
+
+// The embeddings a store offers for analysis: "X" first, then the /obsm entries that are not
+// normalized copies written by an analysis.
+std::vector<std::string> analysableEmbeddings(const std::filesystem::path& store);
 
 // Zero-shot cell types (RxRx1): a 4-class one-vs-rest SVM on embeddings of a model trained on
 // another screen, split by plate (every site of a plate on one side), all sites used.

@@ -134,7 +134,8 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
   embed.device = model::resolveDevice(options.device);
   embed.seed = options.seed;
 
-  const auto checkpoint = model::describeCheckpoint(model::resolveCheckpointDirectory(options.checkpoint));
+  const auto checkpoint = model::describeCheckpoint(model::resolveCheckpointDirectory(options.checkpoint),
+                                                    embed.kind == model::EmbedderKind::GanDl);
   const data::Screen screen = data::loadScreen(options.data, options.layout, context);
   auto sites = data::completeSites(screen, &result.incomplete_skipped);
   const auto view = checkpoint.view == "tiles" ? data::ViewMode::Tiles : data::ViewMode::Resize;
@@ -146,7 +147,7 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
        embed.kind == model::EmbedderKind::GanDl ? checkpoint.hash
                                                 : "random-d:seed=" + std::to_string(options.seed)},
       {"embedder", options.embedder},
-      {"checkpoint", checkpoint.file.string()},
+      {"checkpoint", (checkpoint.file.empty() ? checkpoint.run : checkpoint.file).string()},
       {"checkpoint_step", checkpoint.step},
       {"resolution", static_cast<std::int64_t>(checkpoint.network.resolution)},
       {"views", source.viewDescription()},

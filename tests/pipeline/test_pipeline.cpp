@@ -105,6 +105,18 @@ class TestPipeline : public QObject {
     QVERIFY(a.readAll() == b.readAll());
     const auto trained = store::EmbeddingStore::open(fs::path(dir_.path().toStdString()) / "a.h5ad");
     QVERIFY((a.readAll() - trained.readAll()).cwiseAbs().maxCoeff() > 1e-3f);
+    // The baseline needs the architecture only: a folder with config.json alone gives the same.
+    const fs::path architecture = fs::path(dir_.path().toStdString()) / "architecture-only";
+    fs::create_directories(architecture);
+    fs::copy_file(run_ / "config.json", architecture / "config.json");
+    options.checkpoint = architecture.string();
+    options.out = fs::path(dir_.path().toStdString()) / "r3.h5ad";
+    pipeline::runEmbedding(options);
+    QVERIFY(a.readAll() == store::EmbeddingStore::open(options.out).readAll());
+    // The trained embedder still insists on weights.
+    auto trainedOptions = embedOptions("r4.h5ad", 64);
+    trainedOptions.checkpoint = architecture.string();
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, pipeline::runEmbedding(trainedOptions));
   }
 
   // The shipped-model format: discriminator + generator EMA only. In float32 it embeds exactly

@@ -1,18 +1,20 @@
 // Core tasks on worker threads: Cancel stops an embedding within a second and the store resumes
 // from its .partial; the GUI thread never stalls for 100 ms while a task runs (a watchdog timer
-// measures the longest gap between its ticks); training starts and pauses from the panel and
-// leaves a checkpoint.
+// measures the longest gap between its ticks); training starts, pauses in process, resumes with the
+// next step and stops with a checkpoint, all from the panel's buttons.
 #include <QComboBox>
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTimer>
 #include <QtTest>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "core/model/run_directory.h"
 #include "core/model/training_config.h"
 #include "core/store/embedding_store.h"
 #include "core/store/embedding_writer.h"
+#include "core/tasks/progress.h"
 #include "tests/ui/ui_fixture.h"
 #include <QPushButton>
 
@@ -123,7 +125,23 @@ class TestBackgroundTasks : public QObject {
     QCOMPARE(panel.shownImage().height(), 4 * (32 + 2));
   }
 
-  void trainingStartsAndPausesFromThePanel() {
+  void cancelEndsAPause() {
+    tasks::CancelToken token;
+    token.pause();
+    const tasks::TaskContext context({}, &token);
+    QElapsedTimer clock;
+    clock.start();
+    std::thread canceller([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      token.cancel();
+    });
+    QVERIFY_THROWS_EXCEPTION(tasks::Cancelled, context.checkCancelled());
+    canceller.join();
+    QVERIFY(clock.elapsed() >= 40);
+    QVERIFY(token.pausedSeconds() >= 0.04);
+  }
+
+  void trainingStartsPausesResumesAndStopsFromThePanel() {
     ui::TaskManager tasks;
     ui::TrainingPanel panel(&tasks);
     QVERIFY(panel.deviceBox()->count() >= 1);
@@ -147,10 +165,33 @@ class TestBackgroundTasks : public QObject {
     auto* task = panel.start(false);
     QVERIFY(task);
     QVERIFY(metrics.wait(120000));
-    panel.pause();
+
+    // Pause holds the run in process: at most the step in flight reports, then nothing.
+    QSignalSpy paused(task, &ui::BackgroundTask::pausedChanged);
+    QTest::mouseClick(panel.findChild<QPushButton*>(QStringLiteral("trainPause")), Qt::LeftButton);
+    QCOMPARE(paused.count(), 1);
+    QVERIFY(task->isPaused());
+    QVERIFY(task->isRunning());
+    metrics.wait(1000);  // the step that was running when Pause was clicked
+    const qint64 stepAtPause = metrics.last().at(0).toLongLong();
+    const int reportsAtPause = metrics.count();
+    QVERIFY2(!metrics.wait(1500), "training went on while paused");
+    QCOMPARE(metrics.count(), reportsAtPause);
+    QVERIFY(!model::RunDirectory(run).latestStep().has_value() ||
+            *model::RunDirectory(run).latestStep() < stepAtPause);  // nothing reloaded or rewritten
+
+    // Resume continues with the very next step, not from a checkpoint.
+    QTest::mouseClick(panel.findChild<QPushButton*>(QStringLiteral("trainResume")), Qt::LeftButton);
+    QVERIFY(!task->isPaused());
+    QVERIFY(metrics.wait(30000));
+    QCOMPARE(metrics.at(reportsAtPause).at(0).toLongLong(), stepAtPause + 1);
+
+    // Stop ends the run with a checkpoint of the current step.
+    QTest::mouseClick(panel.findChild<QPushButton*>(QStringLiteral("trainStop")), Qt::LeftButton);
     QVERIFY(ended.wait(30000));
     QCOMPARE(task->state(), ui::BackgroundTask::State::Cancelled);
     QVERIFY(model::RunDirectory(run).latestStep().has_value());
+    QVERIFY(*model::RunDirectory(run).latestStep() > stepAtPause);
     qInfo("worst GUI-thread stall while training: %lld ms", watchdog.worstMs());
     QVERIFY2(watchdog.worstMs() < 100, qPrintable(QStringLiteral("GUI thread stalled %1 ms").arg(watchdog.worstMs())));
   }

@@ -4,6 +4,7 @@
 // writes a valid file; bad input is reported and the window stays usable; projects round-trip.
 // With GANDL_SCREENSHOT_DIR set, a screenshot of each panel is written there (docs/images).
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFile>
@@ -15,6 +16,8 @@
 #include <QTreeView>
 #include <QXmlStreamReader>
 #include <QtTest>
+#include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "core/pipeline/analyze_task.h"
@@ -70,6 +73,16 @@ class TestWorkbench : public QObject {
     window_->resize(1500, 950);
     window_->show();
     QVERIFY(QTest::qWaitForWindowExposed(window_.get()));
+  }
+
+  // Every test but the first needs the store open: run alone (`test_workbench <function>`), a test
+  // used to find no analysis, so the lasso selected nothing and the 3-D view test crashed.
+  void init() {
+    if (analysis() || QString::fromLatin1(QTest::currentTestFunction()) == QLatin1String("openingAStoreFillsEveryPanel"))
+      return;
+    QSignalSpy shown(window_.get(), &ui::MainWindow::analysisShown);
+    window_->openStore(QString::fromStdString(fixture_.store.string()));
+    QVERIFY(shown.wait(180000));
   }
 
   void openingAStoreFillsEveryPanel() {
@@ -142,7 +155,9 @@ class TestWorkbench : public QObject {
   }
 
   void aLassoSelectsTheExpectedSitesEverywhere() {
+    window_->docks()[QStringLiteral("scatter")]->raise();
     auto* canvas = window_->scatter()->canvas();
+    QTRY_VERIFY(canvas->isVisible());
     // Start from no selection: an earlier test's clicked site would otherwise stay selected
     // (Shift adds to the selection) and lie outside the triangle.
     window_->selection()->clear();
@@ -158,30 +173,37 @@ class TestWorkbench : public QObject {
                 Qt::LeftButton, Qt::ShiftModifier);
     }
     sendMouse(canvas, QEvent::MouseButtonRelease, lasso[0], Qt::LeftButton, Qt::NoButton, Qt::ShiftModifier);
-    // Expected: every point inside the triangle, decided here with exact geometry; points within
-    // a pixel of the edge may fall either way (the canvas tests pixels).
+    // Expected: every point inside the triangle, decided here with exact geometry. The canvas
+    // tests pixels of a rasterized polygon, so points within 2 px of an edge may fall either way
+    // (a fixed 1.5 px probe along the axes covered only 1.06 px across the diagonal edges, and a
+    // point 1.2 px outside one was once reported as a stray).
+    auto distanceToEdge = [&](const QPointF& p) {
+      double best = INFINITY;
+      for (int i = 0; i < lasso.size(); ++i) {
+        const QPointF a = lasso[i], b = lasso[(i + 1) % lasso.size()], ab = b - a;
+        const double t = std::clamp(QPointF::dotProduct(p - a, ab) / QPointF::dotProduct(ab, ab), 0.0, 1.0);
+        const QPointF d = p - (a + ab * t);
+        best = std::min(best, std::hypot(d.x(), d.y()));
+      }
+      return best;
+    };
     std::set<std::size_t> inside, edge;
     for (std::size_t r = 0; r < canvas->pointCount(); ++r) {
       const QPointF p = canvas->widgetPosition(r);
-      const bool in = lasso.containsPoint(p, Qt::OddEvenFill);
-      bool near = false;
-      for (const QPointF& d : {QPointF(1.5, 0), QPointF(-1.5, 0), QPointF(0, 1.5), QPointF(0, -1.5)})
-        near = near || lasso.containsPoint(p + d, Qt::OddEvenFill) != in;
-      (near ? edge : inside).insert(in || near ? r : std::size_t(-1));
+      if (distanceToEdge(p) < 2.0)
+        edge.insert(r);
+      else if (lasso.containsPoint(p, Qt::OddEvenFill))
+        inside.insert(r);
     }
-    inside.erase(std::size_t(-1));
     const auto& selected = window_->selection()->rows();
     QVERIFY2(!selected.empty(), "the lasso selected nothing");
+    QVERIFY(!inside.empty());
     for (auto r : inside) QVERIFY2(window_->selection()->isSelected(r), qPrintable(QStringLiteral("row %1 missed").arg(r)));
-    // At most one site outside the triangle: on some runs the point nearest the press is also
-    // click-selected (seen as row 598 in a clean-clone run; not yet understood, see the issue).
-    int outside = 0;
     for (auto r : selected)
-      if (!inside.count(r) && !edge.count(r)) {
-        ++outside;
-        qWarning("lasso: row %zu selected outside the triangle", r);
-      }
-    QVERIFY2(outside <= 1, qPrintable(QStringLiteral("%1 rows outside").arg(outside)));
+      QVERIFY2(inside.count(r) || edge.count(r),
+               qPrintable(QStringLiteral("row %1 selected outside the triangle (%2 px from its edge)")
+                              .arg(r)
+                              .arg(distanceToEdge(canvas->widgetPosition(r)))));
     // Everywhere: the plate heatmap outlines exactly the wells of selected sites on its plate.
     const int plate = window_->plateHeatmap()->plateBox()->currentIndex();
     std::set<QString> wells;
@@ -203,6 +225,120 @@ class TestWorkbench : public QObject {
     QTest::mouseClick(grid, Qt::LeftButton, {}, grid->wellCentre(well.row, well.column).toPoint());
     QCOMPARE(window_->selection()->well(), well.wellId);
     QCOMPARE(static_cast<int>(window_->selection()->rows().size()), well.sites);
+  }
+
+  void allPlatesDrawsEveryPlateAndSelectsWhereClicked() {
+    auto* panel = window_->plateHeatmap();
+    auto* grid = panel->grid();
+    window_->docks()[QStringLiteral("plate")]->raise();
+    QTRY_VERIFY(grid->isVisible());
+    panel->allPlatesBox()->setChecked(true);
+    const auto& s = analysis()->sites;
+    QCOMPARE(grid->plates().size(), static_cast<qsizetype>(s.plateNames.size()));
+    QVERIFY(grid->plates().size() >= 2);
+    std::size_t sites = 0;
+    for (const auto& p : grid->plates())
+      for (const auto& w : p.wells) sites += static_cast<std::size_t>(w.sites);
+    QCOMPARE(sites, s.size());
+    // A well of the last plate, clicked in its own tile.
+    const int slot = static_cast<int>(grid->plates().size()) - 1;
+    const auto& plate = grid->plates()[slot];
+    const auto well = plate.wells.back();
+    const QPointF centre = grid->wellCentre(well.row, well.column, slot);
+    QVERIFY(grid->rect().contains(centre.toPoint()));
+    QTest::mouseClick(grid, Qt::LeftButton, {}, centre.toPoint());
+    QCOMPARE(window_->selection()->plate(), plate.index);
+    QCOMPARE(window_->selection()->well(), well.wellId);
+    QCOMPARE(static_cast<int>(window_->selection()->rows().size()), well.sites);
+    for (const auto& p : grid->plates())
+      for (const auto& w : p.wells) QCOMPARE(w.selected, p.index == plate.index && w.wellId == well.wellId);
+    // The CSV holds every well of every plate.
+    const std::string csv = panel->figureCsv();
+    std::size_t wells = 0;
+    for (const auto& p : grid->plates()) wells += static_cast<std::size_t>(p.wells.size());
+    QCOMPARE(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')), wells + 1);
+    panel->allPlatesBox()->setChecked(false);
+    QCOMPARE(grid->plates().size(), qsizetype(1));
+  }
+
+  void theThreeDViewPicksRotatesAndFollowsTheSelection() {
+    auto* cloud = window_->pointCloud();
+    if (!cloud) QSKIP("no OpenGL 3.2 context for VTK on this display");
+    window_->docks()[QStringLiteral("point_cloud")]->raise();
+    QTRY_VERIFY(cloud->isVisible());
+    QTRY_VERIFY(cloud->renderedFrames() > 0);
+    QCOMPARE(cloud->pointCount(), analysis()->sites.size());
+    window_->selection()->clear();
+    // A point that is the one picked at its own projected position (not hidden behind another).
+    int row = -1;
+    for (std::size_t r = 0; r < cloud->pointCount(); r += 5) {
+      const QPointF p = cloud->widgetPosition(r);
+      if (cloud->rect().adjusted(10, 10, -10, -10).contains(p.toPoint()) && cloud->pointAt(p, 0.75) == static_cast<int>(r)) {
+        row = static_cast<int>(r);
+        break;
+      }
+    }
+    QVERIFY(row >= 0);
+    const QPointF before = cloud->widgetPosition(row);
+    QTest::mouseClick(cloud, Qt::LeftButton, {}, before.toPoint());
+    QCOMPARE(window_->selection()->currentRow(), row);
+    QCOMPARE(window_->siteViewer()->siteId(), QString::fromStdString(analysis()->sites.siteId[row]));
+    // A drag rotates the camera and selects nothing new.
+    const QPoint start = cloud->rect().center();
+    QTest::mousePress(cloud, Qt::LeftButton, {}, start);
+    for (int i = 1; i <= 10; ++i) QTest::mouseMove(cloud, start + QPoint(8 * i, 3 * i));
+    QTest::mouseRelease(cloud, Qt::LeftButton, {}, start + QPoint(80, 30));
+    const QPointF after = cloud->widgetPosition(row);
+    QVERIFY2(std::hypot(after.x() - before.x(), after.y() - before.y()) > 2.0, "the drag did not rotate the view");
+    QCOMPARE(window_->selection()->currentRow(), row);
+    // The CSV has a row per point and the three axes.
+    const std::string csv = cloud->figureCsv();
+    QCOMPARE(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')), cloud->pointCount() + 1);
+  }
+
+  void theDoseResponsePanelComparesASecondEmbedding() {
+    // Add the intensity baseline to the store as /obsm/intensity, then re-open it.
+    const fs::path intensity = fs::path(fixture_.dir.path().toStdString()) / "intensity.h5ad";
+    auto options = fixture_.embedOptions(intensity);
+    options.embedder = "intensity";
+    pipeline::runEmbedding(options);
+    pipeline::importEmbedding(fixture_.store, "intensity", intensity);
+    QSignalSpy shown(window_.get(), &ui::MainWindow::analysisShown);
+    window_->workspace()->openStore(fixture_.store, fixture_.screen);
+    QVERIFY(shown.wait(120000));
+    auto* panel = window_->doseResponse();
+    QCOMPARE(panel->compareBox()->count(), 2);  // no comparison, intensity
+    QVERIFY(panel->compareBox()->isEnabled());
+    window_->selection()->selectCompounds({0});
+    QVERIFY(panel->comparedCompounds().isEmpty());
+    QSignalSpy compared(window_->workspace(), &ui::Workspace::comparisonChanged);
+    panel->compareBox()->setCurrentIndex(1);
+    Q_EMIT panel->compareBox()->activated(1);
+    QVERIFY(compared.wait(120000));
+    QVERIFY(window_->workspace()->comparison());
+    QCOMPARE(window_->workspace()->comparison()->embedding, std::string("intensity"));
+    QCOMPARE(panel->comparedCompounds(), panel->shownCompounds());
+    // Both embeddings' sites in the CSV.
+    const std::string csv = panel->figureCsv();
+    QCOMPARE(static_cast<int>(std::count(csv.begin(), csv.end(), '\n')),
+             1 + 2 * static_cast<int>(analysis()->compounds[0].rows.size()));
+    QVERIFY(csv.find(",intensity,") != std::string::npos);
+    QCOMPARE(window_->workspace()->settings().compare, QStringLiteral("intensity"));
+    // Back to none.
+    panel->compareBox()->setCurrentIndex(0);
+    Q_EMIT panel->compareBox()->activated(0);
+    QVERIFY(panel->comparedCompounds().isEmpty());
+    QVERIFY(!window_->workspace()->comparison());
+    // The intensity embedding also gives the heatmap a cell count (nuclei per site).
+    QVERIFY(!analysis()->sites.cellCountSource.empty());
+    auto* heatmap = window_->plateHeatmap();
+    const int cells = heatmap->valueBox()->findData(QStringLiteral("cells"));
+    QVERIFY(cells >= 0);
+    heatmap->valueBox()->setCurrentIndex(cells);
+    QVERIFY(!heatmap->grid()->wells().isEmpty());
+    for (const auto& w : heatmap->grid()->wells()) QVERIFY2(std::isfinite(w.value) && w.value > 0, qPrintable(w.name));
+    QVERIFY(heatmap->figureCsv().find("mean_cell_count") != std::string::npos);
+    heatmap->valueBox()->setCurrentIndex(0);
   }
 
   void everyExportWritesAValidFile() {
@@ -273,9 +409,12 @@ class TestWorkbench : public QObject {
 
   void projectsRoundTrip() {
     window_->scatter()->setColourBy(ui::ColourBy::Dose);
+    window_->plateHeatmap()->allPlatesBox()->setChecked(true);
     const QString path = QDir(fixture_.dir.path()).filePath(QStringLiteral("project.json"));
     window_->saveProject(path);
+    window_->plateHeatmap()->allPlatesBox()->setChecked(false);
     const ui::Project p = ui::readProject(path);
+    QVERIFY(p.allPlates);
     QCOMPARE(p.store, QString::fromStdString(fixture_.store.string()));
     QCOMPARE(p.screen, QString::fromStdString(fixture_.screen.string()));
     QCOMPARE(p.colourBy, QStringLiteral("dose"));

@@ -17,10 +17,10 @@ namespace gandl::ui {
 namespace {
 enum Column { Name, Progress, State, Message, Cancel, ColumnCount };
 
-QString stateName(BackgroundTask::State state) {
-  switch (state) {
+QString stateName(const BackgroundTask& task) {
+  switch (task.state()) {
     case BackgroundTask::State::Waiting: return QStringLiteral("waiting");
-    case BackgroundTask::State::Running: return QStringLiteral("running");
+    case BackgroundTask::State::Running: return task.isPaused() ? QStringLiteral("paused") : QStringLiteral("running");
     case BackgroundTask::State::Succeeded: return QStringLiteral("done");
     case BackgroundTask::State::Failed: return QStringLiteral("failed");
     case BackgroundTask::State::Cancelled: return QStringLiteral("cancelled");
@@ -67,7 +67,7 @@ void ActivityPanel::addTask(BackgroundTask* task) {
   auto* bar = new QProgressBar(table_);
   bar->setRange(0, 0);
   table_->setCellWidget(row, Progress, bar);
-  auto* state = new QTableWidgetItem(stateName(task->state()));
+  auto* state = new QTableWidgetItem(stateName(*task));
   table_->setItem(row, State, state);
   auto* message = new QTableWidgetItem;
   table_->setItem(row, Message, message);
@@ -84,10 +84,10 @@ void ActivityPanel::addTask(BackgroundTask* task) {
               bar->setFormat(QStringLiteral("%1 / %2 %3").arg(done).arg(total).arg(unit));
             }
             if (!text.isEmpty()) message->setText(text);
-            state->setText(stateName(task->state()));
+            state->setText(stateName(*task));
           });
   connect(task, &BackgroundTask::ended, this, [this, bar, state, cancel, task] {
-    state->setText(stateName(task->state()));
+    state->setText(stateName(*task));
     cancel->setEnabled(false);
     if (task->state() == BackgroundTask::State::Succeeded) {
       bar->setRange(0, 1000);
@@ -99,7 +99,11 @@ void ActivityPanel::addTask(BackgroundTask* task) {
     if (task->state() == BackgroundTask::State::Failed)
       log(QStringLiteral("error"), tr("%1 failed after %2 s: %3").arg(task->name(), seconds, task->error()));
     else
-      log(QStringLiteral("task"), tr("%1 %2 after %3 s").arg(task->name(), stateName(task->state()), seconds));
+      log(QStringLiteral("task"), tr("%1 %2 after %3 s").arg(task->name(), stateName(*task), seconds));
+  });
+  connect(task, &BackgroundTask::pausedChanged, this, [this, state, task](bool paused) {
+    state->setText(stateName(*task));
+    log(QStringLiteral("task"), paused ? tr("%1 paused").arg(task->name()) : tr("%1 resumed").arg(task->name()));
   });
   table_->scrollToBottom();
 }

@@ -1,11 +1,13 @@
 #include "ui/panels/dose_response_panel.h"
 
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
 #include <cmath>
-#include "ui/plots/qcustomplot.h"
 #include <sstream>
+
+#include "ui/plots/qcustomplot.h"
 
 #include "core/analysis/four_parameter_logistic.h"
 #include "core/pipeline/analyze_task.h"
@@ -59,14 +61,22 @@ DoseResponsePanel::DoseResponsePanel(SelectionModel* selection, QWidget* parent)
   summary_->setObjectName(QStringLiteral("doseResponseSummary"));
   summary_->setWordWrap(true);
   summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  compare_ = new QComboBox(this);
+  compare_->setObjectName(QStringLiteral("compareEmbeddingBox"));
+  compare_->setToolTip(tr("Overlay the curves of a second embedding of this store"));
+  compare_->addItem(tr("no comparison"), QString());
+  compare_->setEnabled(false);
   auto* top = new QHBoxLayout;
   top->addWidget(summary_, 1);
+  top->addWidget(compare_);
   top->addWidget(makeExportButton(*this, this));
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(2, 2, 2, 2);
   layout->addLayout(top);
   layout->addWidget(plot_, 1);
   connect(selection_, &SelectionModel::compoundsChanged, this, &DoseResponsePanel::redraw);
+  connect(compare_, &QComboBox::activated, this,
+          [this] { Q_EMIT comparisonRequested(compare_->currentData().toString()); });
   redraw();
 }
 
@@ -75,10 +85,140 @@ void DoseResponsePanel::setAnalysis(std::shared_ptr<const pipeline::AnalysisResu
   redraw();
 }
 
+void DoseResponsePanel::setEmbeddings(const QStringList& names, const QString& primary, const QString& chosen) {
+  const QSignalBlocker block(compare_);
+  compare_->clear();
+  compare_->addItem(tr("no comparison"), QString());
+  for (const auto& name : names)
+    if (name != primary) compare_->addItem(tr("compare with %1").arg(name), name);
+  const int index = compare_->findData(chosen);
+  compare_->setCurrentIndex(index < 0 ? 0 : index);
+  compare_->setEnabled(compare_->count() > 1);
+}
+
+void DoseResponsePanel::setComparison(std::shared_ptr<const pipeline::AnalysisResult> comparison) {
+  comparison_ = std::move(comparison);
+  redraw();
+}
+
+namespace {
+
+struct Extent {
+  double xMin = INFINITY, xMax = 0, yMin = -1.5, yMax = 1.5;
+};
+
+// One compound's sites, dose means +- SEM, 4PL and EC50 interval of one analysis; the comparison
+// embedding draws hollow markers and a dashed curve, without sites or interval. Returns the
+// summary text.
+QString drawResponse(QCustomPlot& plot, const pipeline::AnalysisResult& a, const pipeline::CompoundOutcome& compound,
+                     const QColor& base, const QString& name, bool secondary, Extent& extent) {
+  const auto& r = compound.response;
+  QVector<double> xs, ys;
+  for (auto row : compound.rows) {
+    const double conc = a.sites.concentrationMicromolar[row];
+    const double on = a.e2->scores.on[row];
+    if (!(conc > 0) || !std::isfinite(on)) continue;
+    xs << conc * std::pow(10.0, jitterDecades(row));
+    ys << on;
+    extent.yMin = std::min(extent.yMin, on);
+    extent.yMax = std::max(extent.yMax, on);
+    extent.xMin = std::min(extent.xMin, conc);
+    extent.xMax = std::max(extent.xMax, conc);
+  }
+  if (!secondary) {
+    auto* sites = plot.addGraph();
+    sites->setName(name + QObject::tr(" sites"));
+    sites->setLineStyle(QCPGraph::lsNone);
+    QColor faint = base;
+    faint.setAlpha(110);
+    sites->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, faint, faint, 4));
+    sites->setData(xs, ys, false);
+    sites->removeFromLegend();
+  }
+
+  QVector<double> mx, my, sem;
+  for (const auto& d : r.doses) {
+    mx << d.concentrationMicromolar;
+    my << d.mean;
+    sem << (std::isfinite(d.sem) ? d.sem : 0.0);
+  }
+  const Qt::PenStyle style = secondary ? Qt::DashLine : Qt::SolidLine;
+  auto* means = plot.addGraph();
+  means->setName(name);
+  means->setLineStyle(r.hasFit ? QCPGraph::lsNone : QCPGraph::lsLine);
+  means->setPen(QPen(base, 1.5, style));
+  means->setScatterStyle(secondary ? QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(base, 1.5), Qt::NoBrush, 8)
+                                   : QCPScatterStyle(QCPScatterStyle::ssSquare, base, base, 7));
+  means->setData(mx, my, true);
+  auto* bars = new QCPErrorBars(plot.xAxis, plot.yAxis);
+  bars->setDataPlottable(means);
+  bars->setData(sem);
+  bars->setPen(QPen(base, 1.5, style));
+  bars->removeFromLegend();
+
+  QString line = QStringLiteral("<b>%1</b>: %2").arg(name.toHtmlEscaped(),
+                                                      QString::fromStdString(analysis::doseResponseStatusName(r.status)));
+  if (r.hasFit) {
+    const auto& f = r.fit;
+    const double lo = std::min(f.testedLogMin, std::log10(extent.xMin)) - 0.5,
+                 hi = std::max(f.testedLogMax, std::log10(extent.xMax)) + 0.5;
+    QVector<double> cx, cy;
+    for (int i = 0; i <= 200; ++i) {
+      const double lx = lo + (hi - lo) * i / 200.0;
+      cx << std::pow(10.0, lx);
+      cy << analysis::fourParameterLogistic(lx, f.bottom, f.top, f.logEc50, f.hill);
+    }
+    auto* curve = plot.addGraph();
+    curve->setName(name + QObject::tr(" 4PL"));
+    curve->setPen(QPen(base, 2, style));
+    curve->setData(cx, cy, true);
+    curve->removeFromLegend();
+    if (std::isfinite(r.ec50Micromolar)) {
+      auto* ec50 = new QCPItemStraightLine(&plot);
+      ec50->point1->setCoords(r.ec50Micromolar, 0);
+      ec50->point2->setCoords(r.ec50Micromolar, 1);
+      ec50->setPen(QPen(base, 1, secondary ? Qt::DotLine : Qt::DashLine));
+      if (!secondary) {
+        const double low = r.ec50LowerMicromolar > 0 ? r.ec50LowerMicromolar : std::pow(10.0, lo);
+        const double high = std::isfinite(r.ec50UpperMicromolar) ? r.ec50UpperMicromolar : std::pow(10.0, hi);
+        auto* interval = new QCPItemRect(&plot);
+        interval->topLeft->setType(QCPItemPosition::ptPlotCoords);
+        interval->topLeft->setCoords(low, 10);
+        interval->bottomRight->setCoords(high, -10);
+        QColor fill = base;
+        fill.setAlpha(35);
+        interval->setBrush(fill);
+        interval->setPen(Qt::NoPen);
+        interval->setClipToAxisRect(true);
+      }
+      line += QStringLiteral(", EC50 %1 uM [%2, %3]")
+                  .arg(r.ec50Micromolar, 0, 'g', 3)
+                  .arg(r.ec50LowerMicromolar > 0 ? QString::number(r.ec50LowerMicromolar, 'g', 3) : QStringLiteral("0"))
+                  .arg(std::isfinite(r.ec50UpperMicromolar) ? QString::number(r.ec50UpperMicromolar, 'g', 3)
+                                                             : QStringLiteral("inf"));
+    }
+  }
+  if (std::isfinite(r.maxEfficacy)) line += QStringLiteral(", max efficacy %1").arg(r.maxEfficacy, 0, 'f', 2);
+  if (!r.note.empty() && r.status != analysis::DoseResponseStatus::Fitted)
+    line += QStringLiteral(" (%1)").arg(QString::fromStdString(r.note).toHtmlEscaped());
+  return line;
+}
+
+const pipeline::CompoundOutcome* findCompound(const pipeline::AnalysisResult& a, const pipeline::CompoundOutcome& like) {
+  for (const auto& c : a.compounds)
+    if (c.compound == like.compound && c.cellType == like.cellType) return &c;
+  return nullptr;
+}
+
+QString embeddingLabel(const pipeline::AnalysisResult& a) { return QString::fromStdString(a.embedding); }
+
+}  // namespace
+
 void DoseResponsePanel::redraw() {
   plot_->clearPlottables();
   plot_->clearItems();
   shown_.clear();
+  compared_.clear();
   applyPlotPalette(*plot_);
   plot_->xAxis->setScaleType(QCPAxis::stLogarithmic);
   plot_->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
@@ -94,102 +234,29 @@ void DoseResponsePanel::redraw() {
     return;
   }
   const auto& a = *analysis_;
-  double xMin = INFINITY, xMax = 0, yMin = -1.5, yMax = 1.5;
+  const bool comparing = comparison_ && comparison_->e2 && comparison_->store == a.store &&
+                         comparison_->sites.size() == a.sites.size();
+  Extent extent;
   QStringList lines;
   std::string bandCellType;
   int colour = 0;
   for (int c : selection_->compounds()) {
     if (colour >= kMaxOverlaid) break;
     const auto& compound = a.compounds[c];
-    const auto& r = compound.response;
     const QColor base = categoricalColor(colour++);
     const QString name = QString::fromStdString(compound.compound + " (" + compound.cellType + ")");
     shown_ << name;
     if (bandCellType.empty()) bandCellType = compound.cellType;
-
-    QVector<double> xs, ys;
-    for (auto row : compound.rows) {
-      const double conc = a.sites.concentrationMicromolar[row];
-      const double on = a.e2->scores.on[row];
-      if (!(conc > 0) || !std::isfinite(on)) continue;
-      xs << conc * std::pow(10.0, jitterDecades(row));
-      ys << on;
-      yMin = std::min(yMin, on);
-      yMax = std::max(yMax, on);
-      xMin = std::min(xMin, conc);
-      xMax = std::max(xMax, conc);
-    }
-    auto* sites = plot_->addGraph();
-    sites->setName(name + tr(" sites"));
-    sites->setLineStyle(QCPGraph::lsNone);
-    QColor faint = base;
-    faint.setAlpha(110);
-    sites->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, faint, faint, 4));
-    sites->setData(xs, ys, false);
-    sites->removeFromLegend();
-
-    QVector<double> mx, my, sem;
-    for (const auto& d : r.doses) {
-      mx << d.concentrationMicromolar;
-      my << d.mean;
-      sem << (std::isfinite(d.sem) ? d.sem : 0.0);
-    }
-    auto* means = plot_->addGraph();
-    means->setName(name);
-    means->setLineStyle(r.hasFit ? QCPGraph::lsNone : QCPGraph::lsLine);
-    means->setPen(QPen(base, 1.5));
-    means->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssSquare, base, base, 7));
-    means->setData(mx, my, true);
-    auto* bars = new QCPErrorBars(plot_->xAxis, plot_->yAxis);
-    bars->setDataPlottable(means);
-    bars->setData(sem);
-    bars->setPen(QPen(base, 1.5));
-    bars->removeFromLegend();
-
-    QString line = QStringLiteral("<b>%1</b>: %2").arg(name.toHtmlEscaped(),
-                                                        QString::fromStdString(analysis::doseResponseStatusName(r.status)));
-    if (r.hasFit) {
-      const auto& f = r.fit;
-      const double lo = std::min(f.testedLogMin, std::log10(xMin)) - 0.5, hi = std::max(f.testedLogMax, std::log10(xMax)) + 0.5;
-      QVector<double> cx, cy;
-      for (int i = 0; i <= 200; ++i) {
-        const double lx = lo + (hi - lo) * i / 200.0;
-        cx << std::pow(10.0, lx);
-        cy << analysis::fourParameterLogistic(lx, f.bottom, f.top, f.logEc50, f.hill);
+    const QString suffix = comparing ? QStringLiteral(" [%1]").arg(embeddingLabel(a)) : QString();
+    lines << drawResponse(*plot_, a, compound, base, name + suffix, false, extent);
+    if (comparing)
+      if (const auto* other = findCompound(*comparison_, compound)) {
+        compared_ << name;
+        lines << drawResponse(*plot_, *comparison_, *other, base,
+                              name + QStringLiteral(" [%1]").arg(embeddingLabel(*comparison_)), true, extent);
       }
-      auto* curve = plot_->addGraph();
-      curve->setName(name + tr(" 4PL"));
-      curve->setPen(QPen(base, 2));
-      curve->setData(cx, cy, true);
-      curve->removeFromLegend();
-      if (std::isfinite(r.ec50Micromolar)) {
-        auto* ec50 = new QCPItemStraightLine(plot_);
-        ec50->point1->setCoords(r.ec50Micromolar, 0);
-        ec50->point2->setCoords(r.ec50Micromolar, 1);
-        ec50->setPen(QPen(base, 1, Qt::DashLine));
-        const double low = r.ec50LowerMicromolar > 0 ? r.ec50LowerMicromolar : std::pow(10.0, lo);
-        const double high = std::isfinite(r.ec50UpperMicromolar) ? r.ec50UpperMicromolar : std::pow(10.0, hi);
-        auto* interval = new QCPItemRect(plot_);
-        interval->topLeft->setType(QCPItemPosition::ptPlotCoords);
-        interval->topLeft->setCoords(low, 10);
-        interval->bottomRight->setCoords(high, -10);
-        QColor fill = base;
-        fill.setAlpha(35);
-        interval->setBrush(fill);
-        interval->setPen(Qt::NoPen);
-        interval->setClipToAxisRect(true);
-        line += QStringLiteral(", EC50 %1 uM [%2, %3]")
-                    .arg(r.ec50Micromolar, 0, 'g', 3)
-                    .arg(r.ec50LowerMicromolar > 0 ? QString::number(r.ec50LowerMicromolar, 'g', 3) : QStringLiteral("0"))
-                    .arg(std::isfinite(r.ec50UpperMicromolar) ? QString::number(r.ec50UpperMicromolar, 'g', 3)
-                                                               : QStringLiteral("inf"));
-      }
-    }
-    if (std::isfinite(r.maxEfficacy)) line += QStringLiteral(", max efficacy %1").arg(r.maxEfficacy, 0, 'f', 2);
-    if (!r.note.empty() && r.status != analysis::DoseResponseStatus::Fitted)
-      line += QStringLiteral(" (%1)").arg(QString::fromStdString(r.note).toHtmlEscaped());
-    lines << line;
   }
+  double xMin = extent.xMin, xMax = extent.xMax;
   if (!(xMin < xMax)) {
     xMin = xMin > 0 && std::isfinite(xMin) ? xMin / 10 : 0.01;
     xMax = xMin * 1000;
@@ -219,10 +286,13 @@ void DoseResponsePanel::redraw() {
   }
   lines << tr("Bands: C+ (green) and C- (red) control sites of %1, mean +- sd; dotted lines at +1 and -1.")
                .arg(QString::fromStdString(bandCellType).toHtmlEscaped());
+  if (comparing)
+    lines << tr("Filled squares, solid curves: %1; hollow circles, dashed curves: %2.")
+                 .arg(embeddingLabel(a).toHtmlEscaped(), embeddingLabel(*comparison_).toHtmlEscaped());
   summary_->setText(lines.join(QStringLiteral("<br>")));
   plot_->xAxis->setRange(left, right);
-  const double pad = 0.05 * (yMax - yMin);
-  plot_->yAxis->setRange(yMin - pad, yMax + pad);
+  const double pad = 0.05 * (extent.yMax - extent.yMin);
+  plot_->yAxis->setRange(extent.yMin - pad, extent.yMax + pad);
   plot_->replot();
 }
 
@@ -232,14 +302,19 @@ void DoseResponsePanel::renderFigure(QCPPainter& painter, const QSize& size) {
 
 std::string DoseResponsePanel::figureCsv() const {
   std::ostringstream out;
-  out << "compound,cell_type,site_id,concentration_uM,on_score\n";
+  out << "compound,cell_type,embedding,site_id,concentration_uM,on_score\n";
   if (!analysis_ || !analysis_->e2) return out.str();
   out.precision(9);
+  auto write = [&](const pipeline::AnalysisResult& a, const pipeline::CompoundOutcome& compound) {
+    for (auto row : compound.rows)
+      out << csvField(compound.compound) << ',' << csvField(compound.cellType) << ',' << csvField(a.embedding) << ','
+          << a.sites.siteId[row] << ',' << a.sites.concentrationMicromolar[row] << ',' << a.e2->scores.on[row] << '\n';
+  };
   for (int c : selection_->compounds()) {
     const auto& compound = analysis_->compounds[c];
-    for (auto row : compound.rows)
-      out << csvField(compound.compound) << ',' << csvField(compound.cellType) << ',' << analysis_->sites.siteId[row] << ','
-          << analysis_->sites.concentrationMicromolar[row] << ',' << analysis_->e2->scores.on[row] << '\n';
+    write(*analysis_, compound);
+    if (comparison_ && comparison_->e2 && compared_.contains(QString::fromStdString(compound.compound + " (" + compound.cellType + ")")))
+      if (const auto* other = findCompound(*comparison_, compound)) write(*comparison_, *other);
   }
   return out.str();
 }

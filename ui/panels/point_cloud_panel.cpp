@@ -222,7 +222,7 @@ void PointCloudPanel::recolourSelection() {
 QPointF PointCloudPanel::widgetPosition(std::size_t row) const {
   if (row >= x_.size()) return {NAN, NAN};
   auto* renderer = vtk_->renderer.Get();
-  renderer->SetWorldPoint(x_[row], y_[row], z_[row], 1.0);
+  renderer->SetWorldPoint(x_[row] * scale_[0], y_[row] * scale_[1], z_[row] * scale_[2], 1.0);
   renderer->WorldToDisplay();
   double display[3];
   renderer->GetDisplayPoint(display);

@@ -57,6 +57,14 @@ TrainingPanel::TrainingPanel(TaskManager* tasks, QWidget* parent) : QWidget(pare
   startButton_ = new QPushButton(tr("Start"), this);
   pauseButton_ = new QPushButton(tr("Pause"), this);
   resumeButton_ = new QPushButton(tr("Resume"), this);
+  stopButton_ = new QPushButton(tr("Stop"), this);
+  startButton_->setObjectName(QStringLiteral("trainStart"));
+  pauseButton_->setObjectName(QStringLiteral("trainPause"));
+  resumeButton_->setObjectName(QStringLiteral("trainResume"));
+  stopButton_->setObjectName(QStringLiteral("trainStop"));
+  pauseButton_->setToolTip(tr("Hold the run after its current step; Resume continues it in place."));
+  resumeButton_->setToolTip(tr("Continue a paused run, or the run folder's latest checkpoint."));
+  stopButton_->setToolTip(tr("End the run after its current step, writing a checkpoint."));
   speed_ = new QLabel(this);
   speed_->setObjectName(QStringLiteral("trainSpeed"));
   losses_ = new QCustomPlot(this);
@@ -84,6 +92,7 @@ TrainingPanel::TrainingPanel(TaskManager* tasks, QWidget* parent) : QWidget(pare
   buttons->addWidget(startButton_);
   buttons->addWidget(pauseButton_);
   buttons->addWidget(resumeButton_);
+  buttons->addWidget(stopButton_);
   buttons->addWidget(speed_, 1);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(2, 2, 2, 2);
@@ -92,8 +101,9 @@ TrainingPanel::TrainingPanel(TaskManager* tasks, QWidget* parent) : QWidget(pare
   layout->addLayout(buttons);
   layout->addWidget(losses_, 2);
   connect(startButton_, &QPushButton::clicked, this, [this] { start(false); });
-  connect(resumeButton_, &QPushButton::clicked, this, [this] { start(true); });
+  connect(resumeButton_, &QPushButton::clicked, this, &TrainingPanel::resume);
   connect(pauseButton_, &QPushButton::clicked, this, &TrainingPanel::pause);
+  connect(stopButton_, &QPushButton::clicked, this, &TrainingPanel::stop);
   connect(this, &TrainingPanel::metricsReceived, this, &TrainingPanel::onMetrics);
   updateButtons();
 }
@@ -157,11 +167,27 @@ BackgroundTask* TrainingPanel::start(bool resume) {
     updateButtons();
     Q_EMIT runEnded();
   });
+  connect(task_, &BackgroundTask::pausedChanged, this, [this](bool paused) {
+    if (paused) speed_->setText(speed_->text() + tr(" (paused)"));
+    updateButtons();
+  });
   updateButtons();
   return task_;
 }
 
 void TrainingPanel::pause() {
+  if (task_) task_->pause();
+}
+
+void TrainingPanel::resume() {
+  if (task_ && task_->isRunning()) {
+    task_->resume();
+    return;
+  }
+  start(true);
+}
+
+void TrainingPanel::stop() {
   if (task_) task_->cancel();
 }
 
@@ -182,9 +208,11 @@ void TrainingPanel::onMetrics(qint64 step, double lossG, double lossD, double im
 
 void TrainingPanel::updateButtons() {
   const bool running = task_ && task_->isRunning();
+  const bool paused = running && task_->isPaused();
   startButton_->setEnabled(!running);
-  resumeButton_->setEnabled(!running);
-  pauseButton_->setEnabled(running);
+  resumeButton_->setEnabled(!running || paused);
+  pauseButton_->setEnabled(running && !paused);
+  stopButton_->setEnabled(running);
 }
 
 }  // namespace gandl::ui

@@ -1,9 +1,11 @@
 #pragma once
 // Training a GAN-DL model: the screen and run folders, the device (what LibTorch sees; a
 // CPU-only build says so), the common hyperparameters in a form and the whole config as JSON,
-// Start / Pause / Resume, live losses, img/s and ETA. Pause cancels the run, which writes a
-// checkpoint of the current step; Resume continues it exactly. The run belongs to the task
-// manager, so it keeps going when the panel is closed.
+// Start / Pause / Resume / Stop, live losses, img/s and ETA. Pause holds the running task in
+// process after its current step (nothing is reloaded; the ETA leaves the pause out); Resume
+// continues it, or, when no run is active, continues the folder's latest checkpoint exactly. Stop
+// ends the run with a checkpoint of the current step. The run belongs to the task manager, so it
+// keeps going when the panel is closed.
 
 #include <QPointer>
 #include <QWidget>
@@ -40,6 +42,9 @@ class TrainingPanel : public QWidget {
  public Q_SLOTS:
   BackgroundTask* start(bool resume = false);
   void pause();
+  // Resumes a paused run; with none, starts from the folder's latest checkpoint.
+  void resume();
+  void stop();
 
  Q_SIGNALS:
   void metricsReceived(qint64 step, double lossG, double lossD, double imagesPerSecond);
@@ -64,6 +69,7 @@ class TrainingPanel : public QWidget {
   QPushButton* startButton_;
   QPushButton* pauseButton_;
   QPushButton* resumeButton_;
+  QPushButton* stopButton_;
   QLabel* speed_;
   QCustomPlot* losses_;
   qint64 totalSteps_ = 0;
