@@ -54,6 +54,7 @@ tasks::TaskContext CliProgress::context() {
 void CliProgress::draw(const tasks::ProgressUpdate& u) {
   const auto now = std::chrono::steady_clock::now();
   const bool last = u.total > 0 && u.done >= u.total;
+  const double left = eta_.update(u, now);  // every report, drawn or not
   const auto interval = terminal_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000);
   if (!last && now - lastDraw_ < interval) return;
   lastDraw_ = now;
@@ -65,8 +66,7 @@ void CliProgress::draw(const tasks::ProgressUpdate& u) {
     std::snprintf(text, sizeof text, "%3.0f%% %lld/%lld %s", 100.0 * fraction,
                   static_cast<long long>(u.done), static_cast<long long>(u.total), u.unit.c_str());
     line += text;
-    if (u.done > 0 && !last)
-      line += ", ETA " + formatSeconds(elapsed * (1.0 - fraction) / fraction);
+    if (left >= 0 && !last) line += ", ETA " + formatSeconds(left);
   } else if (u.done > 0) {
     line += std::to_string(u.done) + " " + u.unit;
   }

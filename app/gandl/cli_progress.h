@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 
+#include "core/tasks/eta.h"
 #include "core/tasks/progress.h"
 
 namespace gandl::cli {
@@ -26,6 +27,7 @@ class CliProgress {
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point lastDraw_;
+  tasks::EtaEstimator eta_;
 };
 
 // Installs SIGINT/SIGTERM handlers that cancel the process-wide token (once: a second Ctrl-C

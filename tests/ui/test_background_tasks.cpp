@@ -8,7 +8,6 @@
 #include <QTimer>
 #include <QtTest>
 #include <nlohmann/json.hpp>
-#include <thread>
 
 #include "core/model/run_directory.h"
 #include "core/model/training_config.h"
@@ -123,22 +122,6 @@ class TestBackgroundTasks : public QObject {
     // 16 images of 32 px, 4 per row with 2-pixel gaps.
     QCOMPARE(panel.shownImage().width(), 4 * (32 + 2));
     QCOMPARE(panel.shownImage().height(), 4 * (32 + 2));
-  }
-
-  void cancelEndsAPause() {
-    tasks::CancelToken token;
-    token.pause();
-    const tasks::TaskContext context({}, &token);
-    QElapsedTimer clock;
-    clock.start();
-    std::thread canceller([&] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      token.cancel();
-    });
-    QVERIFY_THROWS_EXCEPTION(tasks::Cancelled, context.checkCancelled());
-    canceller.join();
-    QVERIFY(clock.elapsed() >= 40);
-    QVERIFY(token.pausedSeconds() >= 0.04);
   }
 
   void trainingStartsPausesResumesAndStopsFromThePanel() {
