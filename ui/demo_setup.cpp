@@ -5,11 +5,14 @@
 #include <memory>
 
 #include "core/data/synthetic_screen.h"
+#include "core/model/embedder.h"
 #include "core/model/run_directory.h"
+#include "core/model/training_config.h"
 #include "core/pipeline/analyze_task.h"
 #include "core/pipeline/embed_task.h"
-#include "core/model/training_config.h"
+#include "core/store/embedding_store.h"
 #include "core/store/embedding_writer.h"
+#include "core/store/provenance.h"
 #include "ui/task_manager.h"
 #include "ui/workspace.h"
 
@@ -66,6 +69,18 @@ BackgroundTask* runDemo(Workspace& workspace, const DemoPaths& paths) {
           embed.seed = 1;
         }
         embed.out = *store;
+        if (fs::exists(*store) && embed.embedder == "gandl") {
+          // A store of an earlier demo model (the shipped model was updated): embed again.
+          const auto current = model::describeCheckpoint(demoModel).hash;
+          const auto provenance = store::EmbeddingStore::open(*store).provenance();
+          const auto stored = provenance.find(store::kCheckpointHashKey);
+          if (stored == provenance.end() || store::toString(stored->second) != current) {
+            notes->push_back({QStringLiteral("info"),
+                              QStringLiteral("%1 was embedded with another demo model; embedding again")
+                                  .arg(QString::fromStdString(store->string()))});
+            fs::remove(*store);
+          }
+        }
         if (!fs::exists(*store)) pipeline::runEmbedding(embed, context);
         // The intensity-and-texture baseline beside it, so the dose-response panel can compare.
         const auto embeddings = pipeline::analysableEmbeddings(*store);
