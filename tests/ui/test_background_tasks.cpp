@@ -100,6 +100,39 @@ class TestBackgroundTasks : public QObject {
     QCOMPARE(store::EmbeddingStore::open(out).size(), std::size_t(768));
   }
 
+  void embeddingPausesAndResumesFromTheActivityPanel() {
+    ui::TaskManager tasks;
+    ui::ActivityPanel activity(&tasks);
+    const fs::path out = fs::path(fixture_.dir.path().toStdString()) / "paused.h5ad";
+    auto options = fixture_.embedOptions(out);
+    options.batch = 2;
+    auto* task = tasks.start(QStringLiteral("embed"),
+                             [options](const tasks::TaskContext& c) { pipeline::runEmbedding(options, c); });
+    QSignalSpy progress(task, &ui::BackgroundTask::progress);
+    QSignalSpy ended(task, &ui::BackgroundTask::ended);
+    // Pause once sites are being embedded (the first reports are the screen being read).
+    QTRY_VERIFY_WITH_TIMEOUT(task->message().startsWith(QLatin1String("embedding")) && task->done() > 0, 60000);
+    auto* pause = activity.findChild<QPushButton*>(QStringLiteral("pause_0"));
+    QVERIFY(pause);
+    QTest::mouseClick(pause, Qt::LeftButton);
+    QVERIFY(task->isPaused());
+    QCOMPARE(pause->text(), QStringLiteral("Resume"));
+    progress.wait(500);  // the batch in flight
+    const int reports = progress.count();
+    const qint64 done = task->done();
+    QVERIFY2(!progress.wait(1500), "the embedding went on while paused");
+    QCOMPARE(progress.count(), reports);
+    QCOMPARE(task->done(), done);
+    QVERIFY(done < 768);
+    QTest::mouseClick(pause, Qt::LeftButton);
+    QVERIFY(!task->isPaused());
+    QVERIFY(ended.wait(120000));
+    QCOMPARE(task->state(), ui::BackgroundTask::State::Succeeded);
+    QCOMPARE(store::EmbeddingStore::open(out).size(), std::size_t(768));
+    QVERIFY(activity.logText().contains(QLatin1String("embed paused")));
+    QVERIFY(activity.logText().contains(QLatin1String("embed resumed")));
+  }
+
   void failureReachesTheGuiThreadWithItsMessage() {
     ui::TaskManager tasks;
     auto options = fixture_.embedOptions(fs::path(fixture_.dir.path().toStdString()) / "bad.h5ad");

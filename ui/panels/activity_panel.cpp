@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QDebug>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QPlainTextEdit>
 #include <QProgressBar>
@@ -71,10 +72,25 @@ void ActivityPanel::addTask(BackgroundTask* task) {
   table_->setItem(row, State, state);
   auto* message = new QTableWidgetItem;
   table_->setItem(row, Message, message);
-  auto* cancel = new QPushButton(tr("Cancel"), table_);
+  // Pause holds the task at its next batch, step or fit, in process; Cancel stops it.
+  auto* buttons = new QWidget(table_);
+  auto* pause = new QPushButton(tr("Pause"), buttons);
+  pause->setObjectName(QStringLiteral("pause_%1").arg(row));
+  pause->setCheckable(true);
+  auto* cancel = new QPushButton(tr("Cancel"), buttons);
   cancel->setObjectName(QStringLiteral("cancel_%1").arg(row));
-  table_->setCellWidget(row, Cancel, cancel);
+  auto* buttonLayout = new QHBoxLayout(buttons);
+  buttonLayout->setContentsMargins(0, 0, 0, 0);
+  buttonLayout->setSpacing(2);
+  buttonLayout->addWidget(pause);
+  buttonLayout->addWidget(cancel);
+  table_->setCellWidget(row, Cancel, buttons);
   connect(cancel, &QPushButton::clicked, task, &BackgroundTask::cancel);
+  connect(pause, &QPushButton::toggled, task, [task, pause](bool on) {
+    on ? task->pause() : task->resume();
+    const QSignalBlocker block(pause);  // a task that is no longer running does not pause
+    pause->setChecked(task->isPaused());
+  });
   log(QStringLiteral("task"), tr("%1 started").arg(task->name()));
   connect(task, &BackgroundTask::progress, bar,
           [bar, message, state, task](qint64 done, qint64 total, const QString& unit, const QString& text) {
@@ -86,9 +102,10 @@ void ActivityPanel::addTask(BackgroundTask* task) {
             if (!text.isEmpty()) message->setText(text);
             state->setText(stateName(*task));
           });
-  connect(task, &BackgroundTask::ended, this, [this, bar, state, cancel, task] {
+  connect(task, &BackgroundTask::ended, this, [this, bar, state, cancel, pause, task] {
     state->setText(stateName(*task));
     cancel->setEnabled(false);
+    pause->setEnabled(false);
     if (task->state() == BackgroundTask::State::Succeeded) {
       bar->setRange(0, 1000);
       bar->setValue(1000);
@@ -101,7 +118,10 @@ void ActivityPanel::addTask(BackgroundTask* task) {
     else
       log(QStringLiteral("task"), tr("%1 %2 after %3 s").arg(task->name(), stateName(*task), seconds));
   });
-  connect(task, &BackgroundTask::pausedChanged, this, [this, state, task](bool paused) {
+  connect(task, &BackgroundTask::pausedChanged, this, [this, state, pause, task](bool paused) {
+    const QSignalBlocker block(pause);  // paused from elsewhere (the training panel)
+    pause->setChecked(paused);
+    pause->setText(paused ? tr("Resume") : tr("Pause"));
     state->setText(stateName(*task));
     log(QStringLiteral("task"), paused ? tr("%1 paused").arg(task->name()) : tr("%1 resumed").arg(task->name()));
   });
