@@ -11,6 +11,7 @@
 #include "core/model/run_directory.h"
 #include "core/model/torch_runtime.h"
 #include "core/model/trainer.h"
+#include "tests/support/tiny_network.h"
 
 using namespace gandl::model;
 namespace fs = std::filesystem;
@@ -82,13 +83,7 @@ class MemorySource : public ImageSource {
 };
 
 TrainingConfig tinyConfig(std::int64_t steps) {
-  TrainingConfig c;
-  c.network.resolution = 32;
-  c.network.channel_base = 512;
-  c.network.channel_max = 32;
-  c.network.z_dim = c.network.w_dim = 32;
-  c.batch = 4;
-  c.steps = steps;
+  TrainingConfig c = gandl::test::tinyTrainingConfig(4, steps);
   c.r1_interval = 2;  // exercise the lazy R1 phase within a few steps
   c.pl_weight = 2.0;  // and the path-length phase
   c.pl_interval = 2;

@@ -11,6 +11,7 @@
 #include "core/pipeline/train_task.h"
 #include "core/store/embedding_store.h"
 #include "core/store/embedding_writer.h"
+#include "tests/support/tiny_network.h"
 
 namespace fs = std::filesystem;
 using namespace gandl;
@@ -41,13 +42,7 @@ class TestPipeline : public QObject {
     train.data = screen_;
     train.run = run_;
     train.device = "cpu";
-    auto& c = train.config;
-    c.network.resolution = 32;
-    c.network.channel_base = 512;
-    c.network.channel_max = 32;
-    c.network.z_dim = c.network.w_dim = 32;
-    c.batch = 4;
-    c.steps = 3;
+    auto& c = train.config = test::tinyTrainingConfig(4, 3);
     c.sample_every = 3;
     c.sample_count = 4;
     const auto result = pipeline::runTraining(train);

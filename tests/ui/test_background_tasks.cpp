@@ -165,10 +165,7 @@ class TestBackgroundTasks : public QObject {
     const fs::path run = fs::path(fixture_.dir.path().toStdString()) / "panel-run";
     panel.setScreenFolder(QString::fromStdString(fixture_.screen.string()));
     panel.setRunFolder(QString::fromStdString(run.string()));
-    model::TrainingConfig config;
-    config.network.channel_base = 512;
-    config.network.channel_max = 32;
-    config.network.z_dim = config.network.w_dim = 32;
+    model::TrainingConfig config = test::tinyTrainingConfig(8, 3);
     config.log_every = 1;
     config.sample_every = 1000;
     panel.setConfigJson(QString::fromStdString(config.toJson().dump()));

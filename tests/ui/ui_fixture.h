@@ -10,6 +10,7 @@
 #include "core/model/torch_runtime.h"
 #include "core/pipeline/embed_task.h"
 #include "core/pipeline/train_task.h"
+#include "tests/support/tiny_network.h"
 
 namespace gandl::test {
 
@@ -39,13 +40,7 @@ struct UiFixture {
     train.data = screen;
     train.run = run;
     train.device = "cpu";
-    auto& c = train.config;
-    c.network.resolution = 32;
-    c.network.channel_base = 512;
-    c.network.channel_max = 32;
-    c.network.z_dim = c.network.w_dim = 32;
-    c.batch = 8;
-    c.steps = 3;
+    auto& c = train.config = tinyTrainingConfig(8, 3);
     c.sample_every = 3;
     c.sample_count = 4;
     pipeline::runTraining(train);
