@@ -11,6 +11,7 @@ void addExportCommand(CLI::App& app);
 void addExportModelCommand(CLI::App& app);
 void addInfoCommand(CLI::App& app);
 void addInspectCommand(CLI::App& app);
+void addProbeCommand(CLI::App& app);
 void addSynthCommand(CLI::App& app);
 void addTrainCommand(CLI::App& app);
 void addZeroShotCommand(CLI::App& app);

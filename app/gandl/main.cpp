@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   gandl::cli::addEmbedCommand(app);
   gandl::cli::addAnalyzeCommand(app);
   gandl::cli::addZeroShotCommand(app);
+  gandl::cli::addProbeCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -142,16 +142,11 @@ void loadCheckpoint(TrainingState& state, const std::filesystem::path& file) {
 
 namespace {
 
-// One network of a run's latest checkpoint, built from the run's config, in float32, eval mode.
+// One network of a checkpoint file, built from `network`, in float32, eval mode.
 template <typename Network>
-Network loadLatestNetwork(const std::filesystem::path& runDir, const char* key, const char* what,
-                          const torch::Device& device, std::int64_t* step, std::string* checkpointFile) {
-  const RunDirectory run(runDir);
-  const TrainingConfig config = run.readConfig();
-  const auto latest = run.latestStep();
-  if (!latest) throw std::runtime_error(runDir.string() + ": has config.json but no step-<N>.pt checkpoint");
-  const auto file = run.checkpointPath(*latest);
-  Network network(config.network);
+Network loadNetworkFile(const std::filesystem::path& file, const NetworkConfig& config, const char* key,
+                        const char* what, const torch::Device& device) {
+  Network network(config);
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(file.string());
@@ -161,6 +156,19 @@ Network loadLatestNetwork(const std::filesystem::path& runDir, const char* key, 
   }
   network->to(device);
   network->eval();
+  return network;
+}
+
+// One network of a run's latest checkpoint, built from the run's config.
+template <typename Network>
+Network loadLatestNetwork(const std::filesystem::path& runDir, const char* key, const char* what,
+                          const torch::Device& device, std::int64_t* step, std::string* checkpointFile) {
+  const RunDirectory run(runDir);
+  const TrainingConfig config = run.readConfig();
+  const auto latest = run.latestStep();
+  if (!latest) throw std::runtime_error(runDir.string() + ": has config.json but no step-<N>.pt checkpoint");
+  const auto file = run.checkpointPath(*latest);
+  auto network = loadNetworkFile<Network>(file, config.network, key, what, device);
   if (step) *step = *latest;
   if (checkpointFile) *checkpointFile = file.string();
   return network;
@@ -171,6 +179,11 @@ Network loadLatestNetwork(const std::filesystem::path& runDir, const char* key, 
 Discriminator loadDiscriminator(const std::filesystem::path& runDir, const torch::Device& device,
                                 std::int64_t* step, std::string* checkpointFile) {
   return loadLatestNetwork<Discriminator>(runDir, "discriminator", "discriminator", device, step, checkpointFile);
+}
+
+Discriminator loadDiscriminatorFile(const std::filesystem::path& file, const NetworkConfig& network,
+                                    const torch::Device& device) {
+  return loadNetworkFile<Discriminator>(file, network, "discriminator", "discriminator", device);
 }
 
 Generator loadGeneratorEma(const std::filesystem::path& runDir, const torch::Device& device, std::int64_t* step) {

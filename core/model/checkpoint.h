@@ -38,6 +38,10 @@ void loadCheckpoint(TrainingState& state, const std::filesystem::path& file);
 Discriminator loadDiscriminator(const std::filesystem::path& runDir, const torch::Device& device,
                                 std::int64_t* step = nullptr, std::string* checkpointFile = nullptr);
 
+// The discriminator of one checkpoint file (any step of a run, or an export) of `network`.
+Discriminator loadDiscriminatorFile(const std::filesystem::path& file, const NetworkConfig& network,
+                                    const torch::Device& device);
+
 // The generator EMA of a checkpoint (what sample grids and the GUI's generated images show), on
 // `device`, in eval mode.
 Generator loadGeneratorEma(const std::filesystem::path& runDir, const torch::Device& device,

@@ -38,24 +38,26 @@ nlohmann::json channelStats(const torch::Tensor& images) {
   return {{"mean", m}, {"std", s}};
 }
 
-// ws for a batch, with style mixing as ada does it: one cutoff per batch, drawn in [1, num_ws),
-// applied with probability p (otherwise cutoff = num_ws, i.e. no mixing).
+// ws for a batch, with style mixing as ada's StyleGAN2Loss.run_G does it, draw for draw (the
+// trainer-parity test replays ada's step with the same generator): when mixing is on, one cutoff
+// per batch in [1, num_ws), a coin against the probability, and the second latents, drawn
+// whether or not the coin mixes; mixing off draws nothing.
 torch::Tensor mappedStyles(GeneratorImpl& g, int64_t n, double mixing, const torch::Device& device) {
   const auto z = torch::randn({n, g.config.z_dim}).to(device);
   auto ws = g.mapping->forward(z);
+  if (mixing <= 0) return ws;
   const int64_t numWs = ws.size(1);
   int64_t cutoff = torch::randint(1, numWs, {1}).item<int64_t>();
   if (torch::rand({1}).item<double>() >= mixing) cutoff = numWs;
-  if (cutoff < numWs) {
-    MappingCall noUpdate;
-    noUpdate.update_w_avg = false;
-    const auto z2 = torch::randn({n, g.config.z_dim}).to(device);
-    const auto ws2 = g.mapping->forward(z2, noUpdate);
-    ws = torch::cat({ws.narrow(1, 0, cutoff), ws2.narrow(1, cutoff, numWs - cutoff)}, 1);
-  }
-  return ws;
+  MappingCall noUpdate;
+  noUpdate.update_w_avg = false;
+  const auto z2 = torch::randn({n, g.config.z_dim}).to(device);
+  if (cutoff == numWs) return ws;
+  const auto ws2 = g.mapping->forward(z2, noUpdate);
+  return torch::cat({ws.narrow(1, 0, cutoff), ws2.narrow(1, cutoff, numWs - cutoff)}, 1);
 }
 
+// imagesSeen: before this step's batch, as ada's training loop counts (the first update copies G).
 void updateEma(TrainingState& s, std::int64_t imagesSeen) {
   const auto& c = s.config;
   double emaImages = c.emaKimg() * 1000.0;
@@ -203,11 +205,14 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
         auto ws = mappedStyles(G, n, config.style_mixing, device);
         const auto images = G.synthesis->forward(ws);
         const auto lengths = pathLengths(images, ws);
+        // As ada: the penalty uses the updated mean before detaching it, so the batch's own
+        // mean is part of the graph (weight pl_decay).
+        const auto plMean = state.plMean.lerp(lengths.mean(), config.pl_decay);
         {
           torch::NoGradGuard noGrad;
-          state.plMean.copy_(state.plMean.lerp(lengths.mean().detach(), config.pl_decay));
+          state.plMean.copy_(plMean.detach());
         }
-        const auto penalty = (lengths - state.plMean).square().mean() * config.pl_weight;
+        const auto penalty = (lengths - plMean).square().mean() * config.pl_weight;
         const auto loss = penalty * config.pl_interval + images.flatten().narrow(0, 0, 1).sum() * 0;
         state.generatorOptimizer->zero_grad();
         loss.backward();
@@ -228,8 +233,9 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
           const auto ws = mappedStyles(G, batch, config.style_mixing, device);
           fakes = G.synthesis->forward(ws);
         }
-        const auto realAug = augment(reals);
+        // Fakes first, then reals: ada's order, so the augmentation draws line up.
         const auto fakeLogits = D.forward(augment(fakes));
+        const auto realAug = augment(reals);
         const auto realLogits = D.forward(realAug);
         torch::Tensor loss = logistic ? discriminatorLogisticLoss(realLogits, fakeLogits)
                                       : discriminatorWassersteinLoss(realLogits, fakeLogits, config.wgan_epsilon);
@@ -249,10 +255,11 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
           stepOk = false;
         }
       }
-      // Discriminator: lazy R1 on (augmented) reals.
+      // Discriminator: lazy R1. D sees augmented reals; the gradient is taken with respect to the
+      // reals before augmentation, as ada does (the augmentation is part of D's function).
       if (logistic && r1Gamma > 0 && state.step % config.r1_interval == 0) {
-        const auto realAug = augment(reals).detach().requires_grad_(true);
-        const auto penalty = r1Penalty(D.forward(realAug), realAug, r1Gamma);
+        const auto realIn = reals.detach().requires_grad_(true);
+        const auto penalty = r1Penalty(D.forward(augment(realIn)), realIn, r1Gamma);
         const auto loss = penalty * config.r1_interval;
         state.discriminatorOptimizer->zero_grad();
         loss.backward();
@@ -264,9 +271,9 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
       }
       setRequiresGrad(G, true);
 
+      updateEma(state, state.step * batch);
       ++state.step;
       if (stepOk) consecutiveBad = 0;
-      updateEma(state, state.step * batch);
       ++window.steps;
 
       const bool last = state.step == config.steps;

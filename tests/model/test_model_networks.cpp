@@ -19,8 +19,10 @@
 #include "core/model/generator.h"
 #include "core/model/network_summary.h"
 #include "core/model/torch_runtime.h"
+#include "tests/support/ada_reference.h"
 
 using namespace gandl::model;
+using gandl::test::loadByName;
 
 namespace {
 
@@ -43,48 +45,6 @@ void copyState(torch::nn::Module& to, const torch::nn::Module& from) {
   for (const auto& item : from.named_parameters()) target[item.key()].copy_(item.value());
   auto targetBuffers = to.named_buffers();
   for (const auto& item : from.named_buffers()) targetBuffers[item.key()].copy_(item.value());
-}
-
-// tests/model/data/ada_reference_32.{json,bin}, written by make_ada_reference.py beside them.
-std::map<std::string, torch::Tensor> loadAdaReference() {
-  const std::string base = std::string(GANDL_SOURCE_DIR) + "/tests/model/data/ada_reference_32";
-  std::ifstream indexFile(base + ".json");
-  std::ifstream blobFile(base + ".bin", std::ios::binary);
-  if (!indexFile || !blobFile) return {};
-  const auto index = nlohmann::json::parse(indexFile);
-  const std::string blob((std::istreambuf_iterator<char>(blobFile)), std::istreambuf_iterator<char>());
-  std::map<std::string, torch::Tensor> tensors;
-  for (const auto& entry : index) {
-    auto tensor = torch::empty(entry["shape"].get<std::vector<int64_t>>());
-    const auto offset = entry["offset"].get<std::size_t>();
-    const auto bytes = static_cast<std::size_t>(tensor.numel()) * sizeof(float);
-    if (offset + bytes > blob.size()) return {};
-    std::memcpy(tensor.data_ptr<float>(), blob.data() + offset, bytes);
-    tensors[entry["name"].get<std::string>()] = tensor;
-  }
-  return tensors;
-}
-
-// Copies every reference tensor named `prefix` + <our name> into `module`; returns how many
-// parameters and buffers of `module` found no counterpart (0 when the names line up).
-int loadByName(torch::nn::Module& module, const std::map<std::string, torch::Tensor>& reference,
-               const std::string& prefix) {
-  torch::NoGradGuard noGrad;
-  int missing = 0;
-  auto fill = [&](const std::string& name, torch::Tensor& target) {
-    const auto found = reference.find(prefix + name);
-    if (found == reference.end() || !found->second.sizes().equals(target.sizes())) {
-      if (name.find("resample_filter") == std::string::npos) {  // a constant, not in the file
-        qWarning("no reference tensor for %s%s", prefix.c_str(), name.c_str());
-        ++missing;
-      }
-      return;
-    }
-    target.copy_(found->second);
-  };
-  for (auto& item : module.named_parameters()) fill(item.key(), item.value());
-  for (auto& item : module.named_buffers()) fill(item.key(), item.value());
-  return missing;
 }
 
 }  // namespace
@@ -130,7 +90,7 @@ class TestModelNetworks : public QObject {
 
   void matchesAdaReferenceOutputs() {
     // Same weights in, same images, logits and embeddings out as NVlabs' implementation.
-    const auto reference = loadAdaReference();
+    const auto reference = gandl::test::loadAdaReference("ada_reference_32").tensors;
     QVERIFY2(!reference.empty(), "tests/model/data/ada_reference_32.{json,bin} missing or short");
     NetworkConfig config = makeConfig(32, 128, 32);
     config.z_dim = config.w_dim = 32;
@@ -161,7 +121,7 @@ class TestModelNetworks : public QObject {
     // make_ada_reference.py seeds 2022 and builds G, then D; the same seed and order here draw
     // the same random numbers into the same tensors (it later overwrote biases, noise strengths
     // and w_avg, which start as constants anyway).
-    const auto reference = loadAdaReference();
+    const auto reference = gandl::test::loadAdaReference("ada_reference_32").tensors;
     QVERIFY(!reference.empty());
     NetworkConfig config = makeConfig(32, 128, 32);
     config.z_dim = config.w_dim = 32;

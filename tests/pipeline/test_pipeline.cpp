@@ -1,9 +1,17 @@
 // The whole headless path on a synthetic screen: synth -> train (tiny network, a few steps) ->
 // embed into .h5ad. Embeddings must not depend on the batch size, an interrupted embedding must
-// resume to the same store, and training must leave sample grids.
+// resume to the same store, and training must leave sample grids. The probe of a run's
+// discriminator must read what the embedder stores, and find a signal put into the images.
 #include <QtTest>
 
+#include <opencv2/imgcodecs.hpp>
+
+#include "core/data/csv.h"
+#include "core/data/screen.h"
+#include "core/data/screen_image_source.h"
 #include "core/data/synthetic_screen.h"
+#include "core/model/discriminator_probe.h"
+#include "core/pipeline/probe_task.h"
 #include "core/model/checkpoint.h"
 #include "core/model/run_directory.h"
 #include "core/model/torch_runtime.h"
@@ -145,6 +153,93 @@ class TestPipeline : public QObject {
     // The generator EMA loads from the export and generates.
     const auto generator = model::loadGeneratorEma(root / "export-half", torch::kCPU);
     QVERIFY(generator->parameters().front().scalar_type() == torch::kFloat32);
+  }
+
+  // The probe's fc512 and logit are what `gandl embed` stores and what D outputs: the path from
+  // trainer to embedder has one preprocessing.
+  void probeReadoutsMatchTheEmbedding() {
+    const auto store = fs::path(dir_.path().toStdString()) / "probe-check.h5ad";
+    pipeline::runEmbedding(embedOptions("probe-check.h5ad", 16));
+    const auto embedded = store::EmbeddingStore::open(store);
+    const auto all = embedded.readAll();
+    const auto ids = embedded.siteIds();
+
+    const auto screen = data::loadScreen(screen_);
+    std::vector<data::Site> controls;
+    for (const auto& site : data::completeSites(screen))
+      if (site.role == data::Role::PositiveControl || site.role == data::Role::NegativeControl) controls.push_back(site);
+    QVERIFY(controls.size() > 20);
+    const auto config = model::RunDirectory(run_).readConfig();
+    data::ScreenImageSource source(controls, config.network.resolution);
+    std::vector<std::size_t> items(controls.size());
+    for (std::size_t i = 0; i < items.size(); ++i) items[i] = i;
+    model::DiscriminatorProbe probe(config.network, model::RunDirectory(run_).checkpointPath(3), "cpu");
+    const auto output = probe.run(source, items, 7);
+    std::vector<std::string> names;
+    for (const auto& r : output.readouts) names.push_back(r.name);
+    QCOMPARE(names, (std::vector<std::string>{"pool_b32", "pool_b16", "pool_b8", "pool_epilogue", "fc512",
+                                              "fc512_mbstd", "logit"}));
+    QVERIFY(output.mbstdReal > 1e-3);  // real groups of 4 differ; a group of one gives 1e-4
+    const auto& fc = output.readouts[4];
+    QCOMPARE(fc.dimension, 32);
+    double worst = 0;
+    for (std::size_t i = 0; i < controls.size(); ++i) {
+      const auto row = std::find(ids.begin(), ids.end(), controls[i].site_id) - ids.begin();
+      QVERIFY(row < static_cast<std::ptrdiff_t>(ids.size()));
+      for (int j = 0; j < fc.dimension; ++j)
+        worst = std::max(worst, std::abs(double(fc.rows[i * 32 + static_cast<std::size_t>(j)]) - double(all(row, j))));
+    }
+    QVERIFY2(worst < 1e-5, std::to_string(worst).c_str());
+    QCOMPARE(output.readouts.back().rows.size(), controls.size());
+  }
+
+  // A screen whose infected controls are brighter in one stain by construction: every pooled
+  // readout, even of random weights, must separate C+ from C- on held-out wells; the CSVs hold
+  // one row per checkpoint, readout and task, and read back.
+  void probeFindsAConstructedSignal() {
+    const auto marked = fs::path(dir_.path().toStdString()) / "marked";
+    fs::copy(screen_, marked, fs::copy_options::recursive);
+    const auto screen = data::loadScreen(marked);
+    int brightened = 0;
+    for (const auto& site : screen.sites) {
+      if (site.role != data::Role::NegativeControl) continue;
+      const auto file = site.channel_files[1].string();
+      cv::Mat image = cv::imread(file, cv::IMREAD_UNCHANGED);
+      QVERIFY(!image.empty());
+      image += cv::Scalar(image.depth() == CV_16U ? 16000 : 60);
+      QVERIFY(cv::imwrite(file, image));
+      ++brightened;
+    }
+    QVERIFY(brightened > 20);
+
+    pipeline::ProbeTaskOptions options;
+    options.run = run_.string();
+    options.data = marked;
+    options.train_data = screen_;
+    options.train_sites = 32;
+    options.out = fs::path(dir_.path().toStdString()) / "probe";
+    options.device = "cpu";
+    const auto result = pipeline::runProbe(options);
+    QCOMPARE(result.steps, (std::vector<std::int64_t>{-1, 3}));
+    const auto read = pipeline::readProbeCsv(options.out / "probe.csv");
+    QCOMPARE(read.size(), result.rows.size());
+    // 7 readouts x (C+/C- all, per cell type x 2, cell type) x 2 discriminators
+    QCOMPARE(result.rows.size(), std::size_t(7 * 4 * 2));
+    for (const auto& row : read) {
+      QVERIFY(row.test_sites > 0 && row.train_sites > row.test_sites);
+      if (row.task == "c_pos_vs_c_neg" && row.readout.rfind("pool_b32", 0) == 0)
+        QVERIFY2(row.balanced_accuracy >= 0.9, qPrintable(QString("%1 step %2 %3: %4")
+                                                              .arg(QString::fromStdString(row.readout))
+                                                              .arg(row.step)
+                                                              .arg(QString::fromStdString(row.subset))
+                                                              .arg(row.balanced_accuracy)));
+    }
+    const auto logits = data::readCsv(options.out / "logits.csv");
+    QCOMPARE(logits.rows.size(), std::size_t(4));  // (probed, training) x 2 discriminators
+    QVERIFY(fs::exists(options.out / "probe.png"));
+
+    options.steps = "7";
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pipeline::runProbe(options));
   }
 
   void badInputsAreNamed() {

@@ -1,0 +1,145 @@
+#include "core/model/discriminator_probe.h"
+
+#include <torch/torch.h>
+
+#include <map>
+
+#include "core/model/checkpoint.h"
+#include "core/model/discriminator.h"
+#include "core/model/minibatch_stddev.h"
+
+namespace gandl::model {
+
+struct DiscriminatorProbe::Impl {
+  NetworkConfig network;
+  torch::Device device{torch::kCPU};
+  Discriminator discriminator{nullptr};
+};
+
+DiscriminatorProbe::DiscriminatorProbe(const NetworkConfig& network, const std::filesystem::path& checkpointFile,
+                                       const std::string& device, std::uint64_t seed)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->network = network;
+  impl_->device = torch::Device(device);
+  if (!checkpointFile.empty()) {
+    impl_->discriminator = loadDiscriminatorFile(checkpointFile, network, impl_->device);
+  } else {
+    torch::manual_seed(seed);
+    impl_->discriminator = Discriminator(network);
+    impl_->discriminator->to(impl_->device);
+    impl_->discriminator->eval();
+  }
+}
+
+DiscriminatorProbe::~DiscriminatorProbe() = default;
+
+ProbeOutput DiscriminatorProbe::run(ImageSource& source, const std::vector<std::size_t>& items, int batch,
+                                    const tasks::TaskContext& context) {
+  if (source.resolution() != impl_->network.resolution)
+    throw std::runtime_error("the images are prepared at " + std::to_string(source.resolution()) +
+                             " px but the discriminator expects " + std::to_string(impl_->network.resolution));
+  torch::NoGradGuard noGrad;
+  auto& d = *impl_->discriminator;
+  auto& epilogue = *d.epilogue;
+  const int64_t group = std::max(1, impl_->network.mbstd_group);
+  const int64_t mbstdChannels = impl_->network.mbstd_channels;
+
+  // Per view: every readout except fc512_mbstd, and the 4x4 trunk output kept for it (its
+  // stddev value is known only once every view has been seen).
+  std::vector<std::string> names;
+  std::vector<torch::Tensor> perView;  // one [views, dim] per readout, in `names` order
+  std::vector<std::vector<torch::Tensor>> chunks;
+  std::vector<torch::Tensor> trunks;
+  std::vector<std::size_t> viewItem;
+  double stddevSum = 0;
+  int64_t stddevGroups = 0;
+  std::int64_t done = 0;
+
+  auto stream = source.embeddingBatches(items, batch);
+  while (auto host = stream->next()) {
+    context.checkCancelled();
+    auto x = torch::from_blob(host->pixels.data(), {host->count, host->channels, host->height, host->width},
+                              torch::kFloat32)
+                 .to(impl_->device);
+    std::vector<torch::Tensor> outputs;
+    std::vector<std::string> batchNames;
+    for (auto& block : d.blocks) {
+      x = block->forward(x);
+      outputs.push_back(x.mean({2, 3}));
+      batchNames.push_back("pool_b" + std::to_string(block->options.resolution()));
+    }
+    trunks.push_back(x.to(torch::kCPU));
+    const auto withStddev = minibatchStddev(x, 1, mbstdChannels);
+    const auto conv = epilogue.conv->forward(withStddev);
+    outputs.push_back(conv.mean({2, 3}));
+    batchNames.push_back("pool_epilogue");
+    const auto fc = epilogue.fc->forward(conv.flatten(1));
+    outputs.push_back(fc);
+    batchNames.push_back("fc512");
+    outputs.push_back(epilogue.out->forward(fc));
+    batchNames.push_back("logit");
+    // The stddev channel training would have seen: consecutive groups of `group` real views.
+    if (mbstdChannels > 0) {
+      for (int64_t start = 0; start + group <= x.size(0); start += group) {
+        const auto g = minibatchStddev(x.narrow(0, start, group), group, mbstdChannels);
+        stddevSum += g.narrow(1, x.size(1), mbstdChannels).mean().item<double>();
+        ++stddevGroups;
+      }
+    }
+    if (names.empty()) names = batchNames;
+    std::vector<torch::Tensor> cpu;
+    for (auto& o : outputs) cpu.push_back(o.to(torch::kCPU));
+    chunks.push_back(std::move(cpu));
+    viewItem.insert(viewItem.end(), host->items.begin(), host->items.end());
+    done += host->count;
+    context.report(done, -1, "views");
+  }
+  if (viewItem.empty()) return {};
+
+  ProbeOutput result;
+  result.mbstdReal = stddevGroups > 0 ? stddevSum / stddevGroups : 0.0;
+  for (std::size_t r = 0; r < names.size(); ++r) {
+    std::vector<torch::Tensor> parts;
+    for (auto& c : chunks) parts.push_back(c[r]);
+    perView.push_back(torch::cat(parts, 0));
+  }
+  {  // fc512_mbstd from the kept trunk outputs
+    std::vector<torch::Tensor> parts;
+    const auto trunk = torch::cat(trunks, 0);
+    for (int64_t start = 0; start < trunk.size(0); start += batch) {
+      const auto t = trunk.narrow(0, start, std::min<int64_t>(batch, trunk.size(0) - start)).to(impl_->device);
+      auto withStddev = t;
+      if (mbstdChannels > 0)
+        withStddev = torch::cat({t, torch::full({t.size(0), mbstdChannels, t.size(2), t.size(3)},
+                                                result.mbstdReal, t.options())},
+                                1);
+      parts.push_back(epilogue.fc->forward(epilogue.conv->forward(withStddev).flatten(1)).to(torch::kCPU));
+    }
+    const auto logitIndex = names.size() - 1;  // keep "logit" last
+    names.insert(names.begin() + static_cast<std::ptrdiff_t>(logitIndex), "fc512_mbstd");
+    perView.insert(perView.begin() + static_cast<std::ptrdiff_t>(logitIndex), torch::cat(parts, 0));
+  }
+
+  // Mean over each item's views, rows in the order of `items`.
+  std::map<std::size_t, std::size_t> rowOf;
+  for (std::size_t i = 0; i < items.size(); ++i) rowOf.emplace(items[i], i);
+  std::vector<int64_t> rows;
+  rows.reserve(viewItem.size());
+  for (auto item : viewItem) rows.push_back(static_cast<int64_t>(rowOf.at(item)));
+  const auto index = torch::tensor(rows, torch::kLong);
+  const auto counts = torch::zeros({static_cast<int64_t>(items.size()), 1}).index_add_(
+      0, index, torch::ones({static_cast<int64_t>(viewItem.size()), 1}));
+  for (std::size_t r = 0; r < names.size(); ++r) {
+    const auto& views = perView[r];
+    const auto sums = torch::zeros({static_cast<int64_t>(items.size()), views.size(1)}).index_add_(0, index, views);
+    const auto means = (sums / counts.clamp_min(1)).contiguous();
+    ProbeReadout readout;
+    readout.name = names[r];
+    readout.dimension = static_cast<int>(means.size(1));
+    readout.rows.assign(means.data_ptr<float>(), means.data_ptr<float>() + means.numel());
+    result.readouts.push_back(std::move(readout));
+  }
+  return result;
+}
+
+}  // namespace gandl::model
