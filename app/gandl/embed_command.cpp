@@ -25,6 +25,11 @@ void addEmbedCommand(CLI::App& app) {
                       "(per-channel intensity and texture statistics)")
       ->check(CLI::IsMember({"gandl", "random-d", "intensity"}))
       ->capture_default_str();
+  command->add_option("--readout", o->task.readout,
+                      "gandl / random-d features: fc512 (the discriminator's FC-512, GAN-DL's embedding) or multiscale "
+                      "(every block's output averaged over space, concatenated)")
+      ->check(CLI::IsMember({"fc512", "multiscale"}))
+      ->capture_default_str();
   command->add_option("--batch", o->task.batch, "views per forward pass (does not change results); 0: 16 on the CPU, 64 on a GPU");
   command->add_option("--device", o->task.device, "auto, cpu, cuda or cuda:<i>");
   command->add_option("--seed", o->task.seed, "weights of random-d");

@@ -33,6 +33,9 @@ void addProbeCommand(CLI::App& app) {
   command->add_option("--steps", o->task.steps, "all, latest, or a comma-separated list of checkpoint steps")
       ->capture_default_str();
   command->add_flag("--no-random", o->noRandom, "skip the random-weight discriminator baseline");
+  command->add_option("--repeats", o->task.repeats, "well splits averaged per score")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
   command->add_option("--seed", o->task.seed, "well split, CV folds and the random weights")->capture_default_str();
   command->add_option("--device", o->task.device, "auto, cpu, cuda or cuda:<i>");
   command->add_option("--batch", o->task.batch, "views per forward pass")->capture_default_str();

@@ -108,4 +108,22 @@ torch::Tensor DiscriminatorImpl::embed(const torch::Tensor& images) {
   return epilogue->features(trunk(images), 1);
 }
 
+torch::Tensor DiscriminatorImpl::multiscale(const torch::Tensor& images) {
+  std::vector<torch::Tensor> pooled;
+  auto x = images;
+  for (auto& block : blocks) {
+    x = block->forward(x);
+    pooled.push_back(x.mean({2, 3}));
+  }
+  const auto withStddev = minibatchStddev(x, 1, epilogue->options.mbstd_channels());
+  pooled.push_back(epilogue->conv->forward(withStddev).mean({2, 3}));
+  return torch::cat(pooled, 1);
+}
+
+int64_t DiscriminatorImpl::multiscaleDim() const {
+  int64_t dim = config.channelsAt(4);  // the epilogue conv
+  for (int res = config.resolution; res >= 8; res /= 2) dim += config.channelsAt(res / 2);
+  return dim;
+}
+
 }  // namespace gandl::model

@@ -94,6 +94,12 @@ struct DiscriminatorImpl : torch::nn::Cloneable<DiscriminatorImpl> {
   // The residual blocks' output at 4x4: [N, channelsAt(4), 4, 4].
   torch::Tensor trunk(const torch::Tensor& images);
 
+  // The multi-scale readout [N, multiscaleDim()]: every residual block's output and the
+  // epilogue conv's output (mbstd group of one) averaged over space, concatenated from the
+  // finest block to the epilogue. Row i depends on image i only.
+  torch::Tensor multiscale(const torch::Tensor& images);
+  int64_t multiscaleDim() const;
+
   int64_t embeddingDim() const { return config.embeddingDim(); }
 
   NetworkConfig config;

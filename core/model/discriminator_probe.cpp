@@ -103,6 +103,17 @@ ProbeOutput DiscriminatorProbe::run(ImageSource& source, const std::vector<std::
     for (auto& c : chunks) parts.push_back(c[r]);
     perView.push_back(torch::cat(parts, 0));
   }
+  {  // multiscale: the pooled readouts side by side (DiscriminatorImpl::multiscale), after them
+    std::vector<torch::Tensor> pooled;
+    std::size_t last = 0;
+    for (std::size_t r = 0; r < names.size(); ++r)
+      if (names[r].rfind("pool_", 0) == 0) {
+        pooled.push_back(perView[r]);
+        last = r;
+      }
+    names.insert(names.begin() + static_cast<std::ptrdiff_t>(last + 1), "multiscale");
+    perView.insert(perView.begin() + static_cast<std::ptrdiff_t>(last + 1), torch::cat(pooled, 1));
+  }
   {  // fc512_mbstd from the kept trunk outputs
     std::vector<torch::Tensor> parts;
     const auto trunk = torch::cat(trunks, 0);

@@ -10,6 +10,7 @@
 //                 group-of-one value is sqrt(1e-8))
 //   pool_b<res>   each residual block's output, averaged over space (channel means)
 //   pool_epilogue the epilogue conv output averaged over space
+//   multiscale    every pool_* side by side (gandl embed --readout multiscale)
 //   logit         D's output (group of one)
 
 #include <cstdint>

@@ -48,8 +48,17 @@ CheckpointInfo describeCheckpoint(const std::filesystem::path& runDir, bool requ
   return info;
 }
 
+Readout parseReadout(const std::string& name) {
+  if (name == "fc512") return Readout::Fc512;
+  if (name == "multiscale") return Readout::Multiscale;
+  throw std::invalid_argument("unknown readout '" + name + "'; expected fc512 or multiscale");
+}
+
+std::string readoutName(Readout readout) { return readout == Readout::Multiscale ? "multiscale" : "fc512"; }
+
 struct Embedder::Impl {
   CheckpointInfo checkpoint;
+  Readout readout = Readout::Fc512;
   torch::Device device{torch::kCPU};
   int batch = 64;
   Discriminator discriminator{nullptr};
@@ -60,6 +69,7 @@ int defaultEmbedBatch(const std::string& device) { return device.rfind("cuda", 0
 Embedder::Embedder(const CheckpointInfo& checkpoint, const EmbedOptions& options)
     : impl_(std::make_unique<Impl>()) {
   impl_->checkpoint = checkpoint;
+  impl_->readout = options.readout;
   impl_->device = torch::Device(options.device);
   impl_->batch = options.batch > 0 ? options.batch : defaultEmbedBatch(options.device);
   if (options.kind == EmbedderKind::GanDl) {
@@ -74,7 +84,10 @@ Embedder::Embedder(const CheckpointInfo& checkpoint, const EmbedOptions& options
 
 Embedder::~Embedder() = default;
 
-int Embedder::dimension() const { return static_cast<int>(impl_->discriminator->embeddingDim()); }
+int Embedder::dimension() const {
+  return static_cast<int>(impl_->readout == Readout::Multiscale ? impl_->discriminator->multiscaleDim()
+                                                                : impl_->discriminator->embeddingDim());
+}
 
 double Embedder::embedItems(ImageSource& source, const std::vector<std::size_t>& items, const Sink& sink,
                           const tasks::TaskContext& context) {
@@ -86,7 +99,8 @@ double Embedder::embedItems(ImageSource& source, const std::vector<std::size_t>&
                              " px but " + checkpoint.file.string() + " expects " +
                              std::to_string(checkpoint.network.resolution) + " px");
   torch::NoGradGuard noGrad;
-  const int64_t dim = discriminator->embeddingDim();
+  const int64_t dim = dimension();
+  const bool multiscale = impl_->readout == Readout::Multiscale;
   auto stream = source.embeddingBatches(items, impl_->batch);
 
   // Views of one item are consecutive but may straddle batches: accumulate until the item changes.
@@ -108,7 +122,9 @@ double Embedder::embedItems(ImageSource& source, const std::vector<std::size_t>&
     const auto pixels = torch::from_blob(batch->pixels.data(),
                                          {batch->count, batch->channels, batch->height, batch->width},
                                          torch::kFloat32);
-    const auto vectors = discriminator->embed(pixels.to(device)).to(torch::kCPU).contiguous();
+    const auto input = pixels.to(device);
+    const auto vectors =
+        (multiscale ? discriminator->multiscale(input) : discriminator->embed(input)).to(torch::kCPU).contiguous();
     const float* v = vectors.data_ptr<float>();
     for (int i = 0; i < batch->count; ++i) {
       if (batch->items[i] != current) {

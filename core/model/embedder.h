@@ -46,8 +46,17 @@ CheckpointInfo describeCheckpoint(const std::filesystem::path& runDir, bool requ
 // training three times, so the batch is what adapts.
 int defaultEmbedBatch(const std::string& device);
 
+// Which features of the discriminator a site's vector is made of.
+enum class Readout {
+  Fc512,       // the GAN-DL embedding: the epilogue FC output (the paper's; the default)
+  Multiscale,  // every block's output and the epilogue conv averaged over space, concatenated
+};
+Readout parseReadout(const std::string& name);  // "fc512" | "multiscale"; throws otherwise
+std::string readoutName(Readout readout);
+
 struct EmbedOptions {
   EmbedderKind kind = EmbedderKind::GanDl;
+  Readout readout = Readout::Fc512;
   int batch = 0;  // 0: defaultEmbedBatch(device)
   std::string device = "cpu";
   std::uint64_t seed = 0;  // RandomDiscriminator's weights

@@ -75,7 +75,7 @@ EmbedTaskResult runIntensityEmbedding(const EmbedTaskOptions& options, const tas
       {"layout", std::string(data::layoutName(screen.layout))},
       {"screen", std::filesystem::absolute(options.data).string()},
       {"software_version", std::string(GANDL_VERSION)}};
-  store::EmbeddingWriter writer(options.out, dimension, provenance);
+  store::EmbeddingWriter writer(options.out, dimension, provenance, data::intensityFeatureNames(data::kModelChannels));
   std::size_t todo = 0;
   const auto plates = pendingPlates(sites, writer, result, todo);
   const auto sitesStart = std::chrono::steady_clock::now();
@@ -133,6 +133,9 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
   embed.batch = options.batch;
   embed.device = model::resolveDevice(options.device);
   embed.seed = options.seed;
+  embed.readout = model::parseReadout(options.readout);
+  // A store holds one readout: the identity a resumed .partial must match names it.
+  const std::string readoutTag = embed.readout == model::Readout::Fc512 ? "" : ";readout=" + options.readout;
 
   const auto checkpoint = model::describeCheckpoint(model::resolveCheckpointDirectory(options.checkpoint),
                                                     embed.kind == model::EmbedderKind::GanDl);
@@ -144,8 +147,9 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
   const std::string channelMap = channelMapText(screen);
   store::Provenance provenance{
       {store::kCheckpointHashKey,
-       embed.kind == model::EmbedderKind::GanDl ? checkpoint.hash
-                                                : "random-d:seed=" + std::to_string(options.seed)},
+       (embed.kind == model::EmbedderKind::GanDl ? checkpoint.hash
+                                                 : "random-d:seed=" + std::to_string(options.seed)) +
+           readoutTag},
       {"embedder", options.embedder},
       {"checkpoint", (checkpoint.file.empty() ? checkpoint.run : checkpoint.file).string()},
       {"checkpoint_step", checkpoint.step},
@@ -154,7 +158,11 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
       {"channel_map", channelMap},
       {"layout", std::string(data::layoutName(screen.layout))},
       {"screen", std::filesystem::absolute(options.data).string()},
-      {"embedding", "discriminator epilogue FC output, eval mode, minibatch-stddev group of 1"},
+      {"readout", options.readout},
+      {"embedding", embed.readout == model::Readout::Fc512
+                        ? "discriminator epilogue FC output, eval mode, minibatch-stddev group of 1"
+                        : "discriminator block outputs and epilogue conv averaged over space, concatenated (multiscale), "
+                          "eval mode, minibatch-stddev group of 1"},
       {"software_version", std::string(GANDL_VERSION)}};
   model::Embedder embedder(checkpoint, embed);
   store::EmbeddingWriter writer(options.out, embedder.dimension(), provenance);

@@ -17,6 +17,7 @@ struct EmbedTaskOptions {
   std::string checkpoint = "demo";  // run directory, or "demo"
   std::filesystem::path out;        // F.h5ad
   std::string embedder = "gandl";   // gandl | random-d
+  std::string readout = "fc512";    // gandl, random-d: fc512 (GAN-DL's feature) | multiscale
   int batch = 0;  // views per forward pass; 0: 16 on the CPU, 64 on a GPU
   std::string device = "auto";
   int loader_threads = 2;

@@ -121,11 +121,11 @@ ControlSites controlSites(const data::Screen& screen) {
 
 void writeCsvs(const std::filesystem::path& out, const ProbeTaskResult& result) {
   std::string probe = data::csvRow({"step", "kimg", "readout", "dimension", "task", "subset", "train_sites",
-                                    "test_sites", "balanced_accuracy"});
+                                    "test_sites", "balanced_accuracy", "balanced_accuracy_sd", "repeats"});
   for (const auto& r : result.rows)
     probe += data::csvRow({std::to_string(r.step), number(r.kimg), r.readout, std::to_string(r.dimension), r.task,
                            r.subset, std::to_string(r.train_sites), std::to_string(r.test_sites),
-                           number(r.balanced_accuracy, 4)});
+                           number(r.balanced_accuracy, 4), number(r.balanced_accuracy_sd, 3), std::to_string(r.repeats)});
   common::writeFileAtomically(out / "probe.csv", probe);
   std::string logits = data::csvRow({"step", "kimg", "screen", "sites", "mean_logit", "r_t"});
   for (const auto& r : result.logits)
@@ -253,7 +253,21 @@ ProbeTaskResult runProbe(const ProbeTaskOptions& options, const tasks::TaskConte
       const auto n = static_cast<Eigen::Index>(controls.sites.size());
       const FeatureMatrix raw = Eigen::Map<const FeatureMatrix>(readout.rows.data(), n, readout.dimension);
       const FeatureMatrix normalized = analysis::normalize(raw, controls.plate, isControl, {}, context);
-      auto add = [&](ProbeRow row, const std::string& task, const std::string& subset) {
+      auto add = [&](const FeatureMatrix& x, const std::vector<Eigen::Index>& rows, const std::vector<int>& labels,
+                     const std::string& task, const std::string& subset) {
+        const int repeats = std::max(1, options.repeats);
+        std::vector<double> scores;
+        ProbeRow row;
+        for (int k = 0; k < repeats; ++k) {
+          row = probeTask(x, rows, labels, controls.well, options.seed + static_cast<std::uint64_t>(k), context);
+          scores.push_back(row.balanced_accuracy);
+        }
+        const double mean = std::accumulate(scores.begin(), scores.end(), 0.0) / repeats;
+        double variance = 0;
+        for (double v : scores) variance += (v - mean) * (v - mean);
+        row.balanced_accuracy = mean;
+        row.balanced_accuracy_sd = repeats > 1 ? std::sqrt(variance / (repeats - 1)) : 0.0;
+        row.repeats = repeats;
         row.step = step;
         row.kimg = kimg;
         row.readout = readout.name;
@@ -262,14 +276,11 @@ ProbeTaskResult runProbe(const ProbeTaskOptions& options, const tasks::TaskConte
         row.subset = subset;
         result.rows.push_back(row);
       };
-      add(probeTask(normalized, all, controls.label, controls.well, options.seed, context), "c_pos_vs_c_neg", "all");
+      add(normalized, all, controls.label, "c_pos_vs_c_neg", "all");
       for (std::size_t t = 0; t < perType.size(); ++t)
-        if (controls.cellTypes.size() > 1)
-          add(probeTask(normalized, perType[t], controls.label, controls.well, options.seed, context), "c_pos_vs_c_neg",
-              controls.cellTypes[t]);
+        if (controls.cellTypes.size() > 1) add(normalized, perType[t], controls.label, "c_pos_vs_c_neg", controls.cellTypes[t]);
       // Plates hold one cell type, so per-plate centring would erase it: the raw readout here.
-      if (controls.cellTypes.size() > 1)
-        add(probeTask(raw, all, controls.cellType, controls.well, options.seed, context), "cell_type", "controls");
+      if (controls.cellTypes.size() > 1) add(raw, all, controls.cellType, "cell_type", "controls");
       if (readout.name == "logit") {
         LogitRow logits{step, kimg, "probed", static_cast<int>(n), 0, 0};
         for (float v : readout.rows) {
@@ -304,7 +315,8 @@ std::vector<ProbeRow> readProbeCsv(const std::filesystem::path& file) {
             readout = table.requireColumn("readout"), dimension = table.requireColumn("dimension"),
             task = table.requireColumn("task"), subset = table.requireColumn("subset"),
             train = table.requireColumn("train_sites"), test = table.requireColumn("test_sites"),
-            accuracy = table.requireColumn("balanced_accuracy");
+            accuracy = table.requireColumn("balanced_accuracy"), sd = table.column("balanced_accuracy_sd"),
+            repeats = table.column("repeats");
   std::vector<ProbeRow> rows;
   for (std::size_t i = 0; i < table.rows.size(); ++i) {
     const auto& f = table.rows[i];
@@ -319,6 +331,8 @@ std::vector<ProbeRow> readProbeCsv(const std::filesystem::path& file) {
       r.train_sites = std::stoi(f[static_cast<std::size_t>(train)]);
       r.test_sites = std::stoi(f[static_cast<std::size_t>(test)]);
       r.balanced_accuracy = std::stod(f[static_cast<std::size_t>(accuracy)]);
+      if (sd >= 0) r.balanced_accuracy_sd = std::stod(f[static_cast<std::size_t>(sd)]);
+      if (repeats >= 0) r.repeats = std::stoi(f[static_cast<std::size_t>(repeats)]);
       rows.push_back(r);
     } catch (const std::exception&) {
       throw std::runtime_error(file.string() + ": line " + std::to_string(table.lines[i]) +

@@ -5,6 +5,8 @@
 // readout (discriminator_probe.h) is normalized per plate on those controls and scored by a
 // linear SVM on held-out wells (the analyses' protocol: 75/25 well split, C by well-grouped
 // 5-fold cross-validation, balanced accuracy): C+ vs C- (all, and per cell type) and cell type.
+// A screen's controls give few test wells (96 sites on `small`), so each score is the mean over
+// several well splits, with its spread.
 // Beside it, D's logits on real images of the training screen and of the probed screen (ada's
 // overfitting signals: the gap between the two, and r_t = E[sign D(real)]).
 //
@@ -31,6 +33,7 @@ struct ProbeTaskOptions {
   std::string steps = "all";         // all | latest | comma-separated steps
   bool random_d = true;              // also the random-weight discriminator (step -1)
   std::uint64_t seed = 0;            // split and random weights
+  int repeats = 5;                   // well splits (seeds seed, seed+1, ...) averaged per score
   std::string device = "auto";
   int batch = 16;
   int loader_threads = 2;
@@ -44,7 +47,9 @@ struct ProbeRow {
   std::string task;    // c_pos_vs_c_neg | cell_type
   std::string subset;  // all | <cell type> | controls
   int train_sites = 0, test_sites = 0;
-  double balanced_accuracy = 0;
+  double balanced_accuracy = 0;     // mean over the repeats' held-out wells
+  double balanced_accuracy_sd = 0;  // spread over the repeats (0 for one)
+  int repeats = 1;
 };
 
 struct LogitRow {

@@ -86,7 +86,7 @@ struct EmbeddingWriter::Impl {
   bool finished = false;
   bool broken = false;  // an append failed half-way; the file is valid up to n_sites
 
-  void create(int dimension, Provenance values);
+  void create(int dimension, Provenance values, std::vector<std::string> varNames);
   void resume(int dimension, const Provenance& values, std::unordered_set<std::string>& held);
   void closeAll() {
     columns.clear();
@@ -97,7 +97,7 @@ struct EmbeddingWriter::Impl {
   }
 };
 
-void EmbeddingWriter::Impl::create(int dimension, Provenance values) {
+void EmbeddingWriter::Impl::create(int dimension, Provenance values, std::vector<std::string> varNames) {
   file = h5::check(H5Fcreate(partial.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT),
                    "cannot create the file");
   const hid_t root = file.get();
@@ -115,8 +115,8 @@ void EmbeddingWriter::Impl::create(int dimension, Provenance values) {
 
   const h5::Handle var = h5ad::createGroup(root, "var", h5ad::kDataFrame);
   h5ad::initDataFrame(var.get(), "_index", {});
-  std::vector<std::string> varNames;
-  for (int i = 0; i < dimension; ++i) varNames.push_back("gandl_" + std::to_string(i));
+  if (varNames.empty())
+    for (int i = 0; i < dimension; ++i) varNames.push_back("gandl_" + std::to_string(i));
   h5::appendStrings(h5ad::createColumn(var.get(), "_index", Element::Text).get(), varNames);
 
   // The empty mappings anndata itself writes, so that the file is one anndata would write.
@@ -192,12 +192,17 @@ void EmbeddingWriter::Impl::resume(int dimension, const Provenance& values,
   h5::checkStatus(H5Fflush(root, H5F_SCOPE_LOCAL), "cannot flush the file");
 }
 
-EmbeddingWriter::EmbeddingWriter(std::filesystem::path path, int dimension, Provenance provenance)
+EmbeddingWriter::EmbeddingWriter(std::filesystem::path path, int dimension, Provenance provenance,
+                                 std::vector<std::string> varNames)
     : path_(std::move(path)), dimension_(dimension), impl_(std::make_unique<Impl>()) {
   impl_->partial = partialPath(path_);
   if (dimension_ <= 0) {
     throw data::DataError(impl_->partial.string(),
                           "embedding dimension must be positive, got " + std::to_string(dimension));
+  }
+  if (!varNames.empty() && varNames.size() != static_cast<std::size_t>(dimension_)) {
+    throw data::DataError(impl_->partial.string(), std::to_string(varNames.size()) + " feature names for " +
+                                                       std::to_string(dimension_) + " features");
   }
   h5::guarded(impl_->partial, [&] {
     resumed_ = std::filesystem::exists(impl_->partial);
@@ -206,7 +211,7 @@ EmbeddingWriter::EmbeddingWriter(std::filesystem::path path, int dimension, Prov
       return;
     }
     try {
-      impl_->create(dimension_, std::move(provenance));
+      impl_->create(dimension_, std::move(provenance), std::move(varNames));
     } catch (...) {
       // A store that failed to take shape (full disk...) is no run to resume.
       impl_->closeAll();

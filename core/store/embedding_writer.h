@@ -29,7 +29,9 @@ class EmbeddingWriter {
   // (created_at is added when absent); on resume the stored provenance is kept and its
   // checkpoint_hash must equal provenance's. Throws data::DataError naming the file and both
   // values when the dimension or the checkpoint differ, or when the .partial is damaged.
-  EmbeddingWriter(std::filesystem::path path, int dimension, Provenance provenance = {});
+  // `varNames` name the features (/var/_index, the columns of exported CSVs); empty: gandl_<i>.
+  EmbeddingWriter(std::filesystem::path path, int dimension, Provenance provenance = {},
+                  std::vector<std::string> varNames = {});
   // Leaves the .partial for a later run to resume unless finish() succeeded.
   ~EmbeddingWriter();
   EmbeddingWriter(const EmbeddingWriter&) = delete;

@@ -7,6 +7,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/data/csv.h"
+#include "core/data/intensity_features.h"
 #include "core/data/screen.h"
 #include "core/data/screen_image_source.h"
 #include "core/data/synthetic_screen.h"
@@ -177,10 +178,10 @@ class TestPipeline : public QObject {
     const auto output = probe.run(source, items, 7);
     std::vector<std::string> names;
     for (const auto& r : output.readouts) names.push_back(r.name);
-    QCOMPARE(names, (std::vector<std::string>{"pool_b32", "pool_b16", "pool_b8", "pool_epilogue", "fc512",
-                                              "fc512_mbstd", "logit"}));
+    QCOMPARE(names, (std::vector<std::string>{"pool_b32", "pool_b16", "pool_b8", "pool_epilogue", "multiscale",
+                                              "fc512", "fc512_mbstd", "logit"}));
     QVERIFY(output.mbstdReal > 1e-3);  // real groups of 4 differ; a group of one gives 1e-4
-    const auto& fc = output.readouts[4];
+    const auto& fc = output.readouts[5];
     QCOMPARE(fc.dimension, 32);
     double worst = 0;
     for (std::size_t i = 0; i < controls.size(); ++i) {
@@ -191,6 +192,26 @@ class TestPipeline : public QObject {
     }
     QVERIFY2(worst < 1e-5, std::to_string(worst).c_str());
     QCOMPARE(output.readouts.back().rows.size(), controls.size());
+
+    // gandl embed --readout multiscale stores the probe's multiscale readout.
+    auto multiscale = embedOptions("probe-multiscale.h5ad", 16);
+    multiscale.readout = "multiscale";
+    pipeline::runEmbedding(multiscale);
+    const auto pooledStore = store::EmbeddingStore::open(multiscale.out);
+    const auto& pooled = output.readouts[4];
+    QCOMPARE(pooledStore.dimension(), std::size_t(pooled.dimension));
+    QCOMPARE(pooled.dimension, 4 * 32);  // outputs of b32, b16, b8 and the epilogue conv: 32 channels each
+    const auto pooledRows = pooledStore.readAll();
+    const auto pooledIds = pooledStore.siteIds();
+    worst = 0;
+    for (std::size_t i = 0; i < controls.size(); ++i) {
+      const auto row = std::find(pooledIds.begin(), pooledIds.end(), controls[i].site_id) - pooledIds.begin();
+      for (int j = 0; j < pooled.dimension; ++j)
+        worst = std::max(worst, std::abs(double(pooled.rows[i * static_cast<std::size_t>(pooled.dimension) + static_cast<std::size_t>(j)]) -
+                                         double(pooledRows(row, j))));
+    }
+    QVERIFY2(worst < 1e-5, std::to_string(worst).c_str());
+    QVERIFY(store::toString(pooledStore.provenance().at("checkpoint_hash")).find("readout=multiscale") != std::string::npos);
   }
 
   // A screen whose infected controls are brighter in one stain by construction: every pooled
@@ -223,10 +244,11 @@ class TestPipeline : public QObject {
     QCOMPARE(result.steps, (std::vector<std::int64_t>{-1, 3}));
     const auto read = pipeline::readProbeCsv(options.out / "probe.csv");
     QCOMPARE(read.size(), result.rows.size());
-    // 7 readouts x (C+/C- all, per cell type x 2, cell type) x 2 discriminators
-    QCOMPARE(result.rows.size(), std::size_t(7 * 4 * 2));
+    // 8 readouts x (C+/C- all, per cell type x 2, cell type) x 2 discriminators
+    QCOMPARE(result.rows.size(), std::size_t(8 * 4 * 2));
     for (const auto& row : read) {
       QVERIFY(row.test_sites > 0 && row.train_sites > row.test_sites);
+      QCOMPARE(row.repeats, options.repeats);
       if (row.task == "c_pos_vs_c_neg" && row.readout.rfind("pool_b32", 0) == 0)
         QVERIFY2(row.balanced_accuracy >= 0.9, qPrintable(QString("%1 step %2 %3: %4")
                                                               .arg(QString::fromStdString(row.readout))
@@ -240,6 +262,19 @@ class TestPipeline : public QObject {
 
     options.steps = "7";
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pipeline::runProbe(options));
+  }
+
+  // Stored features carry their names: the intensity baseline's say what they measure (so do the
+  // columns of an exported CSV), a network's are numbered.
+  void featuresAreNamed() {
+    auto options = embedOptions("named-intensity.h5ad", 16);
+    options.embedder = "intensity";
+    pipeline::runEmbedding(options);
+    const auto intensity = store::EmbeddingStore::open(options.out);
+    QCOMPARE(intensity.varNames(), data::intensityFeatureNames(data::kModelChannels));
+    QCOMPARE(intensity.varNames().front(), std::string("mean_w1"));
+    const auto network = store::EmbeddingStore::open(fs::path(dir_.path().toStdString()) / "probe-check.h5ad");
+    QCOMPARE(network.varNames().front(), std::string("gandl_0"));
   }
 
   void badInputsAreNamed() {

@@ -20,6 +20,7 @@
 #include "ui/panels/activity_panel.h"
 #include "ui/panels/generated_images_panel.h"
 #include "ui/panels/training_panel.h"
+#include "ui/plots/qcustomplot.h"
 #include "ui/task_manager.h"
 
 namespace fs = std::filesystem;
@@ -207,6 +208,39 @@ class TestBackgroundTasks : public QObject {
     QVERIFY(*model::RunDirectory(run).latestStep() > stepAtPause);
     qInfo("worst GUI-thread stall while training: %lld ms", watchdog.worstMs());
     QVERIFY2(watchdog.worstMs() < 100, qPrintable(QStringLiteral("GUI thread stalled %1 ms").arg(watchdog.worstMs())));
+  }
+
+  // The learning curve in the training panel: Probe checkpoints runs gandl probe on the run in
+  // the background and plots C+ vs C- accuracy per checkpoint beside the random-weight levels;
+  // opening the run folder again shows the stored probe.
+  void probeCheckpointsPlotsTheLearningCurve() {
+    ui::TaskManager tasks;
+    ui::TrainingPanel panel(&tasks);
+    panel.setRunFolder(QString::fromStdString(fixture_.run.string()));
+    QCOMPARE(panel.probePlot()->graph(0)->dataCount(), 0);
+    panel.setProbeScreenFolder(QString::fromStdString(fixture_.screen.string()));
+    QSignalSpy shown(&panel, &ui::TrainingPanel::probeShown);
+    StallWatchdog watchdog;
+    QTest::mouseClick(panel.findChild<QPushButton*>(QStringLiteral("probeStart")), Qt::LeftButton);
+    QVERIFY(panel.probeTask());
+    QVERIFY(shown.wait(120000));
+    QCOMPARE(panel.probeTask()->state(), ui::BackgroundTask::State::Succeeded);
+    const int checkpoints = static_cast<int>(model::RunDirectory(fixture_.run).checkpointSteps().size());
+    QCOMPARE(shown.last().at(0).toInt(), checkpoints);
+    QCOMPARE(panel.probePlot()->graph(0)->dataCount(), checkpoints);
+    QCOMPARE(panel.probePlot()->graph(1)->dataCount(), checkpoints);
+    QCOMPARE(panel.probePlot()->graph(2)->dataCount(), 2);  // the random-weight level, across
+    for (int g = 0; g < 4; ++g) {
+      const double value = panel.probePlot()->graph(g)->data()->at(0)->value;
+      QVERIFY(value >= 0.0 && value <= 1.0);
+    }
+    QVERIFY(fs::exists(fixture_.run / "probe" / "probe.png"));
+    QVERIFY2(watchdog.worstMs() < 100, qPrintable(QStringLiteral("GUI thread stalled %1 ms").arg(watchdog.worstMs())));
+
+    ui::TrainingPanel reopened(&tasks);
+    reopened.setRunFolder(QString::fromStdString(fixture_.run.string()));
+    QCOMPARE(reopened.probePlot()->graph(0)->dataCount(), checkpoints);
+    fs::remove_all(fixture_.run / "probe");  // other tests see the run as it was
   }
 };
 

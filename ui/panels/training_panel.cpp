@@ -13,6 +13,7 @@
 
 #include "core/model/torch_runtime.h"
 #include "core/model/training_config.h"
+#include "core/pipeline/probe_task.h"
 #include "core/pipeline/train_task.h"
 #include "ui/plot_style.h"
 #include "ui/plots/qcustomplot.h"
@@ -79,6 +80,37 @@ TrainingPanel::TrainingPanel(TaskManager* tasks, QWidget* parent) : QWidget(pare
   losses_->xAxis->setLabel(tr("step"));
   losses_->yAxis->setLabel(tr("loss"));
 
+  probeScreen_ = new QLineEdit(this);
+  probeScreen_->setObjectName(QStringLiteral("probeScreen"));
+  probeScreen_->setPlaceholderText(tr("a screen with C+ and C- controls the run did not train on"));
+  probeButton_ = new QPushButton(tr("Probe checkpoints"), this);
+  probeButton_->setObjectName(QStringLiteral("probeStart"));
+  probeButton_->setToolTip(tr("Score every checkpoint's discriminator features on the probe screen's controls "
+                              "(C+ vs C-, held-out wells); writes <run>/probe"));
+  probeNote_ = new QLabel(this);
+  probeNote_->setObjectName(QStringLiteral("probeNote"));
+  probeNote_->setWordWrap(true);
+  probePlot_ = new QCustomPlot(this);
+  probePlot_->setObjectName(QStringLiteral("probePlot"));
+  probePlot_->setMinimumHeight(160);
+  applyPlotPalette(*probePlot_);
+  {
+    const std::pair<QString, int> curves[] = {{tr("GAN-DL feature (FC-512)"), 0}, {tr("first block, pooled"), 2},
+                                              {tr("FC-512, random weights"), 0}, {tr("first block, random weights"), 2}};
+    for (std::size_t i = 0; i < std::size(curves); ++i) {
+      auto* graph = probePlot_->addGraph();
+      graph->setName(curves[i].first);
+      QPen pen(categoricalColor(curves[i].second), i < 2 ? 2.0 : 1.0);
+      if (i >= 2) pen.setStyle(Qt::DashLine);
+      graph->setPen(pen);
+      if (i < 2) graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+    }
+  }
+  probePlot_->legend->setVisible(true);
+  probePlot_->xAxis->setLabel(tr("kimg (thousands of real images shown)"));
+  probePlot_->yAxis->setLabel(tr("C+ vs C- balanced accuracy"));
+  probePlot_->yAxis->setRange(0.4, 1.0);
+
   auto* form = new QFormLayout;
   form->addRow(tr("Screen folder"), screen_);
   form->addRow(tr("Run folder"), run_);
@@ -100,6 +132,15 @@ TrainingPanel::TrainingPanel(TaskManager* tasks, QWidget* parent) : QWidget(pare
   layout->addWidget(json_, 1);
   layout->addLayout(buttons);
   layout->addWidget(losses_, 2);
+  auto* probeRow = new QHBoxLayout;
+  probeRow->addWidget(new QLabel(tr("Probe screen"), this));
+  probeRow->addWidget(probeScreen_, 1);
+  probeRow->addWidget(probeButton_);
+  layout->addLayout(probeRow);
+  layout->addWidget(probeNote_);
+  layout->addWidget(probePlot_, 2);
+  connect(probeButton_, &QPushButton::clicked, this, [this] { probe(); });
+  connect(run_, &QLineEdit::editingFinished, this, &TrainingPanel::loadProbe);
   connect(startButton_, &QPushButton::clicked, this, [this] { start(false); });
   connect(resumeButton_, &QPushButton::clicked, this, &TrainingPanel::resume);
   connect(pauseButton_, &QPushButton::clicked, this, &TrainingPanel::pause);
@@ -109,7 +150,88 @@ TrainingPanel::TrainingPanel(TaskManager* tasks, QWidget* parent) : QWidget(pare
 }
 
 void TrainingPanel::setScreenFolder(const QString& path) { screen_->setText(path); }
-void TrainingPanel::setRunFolder(const QString& path) { run_->setText(path); }
+void TrainingPanel::setRunFolder(const QString& path) {
+  run_->setText(path);
+  loadProbe();
+}
+
+void TrainingPanel::setProbeScreenFolder(const QString& path) { probeScreen_->setText(path); }
+
+BackgroundTask* TrainingPanel::probe() {
+  if (probeTask_ && probeTask_->isRunning()) return probeTask_;
+  if (run_->text().isEmpty() || probeScreen_->text().isEmpty()) {
+    probeNote_->setText(tr("<font color='red'>Choose a run folder and a probe screen first.</font>"));
+    return nullptr;
+  }
+  pipeline::ProbeTaskOptions options;
+  options.run = run_->text().toStdString();
+  options.data = probeScreen_->text().toStdString();
+  options.out = std::filesystem::path(options.run) / "probe";
+  options.device = device_->currentData().toString().toStdString();
+  probeTask_ = tasks_->start(tr("Probe %1 on %2").arg(run_->text(), probeScreen_->text()),
+                             [options](const tasks::TaskContext& context) { pipeline::runProbe(options, context); });
+  probeButton_->setEnabled(false);
+  connect(probeTask_, &BackgroundTask::ended, this, [this] {
+    probeButton_->setEnabled(true);
+    loadProbe();  // a cancelled probe leaves the checkpoints done so far
+    if (probeTask_ && probeTask_->state() == BackgroundTask::State::Failed)
+      probeNote_->setText(tr("<font color='red'>%1</font>").arg(probeTask_->error().toHtmlEscaped()));
+  });
+  return probeTask_;
+}
+
+void TrainingPanel::loadProbe() {
+  for (int g = 0; g < probePlot_->graphCount(); ++g) probePlot_->graph(g)->data()->clear();
+  std::vector<pipeline::ProbeRow> rows;
+  QString problem;
+  try {
+    rows = pipeline::readProbeCsv(std::filesystem::path(run_->text().toStdString()) / "probe" / "probe.csv");
+  } catch (const std::exception& e) {
+    problem = QString::fromStdString(e.what());
+  }
+  // The first block is the readout with the largest resolution: pool_b<res>.
+  std::string firstBlock;
+  int firstRes = 0;
+  for (const auto& r : rows)
+    if (r.readout.rfind("pool_b", 0) == 0) {
+      const int res = std::atoi(r.readout.c_str() + 6);
+      if (res > firstRes) firstRes = res, firstBlock = r.readout;
+    }
+  double maxKimg = 0, randomFc = -1, randomBlock = -1;
+  int checkpoints = 0;
+  for (const auto& r : rows) {
+    if (r.task != "c_pos_vs_c_neg" || r.subset != "all") continue;
+    maxKimg = std::max(maxKimg, r.kimg);
+    if (r.readout == "fc512") {
+      if (r.step < 0) randomFc = r.balanced_accuracy;
+      else {
+        probePlot_->graph(0)->addData(r.kimg, r.balanced_accuracy);
+        ++checkpoints;
+      }
+    } else if (r.readout == firstBlock) {
+      if (r.step < 0) randomBlock = r.balanced_accuracy;
+      else probePlot_->graph(1)->addData(r.kimg, r.balanced_accuracy);
+    }
+  }
+  const double right = maxKimg > 0 ? maxKimg : 1.0;
+  if (randomFc >= 0) probePlot_->graph(2)->setData({0.0, right}, {randomFc, randomFc});
+  if (randomBlock >= 0) probePlot_->graph(3)->setData({0.0, right}, {randomBlock, randomBlock});
+  probePlot_->graph(1)->setName(firstBlock.empty() ? tr("first block, pooled")
+                                                   : tr("first block, pooled (%1)").arg(QString::fromStdString(firstBlock)));
+  probePlot_->xAxis->setRange(0, right * 1.05);
+  probePlot_->yAxis->setRange(0.4, 1.0);
+  probePlot_->replot(QCustomPlot::rpQueuedReplot);
+  if (!problem.isEmpty())
+    probeNote_->setText(tr("<font color='red'>%1</font>").arg(problem.toHtmlEscaped()));
+  else if (checkpoints > 0)
+    probeNote_->setText(tr("%1 checkpoint(s) probed; latest FC-512 accuracy %2 (random weights %3)")
+                            .arg(checkpoints)
+                            .arg(probePlot_->graph(0)->data()->at(probePlot_->graph(0)->dataCount() - 1)->value, 0, 'f', 3)
+                            .arg(randomFc, 0, 'f', 3));
+  else
+    probeNote_->setText(tr("No probe of this run yet."));
+  Q_EMIT probeShown(checkpoints);
+}
 QString TrainingPanel::runFolder() const { return run_->text(); }
 void TrainingPanel::setConfigJson(const QString& json) { json_->setPlainText(json); }
 

@@ -6,6 +6,11 @@
 // continues it, or, when no run is active, continues the folder's latest checkpoint exactly. Stop
 // ends the run with a checkpoint of the current step. The run belongs to the task manager, so it
 // keeps going when the panel is closed.
+//
+// Below the losses, the learning curve of what matters: how well the discriminator's features
+// separate C+ from C- on a screen the run did not train on, checkpoint by checkpoint (gandl
+// probe; <run>/probe/probe.csv, shown when present). "Probe checkpoints" computes it in the
+// background for the probe screen chosen beside it.
 
 #include <QPointer>
 #include <QWidget>
@@ -38,6 +43,9 @@ class TrainingPanel : public QWidget {
   BackgroundTask* task() const { return task_; }
   QComboBox* deviceBox() const { return device_; }
   QLabel* deviceNote() const { return deviceNote_; }
+  QCustomPlot* probePlot() const { return probePlot_; }
+  void setProbeScreenFolder(const QString& path);
+  BackgroundTask* probeTask() const { return probeTask_; }
 
  public Q_SLOTS:
   BackgroundTask* start(bool resume = false);
@@ -45,11 +53,16 @@ class TrainingPanel : public QWidget {
   // Resumes a paused run; with none, starts from the folder's latest checkpoint.
   void resume();
   void stop();
+  // Probes every checkpoint of the run folder on the probe screen, into <run>/probe.
+  BackgroundTask* probe();
+  // Shows <run>/probe/probe.csv (clears the plot when there is none).
+  void loadProbe();
 
  Q_SIGNALS:
   void metricsReceived(qint64 step, double lossG, double lossD, double imagesPerSecond);
   void samplesWritten(qint64 step);
   void runEnded();
+  void probeShown(int checkpoints);
 
  private:
   void onMetrics(qint64 step, double lossG, double lossD, double imagesPerSecond);
@@ -72,6 +85,11 @@ class TrainingPanel : public QWidget {
   QPushButton* stopButton_;
   QLabel* speed_;
   QCustomPlot* losses_;
+  QLineEdit* probeScreen_;
+  QPushButton* probeButton_;
+  QLabel* probeNote_;
+  QCustomPlot* probePlot_;
+  QPointer<BackgroundTask> probeTask_;
   qint64 totalSteps_ = 0;
 };
 
