@@ -30,6 +30,11 @@ void addEmbedCommand(CLI::App& app) {
                       "(every block's output averaged over space, concatenated)")
       ->check(CLI::IsMember({"fc512", "multiscale"}))
       ->capture_default_str();
+  command->add_option("--tta", o->task.tta,
+                      "gandl / random-d: none, or dihedral (each view also rotated and flipped, the readout averaged "
+                      "over the 8 symmetries; 8x the time)")
+      ->check(CLI::IsMember({"none", "dihedral"}))
+      ->capture_default_str();
   command->add_option("--batch", o->task.batch, "views per forward pass (does not change results); 0: 16 on the CPU, 64 on a GPU");
   command->add_option("--device", o->task.device, "auto, cpu, cuda or cuda:<i>");
   command->add_option("--seed", o->task.seed, "weights of random-d");

@@ -31,4 +31,10 @@ torch::Tensor augmentGeometric(const torch::Tensor& images, int maxShift) {
   return torch::stack(out);
 }
 
+torch::Tensor dihedral(const torch::Tensor& images, int k) {
+  TORCH_CHECK(k >= 0 && k < 8, "dihedral: k must be in 0..7, got ", k);
+  auto x = k % 4 ? torch::rot90(images, k % 4, {2, 3}) : images;
+  return k >= 4 ? x.flip({3}) : x;
+}
+
 }  // namespace gandl::model

@@ -13,4 +13,9 @@ namespace gandl::model {
 // images [N, C, H, W] (H == W) -> same shape.
 torch::Tensor augmentGeometric(const torch::Tensor& images, int maxShift);
 
+// The k-th of the 8 symmetries of the square (k in 0..7): k % 4 quarter turns, then a
+// left-right flip when k >= 4. k = 0 is the identity. The same group augmentGeometric draws
+// from, so every transformed image is one D saw the like of in training.
+torch::Tensor dihedral(const torch::Tensor& images, int k);
+
 }  // namespace gandl::model

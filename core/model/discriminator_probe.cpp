@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "core/model/augment.h"
 #include "core/model/checkpoint.h"
 #include "core/model/discriminator.h"
 #include "core/model/minibatch_stddev.h"
@@ -34,7 +35,7 @@ DiscriminatorProbe::DiscriminatorProbe(const NetworkConfig& network, const std::
 DiscriminatorProbe::~DiscriminatorProbe() = default;
 
 ProbeOutput DiscriminatorProbe::run(ImageSource& source, const std::vector<std::size_t>& items, int batch,
-                                    const tasks::TaskContext& context) {
+                                    const tasks::TaskContext& context, bool dihedralViews) {
   if (source.resolution() != impl_->network.resolution)
     throw std::runtime_error("the images are prepared at " + std::to_string(source.resolution()) +
                              " px but the discriminator expects " + std::to_string(impl_->network.resolution));
@@ -49,47 +50,58 @@ ProbeOutput DiscriminatorProbe::run(ImageSource& source, const std::vector<std::
   std::vector<std::string> names;
   std::vector<torch::Tensor> perView;  // one [views, dim] per readout, in `names` order
   std::vector<std::vector<torch::Tensor>> chunks;
-  std::vector<torch::Tensor> trunks;
+  std::vector<torch::Tensor> trunks;   // per batch and transform
+  std::vector<int64_t> trunkCounts;    // views per batch
   std::vector<std::size_t> viewItem;
   double stddevSum = 0;
   int64_t stddevGroups = 0;
   std::int64_t done = 0;
 
+  const int transforms = dihedralViews ? 8 : 1;
   auto stream = source.embeddingBatches(items, batch);
   while (auto host = stream->next()) {
     context.checkCancelled();
-    auto x = torch::from_blob(host->pixels.data(), {host->count, host->channels, host->height, host->width},
-                              torch::kFloat32)
-                 .to(impl_->device);
-    std::vector<torch::Tensor> outputs;
+    const auto input = torch::from_blob(host->pixels.data(), {host->count, host->channels, host->height, host->width},
+                                        torch::kFloat32)
+                           .to(impl_->device);
+    std::vector<torch::Tensor> outputs;  // summed over the transforms
     std::vector<std::string> batchNames;
-    for (auto& block : d.blocks) {
-      x = block->forward(x);
-      outputs.push_back(x.mean({2, 3}));
-      batchNames.push_back("pool_b" + std::to_string(block->options.resolution()));
-    }
-    trunks.push_back(x.to(torch::kCPU));
-    const auto withStddev = minibatchStddev(x, 1, mbstdChannels);
-    const auto conv = epilogue.conv->forward(withStddev);
-    outputs.push_back(conv.mean({2, 3}));
-    batchNames.push_back("pool_epilogue");
-    const auto fc = epilogue.fc->forward(conv.flatten(1));
-    outputs.push_back(fc);
-    batchNames.push_back("fc512");
-    outputs.push_back(epilogue.out->forward(fc));
-    batchNames.push_back("logit");
-    // The stddev channel training would have seen: consecutive groups of `group` real views.
-    if (mbstdChannels > 0) {
-      for (int64_t start = 0; start + group <= x.size(0); start += group) {
-        const auto g = minibatchStddev(x.narrow(0, start, group), group, mbstdChannels);
-        stddevSum += g.narrow(1, x.size(1), mbstdChannels).mean().item<double>();
-        ++stddevGroups;
+    for (int k = 0; k < transforms; ++k) {
+      auto x = k == 0 ? input : dihedral(input, k);
+      std::size_t slot = 0;
+      auto accumulate = [&](const std::string& name, const torch::Tensor& value) {
+        if (k == 0) {
+          outputs.push_back(value);
+          batchNames.push_back(name);
+        } else {
+          outputs[slot] = outputs[slot] + value;
+        }
+        ++slot;
+      };
+      for (auto& block : d.blocks) {
+        x = block->forward(x);
+        accumulate("pool_b" + std::to_string(block->options.resolution()), x.mean({2, 3}));
+      }
+      trunks.push_back(x.to(torch::kCPU));  // view-major within the batch: [k][view]
+      const auto conv = epilogue.conv->forward(minibatchStddev(x, 1, mbstdChannels));
+      accumulate("pool_epilogue", conv.mean({2, 3}));
+      const auto fc = epilogue.fc->forward(conv.flatten(1));
+      accumulate("fc512", fc);
+      accumulate("logit", epilogue.out->forward(fc));
+      // The stddev channel training would have seen: consecutive groups of `group` real views.
+      if (mbstdChannels > 0 && k == 0) {
+        for (int64_t start = 0; start + group <= x.size(0); start += group) {
+          const auto g = minibatchStddev(x.narrow(0, start, group), group, mbstdChannels);
+          stddevSum += g.narrow(1, x.size(1), mbstdChannels).mean().item<double>();
+          ++stddevGroups;
+        }
       }
     }
     if (names.empty()) names = batchNames;
     std::vector<torch::Tensor> cpu;
-    for (auto& o : outputs) cpu.push_back(o.to(torch::kCPU));
+    for (auto& o : outputs) cpu.push_back((o / transforms).to(torch::kCPU));
     chunks.push_back(std::move(cpu));
+    trunkCounts.push_back(host->count);
     viewItem.insert(viewItem.end(), host->items.begin(), host->items.end());
     done += host->count;
     context.report(done, -1, "views");
@@ -114,17 +126,22 @@ ProbeOutput DiscriminatorProbe::run(ImageSource& source, const std::vector<std::
     names.insert(names.begin() + static_cast<std::ptrdiff_t>(last + 1), "multiscale");
     perView.insert(perView.begin() + static_cast<std::ptrdiff_t>(last + 1), torch::cat(pooled, 1));
   }
-  {  // fc512_mbstd from the kept trunk outputs
+  {  // fc512_mbstd from the kept trunk outputs, averaged over the transforms like the rest
     std::vector<torch::Tensor> parts;
-    const auto trunk = torch::cat(trunks, 0);
-    for (int64_t start = 0; start < trunk.size(0); start += batch) {
-      const auto t = trunk.narrow(0, start, std::min<int64_t>(batch, trunk.size(0) - start)).to(impl_->device);
-      auto withStddev = t;
-      if (mbstdChannels > 0)
-        withStddev = torch::cat({t, torch::full({t.size(0), mbstdChannels, t.size(2), t.size(3)},
-                                                result.mbstdReal, t.options())},
-                                1);
-      parts.push_back(epilogue.fc->forward(epilogue.conv->forward(withStddev).flatten(1)).to(torch::kCPU));
+    std::size_t next = 0;
+    for (const auto count : trunkCounts) {
+      torch::Tensor sum;
+      for (int k = 0; k < transforms; ++k) {
+        const auto t = trunks[next++].to(impl_->device);
+        auto withStddev = t;
+        if (mbstdChannels > 0)
+          withStddev = torch::cat({t, torch::full({count, mbstdChannels, t.size(2), t.size(3)}, result.mbstdReal,
+                                                  t.options())},
+                                  1);
+        const auto fc = epilogue.fc->forward(epilogue.conv->forward(withStddev).flatten(1));
+        sum = k == 0 ? fc : sum + fc;
+      }
+      parts.push_back((sum / transforms).to(torch::kCPU));
     }
     const auto logitIndex = names.size() - 1;  // keep "logit" last
     names.insert(names.begin() + static_cast<std::ptrdiff_t>(logitIndex), "fc512_mbstd");

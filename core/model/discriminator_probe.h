@@ -46,9 +46,10 @@ class DiscriminatorProbe {
   DiscriminatorProbe(const DiscriminatorProbe&) = delete;
   DiscriminatorProbe& operator=(const DiscriminatorProbe&) = delete;
 
-  // Every readout of `items` of `source`. Checks for cancel once per batch.
+  // Every readout of `items` of `source`. Checks for cancel once per batch. With dihedralViews
+  // every readout is the mean over the 8 symmetries of each view (gandl embed --tta dihedral).
   ProbeOutput run(ImageSource& source, const std::vector<std::size_t>& items, int batch = 16,
-                  const tasks::TaskContext& context = {});
+                  const tasks::TaskContext& context = {}, bool dihedralViews = false);
 
  private:
   struct Impl;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "core/model/augment.h"
 #include "core/model/checkpoint.h"
 #include "core/model/run_directory.h"
 
@@ -59,6 +60,7 @@ std::string readoutName(Readout readout) { return readout == Readout::Multiscale
 struct Embedder::Impl {
   CheckpointInfo checkpoint;
   Readout readout = Readout::Fc512;
+  bool dihedral = false;
   torch::Device device{torch::kCPU};
   int batch = 64;
   Discriminator discriminator{nullptr};
@@ -70,6 +72,7 @@ Embedder::Embedder(const CheckpointInfo& checkpoint, const EmbedOptions& options
     : impl_(std::make_unique<Impl>()) {
   impl_->checkpoint = checkpoint;
   impl_->readout = options.readout;
+  impl_->dihedral = options.dihedral;
   impl_->device = torch::Device(options.device);
   impl_->batch = options.batch > 0 ? options.batch : defaultEmbedBatch(options.device);
   if (options.kind == EmbedderKind::GanDl) {
@@ -123,8 +126,13 @@ double Embedder::embedItems(ImageSource& source, const std::vector<std::size_t>&
                                          {batch->count, batch->channels, batch->height, batch->width},
                                          torch::kFloat32);
     const auto input = pixels.to(device);
-    const auto vectors =
-        (multiscale ? discriminator->multiscale(input) : discriminator->embed(input)).to(torch::kCPU).contiguous();
+    auto readout = [&](const torch::Tensor& x) { return multiscale ? discriminator->multiscale(x) : discriminator->embed(x); };
+    torch::Tensor vectors = readout(input);
+    if (impl_->dihedral) {
+      for (int k = 1; k < 8; ++k) vectors = vectors + readout(dihedral(input, k));
+      vectors = vectors / 8.0;
+    }
+    vectors = vectors.to(torch::kCPU).contiguous();
     const float* v = vectors.data_ptr<float>();
     for (int i = 0; i < batch->count; ++i) {
       if (batch->items[i] != current) {

@@ -57,6 +57,10 @@ std::string readoutName(Readout readout);
 struct EmbedOptions {
   EmbedderKind kind = EmbedderKind::GanDl;
   Readout readout = Readout::Fc512;
+  // Test-time symmetry: each view is also seen under the other 7 symmetries of the square
+  // (rotations, flips; the ones training augments with) and the readout averaged over all 8,
+  // which makes it independent of the site's orientation. 8x the compute.
+  bool dihedral = false;
   int batch = 0;  // 0: defaultEmbedBatch(device)
   std::string device = "cpu";
   std::uint64_t seed = 0;  // RandomDiscriminator's weights

@@ -134,8 +134,12 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
   embed.device = model::resolveDevice(options.device);
   embed.seed = options.seed;
   embed.readout = model::parseReadout(options.readout);
+  if (options.tta != "none" && options.tta != "dihedral")
+    throw std::invalid_argument("unknown test-time augmentation '" + options.tta + "'; expected none or dihedral");
+  embed.dihedral = options.tta == "dihedral";
   // A store holds one readout: the identity a resumed .partial must match names it.
-  const std::string readoutTag = embed.readout == model::Readout::Fc512 ? "" : ";readout=" + options.readout;
+  const std::string readoutTag = (embed.readout == model::Readout::Fc512 ? "" : ";readout=" + options.readout) +
+                                 (embed.dihedral ? ";tta=dihedral" : "");
 
   const auto checkpoint = model::describeCheckpoint(model::resolveCheckpointDirectory(options.checkpoint),
                                                     embed.kind == model::EmbedderKind::GanDl);
@@ -159,6 +163,7 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
       {"layout", std::string(data::layoutName(screen.layout))},
       {"screen", std::filesystem::absolute(options.data).string()},
       {"readout", options.readout},
+      {"tta", options.tta},
       {"embedding", embed.readout == model::Readout::Fc512
                         ? "discriminator epilogue FC output, eval mode, minibatch-stddev group of 1"
                         : "discriminator block outputs and epilogue conv averaged over space, concatenated (multiscale), "

@@ -18,6 +18,7 @@ struct EmbedTaskOptions {
   std::filesystem::path out;        // F.h5ad
   std::string embedder = "gandl";   // gandl | random-d
   std::string readout = "fc512";    // gandl, random-d: fc512 (GAN-DL's feature) | multiscale
+  std::string tta = "none";         // gandl, random-d: none | dihedral (mean over the 8 symmetries)
   int batch = 0;  // views per forward pass; 0: 16 on the CPU, 64 on a GPU
   std::string device = "auto";
   int loader_threads = 2;

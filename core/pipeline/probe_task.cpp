@@ -248,7 +248,7 @@ ProbeTaskResult runProbe(const ProbeTaskOptions& options, const tasks::TaskConte
     });
     model::DiscriminatorProbe probe(config.network, step < 0 ? std::filesystem::path{} : run.checkpointPath(step),
                                     device, options.seed);
-    const auto output = probe.run(source, items, options.batch, views);
+    const auto output = probe.run(source, items, options.batch, views, options.dihedral);
     for (const auto& readout : output.readouts) {
       const auto n = static_cast<Eigen::Index>(controls.sites.size());
       const FeatureMatrix raw = Eigen::Map<const FeatureMatrix>(readout.rows.data(), n, readout.dimension);

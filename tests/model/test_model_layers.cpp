@@ -8,6 +8,8 @@
 
 #include <torch/torch.h>
 
+#include "core/model/augment.h"
+#include "core/model/discriminator.h"
 #include "core/model/equalized_layers.h"
 #include "core/model/fir_resample.h"
 #include "core/model/minibatch_stddev.h"
@@ -233,6 +235,36 @@ class TestModelLayers : public QObject {
     const auto expectedShortcut = torch::conv2d(upfirdnByLoops(x, f, 1, 2, 1, 1, 1.0), skip);
     QCOMPARE(shortcut.sizes(), torch::IntArrayRef({1, 3, 4, 4}));
     QVERIFY(maxAbsDiff(shortcut, expectedShortcut) < 1e-12);
+  }
+
+  // The 8 symmetries of the square: distinct, the identity first, and averaging a network's
+  // output over them makes it blind to the input's orientation (embed --tta dihedral).
+  void dihedralViewsMakeTheReadoutOrientationFree() {
+    const auto x = torch::randn({2, 5, 8, 8});
+    QVERIFY(torch::equal(dihedral(x, 0), x));
+    for (int a = 0; a < 8; ++a)
+      for (int b = a + 1; b < 8; ++b) QVERIFY(!torch::equal(dihedral(x, a), dihedral(x, b)));
+    QVERIFY(torch::equal(dihedral(x, 1), torch::rot90(x, 1, {2, 3})));
+    QVERIFY(torch::equal(dihedral(x, 4), x.flip({3})));
+
+    NetworkConfig config;
+    config.resolution = 32;
+    config.channel_base = 256;
+    config.channel_max = 16;
+    Discriminator d(config);
+    d->eval();
+    torch::NoGradGuard noGrad;
+    const auto images = torch::randn({3, 5, 32, 32});
+    auto averaged = [&](const torch::Tensor& input) {
+      auto sum = torch::zeros({3, d->embeddingDim()});
+      for (int k = 0; k < 8; ++k) sum = sum + d->embed(dihedral(input, k));
+      return sum / 8;
+    };
+    const auto plain = averaged(images);
+    for (const auto& turned : {torch::rot90(images, 1, {2, 3}), images.flip({2}), images.transpose(2, 3)}) {
+      QVERIFY((averaged(turned) - plain).abs().max().item<double>() < 1e-5);
+      QVERIFY((d->embed(turned) - d->embed(images)).abs().max().item<double>() > 1e-3);  // the plain readout is not
+    }
   }
 
   void minibatchStddevByHand() {

@@ -212,6 +212,29 @@ class TestPipeline : public QObject {
     }
     QVERIFY2(worst < 1e-5, std::to_string(worst).c_str());
     QVERIFY(store::toString(pooledStore.provenance().at("checkpoint_hash")).find("readout=multiscale") != std::string::npos);
+
+    // gandl embed --tta dihedral stores the probe's fc512 over the 8 symmetries.
+    auto symmetric = embedOptions("probe-tta.h5ad", 16);
+    symmetric.tta = "dihedral";
+    pipeline::runEmbedding(symmetric);
+    const auto ttaStore = store::EmbeddingStore::open(symmetric.out);
+    const auto ttaRows = ttaStore.readAll();
+    const auto ttaIds = ttaStore.siteIds();
+    const auto ttaOutput = probe.run(source, items, 16, {}, /*dihedralViews=*/true);
+    const auto& ttaFc = ttaOutput.readouts[5];
+    QCOMPARE(ttaFc.name, std::string("fc512"));
+    worst = 0;
+    double moved = 0;
+    for (std::size_t i = 0; i < controls.size(); ++i) {
+      const auto row = std::find(ttaIds.begin(), ttaIds.end(), controls[i].site_id) - ttaIds.begin();
+      for (int j = 0; j < 32; ++j) {
+        const std::size_t k = i * 32 + static_cast<std::size_t>(j);
+        worst = std::max(worst, std::abs(double(ttaFc.rows[k]) - double(ttaRows(row, j))));
+        moved = std::max(moved, std::abs(double(ttaFc.rows[k]) - double(fc.rows[k])));
+      }
+    }
+    QVERIFY2(worst < 1e-5, std::to_string(worst).c_str());
+    QVERIFY(moved > 1e-4);  // the symmetries do change the vector
   }
 
   // A screen whose infected controls are brighter in one stain by construction: every pooled
