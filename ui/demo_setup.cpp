@@ -42,7 +42,7 @@ BackgroundTask* runDemo(Workspace& workspace, const DemoPaths& paths) {
         fs::create_directories(paths.root);
         if (!fs::exists(paths.screen / "metadata.csv")) {
           context.report(0, 0, "", "writing the demo synthetic screen");
-          data::writeSyntheticScreen(paths.screen, data::SynthPreset::Demo, 1, context);
+          data::writeSyntheticScreen(paths.screen, data::SynthPreset::Small, 1, context);
           notes->push_back({QStringLiteral("info"), QStringLiteral("wrote the demo screen to %1").arg(QString::fromStdString(paths.screen.string()))});
         }
         pipeline::EmbedTaskOptions embed;

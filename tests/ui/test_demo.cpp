@@ -31,7 +31,7 @@ class TestDemo : public QObject {
   void aStoreOfAnotherModelIsEmbeddedAgainAndTheBaselineImported() {
     const auto paths = ui::demoPaths(dir_.path() + QStringLiteral("/demo"));
     // An earlier run's store made with another model: the random-d baseline.
-    data::writeSyntheticScreen(paths.screen, data::SynthPreset::Demo, 1);
+    data::writeSyntheticScreen(paths.screen, data::SynthPreset::Small, 1);
     pipeline::EmbedTaskOptions stale;
     stale.data = paths.screen;
     stale.checkpoint = "demo";
@@ -56,7 +56,7 @@ class TestDemo : public QObject {
              model::describeCheckpoint(model::resolveCheckpointDirectory("demo")).hash);
     QVERIFY2(std::any_of(log.begin(), log.end(), [](const QString& l) { return l.contains(QLatin1String("embedding again")); }),
              qPrintable(log.join(QLatin1Char('\n'))));
-    QCOMPARE(workspace.analysis()->sites.size(), std::size_t(768));
+    QCOMPARE(workspace.analysis()->sites.size(), std::size_t(2544));
     QVERIFY(workspace.embeddingNames().contains(QStringLiteral("intensity")));
     QVERIFY(!workspace.analysis()->sites.cellCountSource.empty());
     // Nuclei per site from the intensity features: finite everywhere, and cells found somewhere.
