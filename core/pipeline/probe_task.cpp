@@ -13,6 +13,7 @@
 
 #include "core/analysis/metrics.h"
 #include "core/analysis/normalization.h"
+#include "core/analysis/statistics.h"
 #include "core/analysis/svm_model_selection.h"
 #include "core/analysis/well_split.h"
 #include "core/common/atomic_file.h"
@@ -117,6 +118,16 @@ ControlSites controlSites(const data::Screen& screen) {
                              std::to_string(positives) + " C+ and " + std::to_string(c.label.size() - positives) +
                              " C- sites)");
   return c;
+}
+
+// D's mean logit over a screen's sites and r_t, the mean of their signs.
+LogitRow logitRow(std::int64_t step, double kimg, const std::string& screen, const std::vector<float>& logits) {
+  LogitRow row{step, kimg, screen, static_cast<int>(logits.size()), 0, 0};
+  for (float v : logits) {
+    row.mean_logit += v / static_cast<double>(logits.size());
+    row.r_t += (v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0) / static_cast<double>(logits.size());
+  }
+  return row;
 }
 
 void writeCsvs(const std::filesystem::path& out, const ProbeTaskResult& result) {
@@ -262,11 +273,8 @@ ProbeTaskResult runProbe(const ProbeTaskOptions& options, const tasks::TaskConte
           row = probeTask(x, rows, labels, controls.well, options.seed + static_cast<std::uint64_t>(k), context);
           scores.push_back(row.balanced_accuracy);
         }
-        const double mean = std::accumulate(scores.begin(), scores.end(), 0.0) / repeats;
-        double variance = 0;
-        for (double v : scores) variance += (v - mean) * (v - mean);
-        row.balanced_accuracy = mean;
-        row.balanced_accuracy_sd = repeats > 1 ? std::sqrt(variance / (repeats - 1)) : 0.0;
+        row.balanced_accuracy = analysis::mean(scores);
+        row.balanced_accuracy_sd = repeats > 1 ? analysis::sampleStandardDeviation(scores) : 0.0;
         row.repeats = repeats;
         row.step = step;
         row.kimg = kimg;
@@ -281,24 +289,11 @@ ProbeTaskResult runProbe(const ProbeTaskOptions& options, const tasks::TaskConte
         if (controls.cellTypes.size() > 1) add(normalized, perType[t], controls.label, "c_pos_vs_c_neg", controls.cellTypes[t]);
       // Plates hold one cell type, so per-plate centring would erase it: the raw readout here.
       if (controls.cellTypes.size() > 1) add(raw, all, controls.cellType, "cell_type", "controls");
-      if (readout.name == "logit") {
-        LogitRow logits{step, kimg, "probed", static_cast<int>(n), 0, 0};
-        for (float v : readout.rows) {
-          logits.mean_logit += v / static_cast<double>(n);
-          logits.r_t += (v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0) / static_cast<double>(n);
-        }
-        result.logits.push_back(logits);
-      }
+      if (readout.name == "logit") result.logits.push_back(logitRow(step, kimg, "probed", readout.rows));
     }
     if (trainSource) {
       const auto trainOutput = probe.run(*trainSource, trainItems, options.batch, views);
-      const auto& logit = trainOutput.readouts.back();
-      LogitRow logits{step, kimg, "training", static_cast<int>(logit.rows.size()), 0, 0};
-      for (float v : logit.rows) {
-        logits.mean_logit += v / static_cast<double>(logit.rows.size());
-        logits.r_t += (v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0) / static_cast<double>(logit.rows.size());
-      }
-      result.logits.push_back(logits);
+      result.logits.push_back(logitRow(step, kimg, "training", trainOutput.readouts.back().rows));
     }
     result.steps.push_back(step);
     writeCsvs(options.out, result);

@@ -23,14 +23,10 @@ Regenerate (CPU is enough) with Debian's python3-torch and a checkout of the ada
     PYTHONPATH=/path/to/stylegan2-ada-pytorch python3 make_trainer_reference.py
 Format as ada_reference_32: the .json lists {name, shape, offset}; the .bin holds float32 data.
 """
-import json
-import os
-
-import numpy as np
 import torch
 import torch.nn.functional as F
+from ada_fixture import state_tensors, tiny_generator, tiny_networks, write_reference
 from training.loss import StyleGAN2Loss
-from training.networks import Discriminator, Generator
 
 RES, ZW, BASE, CMAX, BATCH, STEPS = 32, 32, 128, 32, 4, 4
 R1_INTERVAL = PL_INTERVAL = 2
@@ -72,34 +68,17 @@ class Augment(torch.nn.Module):
 
 
 torch.manual_seed(WEIGHT_SEED)
-G = Generator(z_dim=ZW, c_dim=0, w_dim=ZW, img_resolution=RES, img_channels=5,
-              mapping_kwargs=dict(num_layers=3),
-              synthesis_kwargs=dict(channel_base=BASE, channel_max=CMAX))
-D = Discriminator(c_dim=0, img_resolution=RES, img_channels=5, channel_base=BASE, channel_max=CMAX)
-with torch.no_grad():
-    for name, p in list(G.named_parameters()) + list(D.named_parameters()):
-        if name.endswith('noise_strength') or name.endswith('bias'):
-            p.copy_(torch.randn_like(p) * 0.1 + (1 if 'affine' in name else 0))
-    G.mapping.w_avg.copy_(torch.randn(ZW) * 0.1)
+G, D = tiny_networks(RES, ZW, BASE, CMAX)
 G.train().requires_grad_(False)
 D.train().requires_grad_(False)
-G_ema = Generator(z_dim=ZW, c_dim=0, w_dim=ZW, img_resolution=RES, img_channels=5,
-                  mapping_kwargs=dict(num_layers=3),
-                  synthesis_kwargs=dict(channel_base=BASE, channel_max=CMAX)).eval().requires_grad_(False)
+G_ema = tiny_generator(RES, ZW, BASE, CMAX).eval().requires_grad_(False)
 G_ema.load_state_dict(G.state_dict())
 
 data_gen = torch.Generator().manual_seed(DATA_SEED)
 reals = torch.tanh(torch.randn([STEPS, BATCH, 5, RES, RES], generator=data_gen) * 0.7 +
                    torch.linspace(-0.8, 0.4, 5).view(1, 1, 5, 1, 1))
 
-tensors = {}
-for name, t in G.state_dict().items():
-    if not name.endswith('resample_filter'):
-        tensors['init.G.' + name] = t.clone()
-for name, t in D.state_dict().items():
-    if not name.endswith('resample_filter'):
-        tensors['init.D.' + name] = t.clone()
-tensors['io.reals'] = reals
+tensors = {**state_tensors('init.G.', G), **state_tensors('init.D.', D), 'io.reals': reals}
 
 loss = StyleGAN2Loss(device='cpu', G_mapping=G.mapping, G_synthesis=G.synthesis, D=D,
                      augment_pipe=Augment(), style_mixing_prob=STYLE_MIXING, r1_gamma=R1_GAMMA,
@@ -172,29 +151,13 @@ for step in range(STEPS):
     metrics.append(entry)
     print(entry)
 
-for name, t in G.state_dict().items():
-    if not name.endswith('resample_filter'):
-        tensors['final.G.' + name] = t.clone()
-for name, t in D.state_dict().items():
-    if not name.endswith('resample_filter'):
-        tensors['final.D.' + name] = t.clone()
-for name, t in G_ema.state_dict().items():
-    if not name.endswith('resample_filter'):
-        tensors['final.G_ema.' + name] = t.clone()
+tensors.update({**state_tensors('final.G.', G), **state_tensors('final.D.', D),
+                **state_tensors('final.G_ema.', G_ema)})
 
-here = os.path.dirname(os.path.abspath(__file__))
-index, offset = [], 0
-with open(os.path.join(here, 'ada_trainer_reference.bin'), 'wb') as blob:
-    for name, tensor in tensors.items():
-        data = tensor.detach().to(torch.float32).contiguous().numpy()
-        blob.write(data.astype('<f4').tobytes())
-        index.append(dict(name=name, shape=list(data.shape), offset=offset))
-        offset += data.nbytes
-with open(os.path.join(here, 'ada_trainer_reference.json'), 'w') as out:
-    out.write(json.dumps(dict(
-        config=dict(resolution=RES, z_dim=ZW, w_dim=ZW, channel_base=BASE, channel_max=CMAX, batch=BATCH,
-                    steps=STEPS, r1_interval=R1_INTERVAL, pl_interval=PL_INTERVAL, pl_weight=PL_WEIGHT,
-                    pl_batch_shrink=PL_SHRINK, lr=LR, r1_gamma=R1_GAMMA, style_mixing=STYLE_MIXING,
-                    ema_kimg=EMA_KIMG, ema_rampup=EMA_RAMPUP, augment_shift=SHIFT, rng_seed=RNG_SEED),
-        metrics=metrics, tensors=index), indent=1) + '\n')
-print(len(index), 'tensors,', offset, 'bytes')
+write_reference('ada_trainer_reference', tensors, meta=dict(
+    config=dict(resolution=RES, z_dim=ZW, w_dim=ZW, channel_base=BASE, channel_max=CMAX, batch=BATCH,
+                steps=STEPS, r1_interval=R1_INTERVAL, pl_interval=PL_INTERVAL, pl_weight=PL_WEIGHT,
+                pl_batch_shrink=PL_SHRINK, lr=LR, r1_gamma=R1_GAMMA, style_mixing=STYLE_MIXING,
+                ema_kimg=EMA_KIMG, ema_rampup=EMA_RAMPUP, augment_shift=SHIFT, rng_seed=RNG_SEED),
+    metrics=metrics))
+
