@@ -90,15 +90,19 @@ void addAnalyzeCommand(CLI::App& app) {
             << result.compounds.size() << " compound curves, " << std::fixed << std::setprecision(1)
             << result.seconds << " s)";
     progress.finish(summary.str());
-    printAccuracies(result);
-    if (result.groundTruth) {
-      const auto& g = *result.groundTruth;
-      std::cout << "ground truth (" << g.file.string() << "): " << g.activeWithin03 << "/" << g.activeCurves
-                << " active curves with EC50 within 0.3 log10 (median |error| " << std::setprecision(3)
-                << g.medianAbsLog10Error << "), " << g.inactiveCalledInactive << "/" << g.inactiveCurves
-                << " inactive curves called inactive\n";
-    }
+    printAnalysisSummary(result);
   });
+}
+
+void printAnalysisSummary(const pipeline::AnalysisResult& result) {
+  printAccuracies(result);
+  if (result.groundTruth) {
+    const auto& g = *result.groundTruth;
+    std::cout << "ground truth (" << g.file.string() << "): " << g.activeWithin03 << "/" << g.activeCurves
+              << " active curves with EC50 within 0.3 log10 (median |error| " << std::fixed << std::setprecision(3)
+              << g.medianAbsLog10Error << "), " << g.inactiveCalledInactive << "/" << g.inactiveCurves
+              << " inactive curves called inactive\n";
+  }
 }
 
 void addZeroShotCommand(CLI::App& app) {

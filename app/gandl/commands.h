@@ -3,9 +3,14 @@
 
 #include <CLI/CLI.hpp>
 
+namespace gandl::pipeline {
+struct AnalysisResult;
+}
+
 namespace gandl::cli {
 
 void addAnalyzeCommand(CLI::App& app);
+void addDemoCommand(CLI::App& app);
 void addEmbedCommand(CLI::App& app);
 void addExportCommand(CLI::App& app);
 void addExportModelCommand(CLI::App& app);
@@ -15,5 +20,8 @@ void addProbeCommand(CLI::App& app);
 void addSynthCommand(CLI::App& app);
 void addTrainCommand(CLI::App& app);
 void addZeroShotCommand(CLI::App& app);
+
+// The accuracy table, warnings and the ground-truth line of an analysis (analyze, demo).
+void printAnalysisSummary(const pipeline::AnalysisResult& result);
 
 }  // namespace gandl::cli

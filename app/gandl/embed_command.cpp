@@ -2,6 +2,7 @@
 #include "app/gandl/commands.h"
 #include "core/model/torch_runtime.h"
 #include "core/pipeline/embed_task.h"
+#include "core/pipeline/site_embedder.h"
 
 namespace gandl::cli {
 
@@ -20,10 +21,11 @@ void addEmbedCommand(CLI::App& app) {
                       "run folder, or 'demo' for the shipped model (not used by --embedder intensity)")
       ->capture_default_str();
   command->add_option("--out", o->task.out, "output store (F.h5ad)")->required();
-  command->add_option("--embedder", o->task.embedder,
-                      "gandl (trained discriminator), random-d (same architecture, random weights) or intensity "
-                      "(per-channel intensity and texture statistics)")
-      ->check(CLI::IsMember({"gandl", "random-d", "intensity"}))
+  std::string embedders;
+  for (const auto& info : pipeline::EmbedderRegistry::instance().list())
+    embedders += (embedders.empty() ? "" : "; ") + info.name + ": " + info.description;
+  command->add_option("--embedder", o->task.embedder, embedders)
+      ->check(CLI::IsMember(pipeline::EmbedderRegistry::instance().names()))
       ->capture_default_str();
   command->add_option("--readout", o->task.readout,
                       "gandl / random-d features: fc512 (the discriminator's FC-512, GAN-DL's embedding) or multiscale "

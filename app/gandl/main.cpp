@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   gandl::cli::addInfoCommand(app);
   gandl::cli::addEmbedCommand(app);
   gandl::cli::addAnalyzeCommand(app);
+  gandl::cli::addDemoCommand(app);
   gandl::cli::addZeroShotCommand(app);
   gandl::cli::addProbeCommand(app);
   try {

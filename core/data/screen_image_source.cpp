@@ -15,15 +15,15 @@ std::uint64_t mix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-class LoaderStream : public model::BatchStream {
+class LoaderStream : public common::BatchStream {
  public:
   LoaderStream(std::vector<Site> sites, BatchPlan plan, BatchLoader::Options options)
       : loader_(std::move(sites), std::move(plan), options) {}
 
-  std::optional<model::HostBatch> next() override {
+  std::optional<common::HostBatch> next() override {
     auto batch = loader_.next();
     if (!batch) return std::nullopt;
-    model::HostBatch host;
+    common::HostBatch host;
     host.index = batch->index;
     host.count = static_cast<int>(batch->size());
     host.channels = batch->channels;
@@ -71,7 +71,7 @@ std::string ScreenImageSource::viewDescription() const {
          " tiles of " + std::to_string(resolution_) + " px, mean over tiles";
 }
 
-std::unique_ptr<model::BatchStream> ScreenImageSource::trainingBatches(int batchSize,
+std::unique_ptr<common::BatchStream> ScreenImageSource::trainingBatches(int batchSize,
                                                                        std::uint64_t seed,
                                                                        std::int64_t firstBatch) {
   const std::size_t n = sites_.size();
@@ -90,7 +90,7 @@ std::unique_ptr<model::BatchStream> ScreenImageSource::trainingBatches(int batch
   return std::make_unique<LoaderStream>(sites_, std::move(plan), options);
 }
 
-std::unique_ptr<model::BatchStream> ScreenImageSource::embeddingBatches(
+std::unique_ptr<common::BatchStream> ScreenImageSource::embeddingBatches(
     const std::vector<std::size_t>& items, int batchSize) {
   std::vector<BatchPick> views;
   for (std::size_t item : items) {

@@ -1,16 +1,16 @@
 #pragma once
-// The screen's complete sites as a model::ImageSource: background loading through BatchLoader,
+// The screen's complete sites as a common::ImageSource: background loading through BatchLoader,
 // each site either area-resized to the model resolution (the default: the model sees whole sites)
 // or cut into the centred grid of resolution-sized tiles.
 
 #include "core/data/screen.h"
-#include "core/model/image_source.h"
+#include "core/common/image_source.h"
 
 namespace gandl::data {
 
 enum class ViewMode { Resize, Tiles };
 
-class ScreenImageSource : public model::ImageSource {
+class ScreenImageSource : public common::ImageSource {
  public:
   // `sites` must be complete; throws DataError when there is none. With ViewMode::Tiles the tile
   // grid comes from the first site's size (a screen has one image size).
@@ -25,9 +25,9 @@ class ScreenImageSource : public model::ImageSource {
   int viewsPerItem() const { return viewsPerItem_; }
   const std::vector<Site>& sites() const { return sites_; }
 
-  std::unique_ptr<model::BatchStream> trainingBatches(int batchSize, std::uint64_t seed,
+  std::unique_ptr<common::BatchStream> trainingBatches(int batchSize, std::uint64_t seed,
                                                       std::int64_t firstBatch) override;
-  std::unique_ptr<model::BatchStream> embeddingBatches(const std::vector<std::size_t>& items,
+  std::unique_ptr<common::BatchStream> embeddingBatches(const std::vector<std::size_t>& items,
                                                        int batchSize) override;
 
  private:

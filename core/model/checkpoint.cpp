@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include "core/model/global_rng.h"
 #include "core/model/run_directory.h"
 
 namespace gandl::model {
@@ -146,7 +147,11 @@ namespace {
 template <typename Network>
 Network loadNetworkFile(const std::filesystem::path& file, const NetworkConfig& config, const char* key,
                         const char* what, const torch::Device& device) {
-  Network network(config);
+  Network network{nullptr};
+  {
+    IsolatedGlobalRng isolate;  // the initial weights are overwritten below: leave training's stream alone
+    network = Network(config);
+  }
   try {
     torch::serialize::InputArchive archive;
     archive.load_from(file.string());

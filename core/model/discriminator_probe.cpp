@@ -7,6 +7,7 @@
 #include "core/model/augment.h"
 #include "core/model/checkpoint.h"
 #include "core/model/discriminator.h"
+#include "core/model/global_rng.h"
 #include "core/model/minibatch_stddev.h"
 
 namespace gandl::model {
@@ -25,8 +26,11 @@ DiscriminatorProbe::DiscriminatorProbe(const NetworkConfig& network, const std::
   if (!checkpointFile.empty()) {
     impl_->discriminator = loadDiscriminatorFile(checkpointFile, network, impl_->device);
   } else {
-    torch::manual_seed(seed);
-    impl_->discriminator = Discriminator(network);
+    {
+      IsolatedGlobalRng isolate;  // seeded weights without touching a running training's stream
+      torch::manual_seed(seed);
+      impl_->discriminator = Discriminator(network);
+    }
     impl_->discriminator->to(impl_->device);
     impl_->discriminator->eval();
   }
@@ -34,7 +38,7 @@ DiscriminatorProbe::DiscriminatorProbe(const NetworkConfig& network, const std::
 
 DiscriminatorProbe::~DiscriminatorProbe() = default;
 
-ProbeOutput DiscriminatorProbe::run(ImageSource& source, const std::vector<std::size_t>& items, int batch,
+ProbeOutput DiscriminatorProbe::run(common::ImageSource& source, const std::vector<std::size_t>& items, int batch,
                                     const tasks::TaskContext& context, bool dihedralViews) {
   if (source.resolution() != impl_->network.resolution)
     throw std::runtime_error("the images are prepared at " + std::to_string(source.resolution()) +

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "core/model/image_source.h"
+#include "core/common/image_source.h"
 #include "core/model/network_config.h"
 #include "core/tasks/progress.h"
 
@@ -48,7 +48,7 @@ class DiscriminatorProbe {
 
   // Every readout of `items` of `source`. Checks for cancel once per batch. With dihedralViews
   // every readout is the mean over the 8 symmetries of each view (gandl embed --tta dihedral).
-  ProbeOutput run(ImageSource& source, const std::vector<std::size_t>& items, int batch = 16,
+  ProbeOutput run(common::ImageSource& source, const std::vector<std::size_t>& items, int batch = 16,
                   const tasks::TaskContext& context = {}, bool dihedralViews = false);
 
  private:

@@ -7,6 +7,7 @@
 
 #include "core/model/augment.h"
 #include "core/model/checkpoint.h"
+#include "core/model/global_rng.h"
 #include "core/model/run_directory.h"
 
 namespace gandl::model {
@@ -78,8 +79,11 @@ Embedder::Embedder(const CheckpointInfo& checkpoint, const EmbedOptions& options
   if (options.kind == EmbedderKind::GanDl) {
     impl_->discriminator = loadDiscriminator(checkpoint.run, impl_->device);
   } else {
-    torch::manual_seed(options.seed);
-    impl_->discriminator = Discriminator(checkpoint.network);
+    {
+      IsolatedGlobalRng isolate;  // seeded weights without touching a running training's stream
+      torch::manual_seed(options.seed);
+      impl_->discriminator = Discriminator(checkpoint.network);
+    }
     impl_->discriminator->to(impl_->device);
     impl_->discriminator->eval();
   }
@@ -92,7 +96,7 @@ int Embedder::dimension() const {
                                                                 : impl_->discriminator->embeddingDim());
 }
 
-double Embedder::embedItems(ImageSource& source, const std::vector<std::size_t>& items, const Sink& sink,
+double Embedder::embedItems(common::ImageSource& source, const std::vector<std::size_t>& items, const Sink& sink,
                           const tasks::TaskContext& context) {
   const auto& checkpoint = impl_->checkpoint;
   auto& discriminator = impl_->discriminator;

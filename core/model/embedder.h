@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "core/model/image_source.h"
+#include "core/common/image_source.h"
 #include "core/model/network_config.h"
 #include "core/tasks/progress.h"
 
@@ -81,7 +81,7 @@ class Embedder {
   // Embeds `items` of `source` in order; calls `sink(items, rows)` once per chunk of complete
   // items (rows: items.size() x dimension(), row-major). Checks for cancel once per batch.
   // Returns the seconds spent waiting for the source's batches (I/O not hidden by compute).
-  double embedItems(ImageSource& source, const std::vector<std::size_t>& items, const Sink& sink,
+  double embedItems(common::ImageSource& source, const std::vector<std::size_t>& items, const Sink& sink,
                   const tasks::TaskContext& context = {});
 
  private:

@@ -7,6 +7,7 @@
 
 #include "core/model/discriminator.h"
 #include "core/model/generator.h"
+#include "core/model/global_rng.h"
 
 namespace gandl::model {
 namespace {
@@ -23,6 +24,7 @@ ParameterCounts countParameters(const NetworkConfig& config) {
   config.validate();
   // The values are irrelevant here; only the shapes are counted.
   torch::NoGradGuard noGrad;
+  IsolatedGlobalRng isolate;
   ParameterCounts counts;
   {
     Generator generator(config);

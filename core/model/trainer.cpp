@@ -9,6 +9,7 @@
 #include "core/model/augment.h"
 #include "core/model/checkpoint.h"
 #include "core/model/gan_losses.h"
+#include "core/model/global_rng.h"
 #include "core/model/run_directory.h"
 
 namespace gandl::model {
@@ -20,7 +21,7 @@ void setRequiresGrad(torch::nn::Module& module, bool requires) {
   for (auto& p : module.parameters()) p.set_requires_grad(requires);
 }
 
-torch::Tensor toDevice(const HostBatch& batch, const torch::Device& device) {
+torch::Tensor toDevice(const common::HostBatch& batch, const torch::Device& device) {
   auto cpu = torch::from_blob(const_cast<float*>(batch.pixels.data()),
                               {batch.count, batch.channels, batch.height, batch.width}, torch::kFloat32);
   return cpu.to(device, /*non_blocking=*/false, /*copy=*/true);
@@ -70,9 +71,9 @@ void updateEma(TrainingState& s, std::int64_t imagesSeen) {
   for (auto& b : s.generatorEma->named_buffers()) b.value().copy_(buffers[b.key()]);
 }
 
-HostBatch toHost(const torch::Tensor& images, std::int64_t step) {
+common::HostBatch toHost(const torch::Tensor& images, std::int64_t step) {
   const auto cpu = images.detach().to(torch::kCPU).contiguous();
-  HostBatch batch;
+  common::HostBatch batch;
   batch.index = step;
   batch.count = static_cast<int>(cpu.size(0));
   batch.channels = static_cast<int>(cpu.size(1));
@@ -94,7 +95,7 @@ struct Window {
 }  // namespace
 
 TrainingResult train(const TrainingConfig& requested, const std::filesystem::path& runDir,
-                     ImageSource& source, const std::string& deviceName, bool resume,
+                     common::ImageSource& source, const std::string& deviceName, bool resume,
                      const tasks::TaskContext& context, const TrainingCallbacks& callbacks) {
   const auto wallStart = Clock::now();
   const RunDirectory run(runDir);
@@ -119,6 +120,9 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
                              std::to_string(config.network.resolution) + " px");
 
   const torch::Device device(deviceName);
+  // Training owns the global generator's stream while it seeds, builds, restores and steps
+  // (global_rng.h); others wait for the current step and leave the stream as they found it.
+  GlobalRngLock rngLock = lockGlobalRng();
   torch::manual_seed(config.seed);
   TrainingState state(config);
   state.to(device);
@@ -150,6 +154,7 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
   std::int64_t consecutiveBad = 0;
 
   auto writeCheckpoint = [&] {
+    const auto lock = lockGlobalRng();  // the checkpoint holds the stream's state
     saveCheckpoint(state, run.checkpointPath(state.step));
     run.setLatest(state.step);
     run.pruneCheckpoints(config.keep_checkpoints);
@@ -174,12 +179,14 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
     return false;
   };
 
+  rngLock.unlock();
   context.report(state.step, config.steps, "steps", startStep ? "resumed" : "started");
   try {
     while (state.step < config.steps) {
       context.checkCancelled();
       auto host = stream->next();
       if (!host) throw std::runtime_error("the image source ran dry");
+      const auto stepLock = lockGlobalRng();
       const auto reals = toDevice(*host, device);
       bool stepOk = true;
 

@@ -12,7 +12,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-#include "core/model/image_source.h"
+#include "core/common/image_source.h"
 #include "core/model/training_config.h"
 #include "core/tasks/progress.h"
 
@@ -22,7 +22,7 @@ struct TrainingCallbacks {
   // Each logging step's metrics (the line also appended to metrics.jsonl).
   std::function<void(const nlohmann::json& metrics)> metrics;
   // The EMA generator's images of the run's fixed latents, every sample_every steps and at the end.
-  std::function<void(std::int64_t step, const HostBatch& images)> samples;
+  std::function<void(std::int64_t step, const common::HostBatch& images)> samples;
   // A checkpoint was written.
   std::function<void(std::int64_t step, const std::filesystem::path& file)> checkpoint;
 };
@@ -39,7 +39,7 @@ struct TrainingResult {
 // it must, and its stored config is used (only `steps` may be raised by `config`). On cancel a
 // checkpoint of the current step is written before tasks::Cancelled propagates.
 TrainingResult train(const TrainingConfig& config, const std::filesystem::path& runDir,
-                     ImageSource& source, const std::string& device, bool resume,
+                     common::ImageSource& source, const std::string& device, bool resume,
                      const tasks::TaskContext& context = {},
                      const TrainingCallbacks& callbacks = {});
 

@@ -37,7 +37,7 @@ TrainTaskResult runTraining(const TrainTaskOptions& options, const tasks::TaskCo
 
   const model::RunDirectory run(options.run);
   model::TrainingCallbacks callbacks = extra;
-  callbacks.samples = [&](std::int64_t step, const model::HostBatch& images) {
+  callbacks.samples = [&](std::int64_t step, const common::HostBatch& images) {
     std::filesystem::create_directories(run.samplePath(step).parent_path());
     const int columns = std::max(1, static_cast<int>(std::lround(std::sqrt(images.count))));
     data::writeCompositeGrid(run.samplePath(step), images.pixels.data(), images.count, images.channels,

@@ -89,6 +89,28 @@ class TestCli : public QObject {
     QVERIFY(r.exitCode != 0);
     QVERIFY(QFileInfo::exists(screen + "/metadata.csv"));
   }
+
+  // `gandl demo`: the demo chain headless (a demo-preset screen put in place first, so the test
+  // takes seconds): embedding with the shipped model, the intensity baseline imported, the
+  // analysis with both in its accuracy table, the CSV; a second run reuses the store.
+  void demoRunsTheWholeChainAndReuses() {
+    QTemporaryDir dir;
+    const QString root = dir.filePath("demo");
+    Result r = gandl({"synth", "--out", root + "/screen", "--preset", "demo", "--seed", "4"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    r = gandl({"demo", "--out", root, "--threads", "2"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.err.contains("embedded " + root.toUtf8() + "/demo.h5ad (gandl, model demo)"), r.err.constData());
+    for (const char* file : {"/demo.h5ad", "/demo-intensity.h5ad", "/demo.csv", "/analysis/accuracy.csv",
+                             "/analysis/dose_fits.csv", "/analysis/summary.json"})
+      QVERIFY2(QFileInfo::exists(root + file), file);
+    QVERIFY2(r.out.contains("intensity") && r.out.contains("ground truth ("), r.out.constData());
+    const QDateTime stored = QFileInfo(root + "/demo.h5ad").lastModified();
+    r = gandl({"demo", "--out", root, "--threads", "2", "--no-csv"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(r.err.contains("reused"), r.err.constData());
+    QCOMPARE(QFileInfo(root + "/demo.h5ad").lastModified(), stored);
+  }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

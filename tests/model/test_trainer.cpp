@@ -14,12 +14,13 @@
 #include "tests/support/tiny_network.h"
 
 using namespace gandl::model;
+namespace common = gandl::common;
 namespace fs = std::filesystem;
 
 namespace {
 
 // Deterministic blobs in memory: item i is a fixed image; batch k picks items from (seed, k).
-class MemorySource : public ImageSource {
+class MemorySource : public common::ImageSource {
  public:
   // offsets: per-channel shift before tanh (empty: none), so the real channel means differ.
   MemorySource(int items, int resolution, std::vector<float> offsets = {})
@@ -35,21 +36,21 @@ class MemorySource : public ImageSource {
   int channels() const override { return 5; }
   std::string viewDescription() const override { return "memory"; }
 
-  std::unique_ptr<BatchStream> trainingBatches(int batch, std::uint64_t seed, std::int64_t first) override {
+  std::unique_ptr<common::BatchStream> trainingBatches(int batch, std::uint64_t seed, std::int64_t first) override {
     std::vector<std::vector<std::size_t>> unused;
     return std::make_unique<Stream>(this, batch, seed, first, -1, std::vector<std::size_t>{});
   }
-  std::unique_ptr<BatchStream> embeddingBatches(const std::vector<std::size_t>& items, int batch) override {
+  std::unique_ptr<common::BatchStream> embeddingBatches(const std::vector<std::size_t>& items, int batch) override {
     return std::make_unique<Stream>(this, batch, 0, 0, static_cast<std::int64_t>(items.size()), items);
   }
 
  private:
-  struct Stream : BatchStream {
+  struct Stream : common::BatchStream {
     Stream(MemorySource* s, int b, std::uint64_t seed, std::int64_t k, std::int64_t total,
            std::vector<std::size_t> order)
         : source(s), batch(b), seed(seed), next_(k), total(total), order(std::move(order)) {}
-    std::optional<HostBatch> next() override {
-      HostBatch host;
+    std::optional<common::HostBatch> next() override {
+      common::HostBatch host;
       host.index = next_;
       host.channels = 5;
       host.height = host.width = source->resolution_;
@@ -118,7 +119,7 @@ class TestTrainer : public QObject {
     MemorySource source(10, 32);
     int samples = 0;
     TrainingCallbacks callbacks;
-    callbacks.samples = [&](std::int64_t, const HostBatch& images) {
+    callbacks.samples = [&](std::int64_t, const common::HostBatch& images) {
       ++samples;
       QCOMPARE(images.count, 4);
       QCOMPARE(images.channels, 5);

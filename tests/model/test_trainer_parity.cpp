@@ -18,12 +18,13 @@
 #include "tests/support/ada_reference.h"
 
 using namespace gandl::model;
+namespace common = gandl::common;
 namespace fs = std::filesystem;
 
 namespace {
 
 // Batch k of training is the reference's batch k, whatever the seed.
-class ReferenceBatches : public ImageSource {
+class ReferenceBatches : public common::ImageSource {
  public:
   explicit ReferenceBatches(torch::Tensor reals) : reals_(std::move(reals)) {}
   std::size_t itemCount() const override { return static_cast<std::size_t>(reals_.size(0) * reals_.size(1)); }
@@ -31,21 +32,21 @@ class ReferenceBatches : public ImageSource {
   int resolution() const override { return static_cast<int>(reals_.size(3)); }
   int channels() const override { return static_cast<int>(reals_.size(2)); }
   std::string viewDescription() const override { return "reference batches"; }
-  std::unique_ptr<BatchStream> trainingBatches(int batch, std::uint64_t, std::int64_t first) override {
+  std::unique_ptr<common::BatchStream> trainingBatches(int batch, std::uint64_t, std::int64_t first) override {
     if (batch != reals_.size(1)) throw std::runtime_error("reference batches hold " + std::to_string(reals_.size(1)));
     return std::make_unique<Stream>(reals_, first);
   }
-  std::unique_ptr<BatchStream> embeddingBatches(const std::vector<std::size_t>&, int) override {
+  std::unique_ptr<common::BatchStream> embeddingBatches(const std::vector<std::size_t>&, int) override {
     throw std::runtime_error("not for embedding");
   }
 
  private:
-  struct Stream : BatchStream {
+  struct Stream : common::BatchStream {
     Stream(torch::Tensor r, std::int64_t k) : reals(std::move(r)), next_(k) {}
-    std::optional<HostBatch> next() override {
+    std::optional<common::HostBatch> next() override {
       if (next_ >= reals.size(0)) return std::nullopt;
       const auto batch = reals[next_].contiguous();
-      HostBatch host;
+      common::HostBatch host;
       host.index = next_++;
       host.count = static_cast<int>(batch.size(0));
       host.channels = static_cast<int>(batch.size(1));

@@ -12,11 +12,16 @@
 #include "core/data/screen_image_source.h"
 #include "core/data/synthetic_screen.h"
 #include "core/model/discriminator_probe.h"
+#include "core/model/embedder.h"
 #include "core/pipeline/probe_task.h"
 #include "core/model/checkpoint.h"
 #include "core/model/run_directory.h"
 #include "core/model/torch_runtime.h"
 #include "core/pipeline/embed_task.h"
+#include "core/pipeline/analyze_task.h"
+#include "core/pipeline/demo.h"
+#include "core/pipeline/generator_sampling.h"
+#include "core/pipeline/site_embedder.h"
 #include "core/pipeline/train_task.h"
 #include "core/store/embedding_store.h"
 #include "core/store/embedding_writer.h"
@@ -154,6 +159,130 @@ class TestPipeline : public QObject {
     // The generator EMA loads from the export and generates.
     const auto generator = model::loadGeneratorEma(root / "export-half", torch::kCPU);
     QVERIFY(generator->parameters().front().scalar_type() == torch::kFloat32);
+  }
+
+  // The demo's one policy (core/pipeline/demo.h, behind `gandl demo`, scripts/run and the
+  // workbench): embed once with the model and import the intensity baseline; reuse on the next
+  // call; embed again when the model changed; fall back to random-d, saying so, without a model.
+  void demoEmbedsOnceAndAgainOnlyForAnotherModel() {
+    const fs::path root = fs::path(dir_.path().toStdString()) / "demo";
+    fs::create_directories(root);
+    fs::copy(screen_, root / "screen", fs::copy_options::recursive);
+    pipeline::DemoOptions options;
+    options.root = root;
+    options.device = "cpu";
+    options.model = run_.string();
+    const auto first = pipeline::prepareDemo(options);
+    QVERIFY(!first.wroteScreen);
+    QVERIFY(first.embedded);
+    QVERIFY(first.importedIntensity);
+    QCOMPARE(first.store, root / "demo.h5ad");
+    QCOMPARE(first.embedder, std::string("gandl"));
+    const auto names = pipeline::analysableEmbeddings(first.store);
+    QVERIFY(std::find(names.begin(), names.end(), "intensity") != names.end());
+    const auto firstTime = fs::last_write_time(first.store);
+
+    const auto again = pipeline::prepareDemo(options);
+    QVERIFY(!again.embedded);
+    QVERIFY(!again.importedIntensity);
+    QVERIFY(again.notes.empty());
+    QCOMPARE(fs::last_write_time(again.store), firstTime);
+
+    // Another model (an export in half precision has another content hash): embedded again.
+    const auto exported = root / "other-model";
+    model::exportInferenceCheckpoint(run_, exported, true);
+    options.model = exported.string();
+    const auto other = pipeline::prepareDemo(options);
+    QVERIFY(other.embedded);
+    QVERIFY(other.importedIntensity);
+    QVERIFY(std::any_of(other.notes.begin(), other.notes.end(),
+                        [](const pipeline::DemoNote& n) { return n.text.find("embedding again") != std::string::npos; }));
+    const auto provenance = store::EmbeddingStore::open(other.store).provenance();
+    QCOMPARE(store::toString(provenance.at(store::kCheckpointHashKey)), model::describeCheckpoint(exported).hash);
+
+    // No model installed: the random-d baseline, with a warning.
+    options.model = (root / "not-installed").string();
+    const auto fallback = pipeline::prepareDemo(options);
+    QCOMPARE(fallback.embedder, std::string("random-d"));
+    QCOMPARE(fallback.store, root / "demo-random-d.h5ad");
+    QVERIFY(fs::exists(fallback.store));
+    QVERIFY(std::any_of(fallback.notes.begin(), fallback.notes.end(),
+                        [](const pipeline::DemoNote& n) { return n.level == "warning"; }));
+  }
+
+  // Every embedder runs through the one seam; the registry knows the built-ins and refuses an
+  // unknown name, naming the known ones, before reading the screen.
+  void embeddersComeFromTheRegistry() {
+    const auto names = pipeline::EmbedderRegistry::instance().names();
+    QCOMPARE(names, (std::vector<std::string>{"gandl", "random-d", "intensity"}));
+    QCOMPARE(pipeline::EmbedderRegistry::instance().info("intensity").dimension, 70);
+    auto options = embedOptions("unknown.h5ad", 16);
+    options.embedder = "nope";
+    options.data = "/nonexistent/screen";
+    try {
+      pipeline::runEmbedding(options);
+      QFAIL("expected an error");
+    } catch (const std::invalid_argument& e) {
+      QVERIFY2(std::string(e.what()).find("'nope'") != std::string::npos, e.what());
+      QVERIFY2(std::string(e.what()).find("random-d") != std::string::npos, e.what());
+    }
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             pipeline::EmbedderRegistry::instance().add({"gandl"}, [](const pipeline::EmbedderSetup&) {
+                               return std::unique_ptr<pipeline::SiteEmbedder>();
+                             }));
+    // A registered embedder is run by name, with the shared store, provenance and resume.
+    struct Constant final : pipeline::SiteEmbedder {
+      int dimension() const override { return 2; }
+      store::Provenance provenance() const override {
+        return {{store::kCheckpointHashKey, std::string("constant:v1")}, {"embedding", std::string("two constants")}};
+      }
+      std::vector<std::string> featureNames() const override { return {"one", "two"}; }
+      double embed(const std::vector<std::size_t>& items, const Sink& sink, const tasks::TaskContext&) override {
+        std::vector<float> rows;
+        for (std::size_t i = 0; i < items.size(); ++i) rows.insert(rows.end(), {1.0f, 2.0f});
+        sink(items, rows);
+        return 0.0;
+      }
+    };
+    pipeline::EmbedderRegistry::instance().add(
+        {"test-constant", "1", "two constants", pipeline::EmbedderNeeds::Nothing, 2, "test"},
+        [](const pipeline::EmbedderSetup&) { return std::make_unique<Constant>(); });
+    options = embedOptions("constant.h5ad", 16);
+    options.embedder = "test-constant";
+    const auto result = pipeline::runEmbedding(options);
+    QCOMPARE(result.embedded, std::size_t(768));
+    const auto stored = store::EmbeddingStore::open(options.out);
+    QCOMPARE(store::toString(stored.provenance().at("embedder")), std::string("test-constant"));
+    const auto values = stored.readAll();
+    QCOMPARE(values.cols(), Eigen::Index(2));
+    QCOMPARE(values(767, 1), 2.0f);
+  }
+
+  // Sampling for the generated-images panel reads an inference-only export (as the shipped
+  // model is), is a pure function of the seed, and leaves the global generator's stream (the one
+  // a running training draws from) exactly where it was.
+  void samplingReadsExportsAndLeavesTheGlobalStreamAlone() {
+    const fs::path root(dir_.path().toStdString());
+    const auto exported = root / "export-sample";
+    if (!fs::exists(exported)) model::exportInferenceCheckpoint(run_, exported, true);
+    torch::manual_seed(1234);
+    const auto expectedNext = torch::randn({4});
+    torch::manual_seed(1234);
+    const auto a = pipeline::sampleGenerator(exported.string(), 7, 3, 0.7);
+    const auto next = torch::randn({4});
+    QVERIFY(torch::equal(next, expectedNext));
+    QCOMPARE(a.count, 3);
+    QCOMPARE(a.channels, 5);
+    QCOMPARE(a.height, 32);
+    QCOMPARE(a.step, std::int64_t{3});
+    QCOMPARE(a.pixels.size(), std::size_t{3 * 5 * 32 * 32});
+    const auto b = pipeline::sampleGenerator(exported.string(), 7, 3, 0.7);
+    const auto c = pipeline::sampleGenerator(exported.string(), 8, 3, 0.7);
+    QVERIFY(a.pixels == b.pixels);
+    QVERIFY(a.pixels != c.pixels);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pipeline::sampleGenerator(exported.string(), 7, 0, 0.7));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pipeline::sampleGenerator(exported.string(), 7, 2, 1.5));
+    QVERIFY_THROWS_EXCEPTION(std::runtime_error, pipeline::sampleGenerator((root / "nowhere").string(), 7, 2, 0.7));
   }
 
   // The probe's fc512 and logit are what `gandl embed` stores and what D outputs: the path from

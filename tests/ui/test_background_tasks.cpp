@@ -158,6 +158,19 @@ class TestBackgroundTasks : public QObject {
     QCOMPARE(panel.shownImage().height(), 4 * (32 + 2));
   }
 
+  // The shipped demo model is an inference-only export: "Generate" must work on it.
+  void generatedImagesFromTheShippedModel() {
+    ui::TaskManager tasks;
+    ui::GeneratedImagesPanel panel(&tasks);
+    panel.setRunDirectory(QString::fromStdString(model::resolveCheckpointDirectory("demo").string()));
+    QSignalSpy generated(&panel, &ui::GeneratedImagesPanel::generated);
+    QSignalSpy failed(&tasks, &ui::TaskManager::taskFailed);
+    panel.generate();
+    QVERIFY(generated.wait(60000));
+    QCOMPARE(failed.count(), 0);
+    QCOMPARE(panel.shownImage().width(), 4 * (64 + 2));  // the shipped model draws 64 px images
+  }
+
   void trainingStartsPausesResumesAndStopsFromThePanel() {
     ui::TaskManager tasks;
     ui::TrainingPanel panel(&tasks);

@@ -10,6 +10,7 @@
 #include "ui/plots/qcustomplot.h"
 
 #include "core/analysis/four_parameter_logistic.h"
+#include "core/analysis/statistics.h"
 #include "core/pipeline/analyze_task.h"
 #include "ui/plot_style.h"
 #include "ui/selection_model.h"
@@ -32,19 +33,14 @@ struct Band {
 };
 
 Band controlBand(const pipeline::AnalysisResult& a, pipeline::SiteTable::Role role, const std::string& cellType) {
-  double sum = 0, sq = 0;
-  int n = 0;
+  std::vector<double> values;
   const auto& on = a.e2->scores.on;
-  for (std::size_t r = 0; r < a.sites.size(); ++r) {
-    if (a.sites.role[r] != role || a.sites.cellType[r] != cellType || !std::isfinite(on[r])) continue;
-    sum += on[r];
-    sq += on[r] * on[r];
-    ++n;
-  }
+  for (std::size_t r = 0; r < a.sites.size(); ++r)
+    if (a.sites.role[r] == role && a.sites.cellType[r] == cellType && std::isfinite(on[r])) values.push_back(on[r]);
   Band band;
-  band.count = n;
-  if (n > 0) band.mean = sum / n;
-  if (n > 1) band.sd = std::sqrt(std::max(0.0, (sq - sum * sum / n) / (n - 1)));
+  band.count = static_cast<int>(values.size());
+  if (!values.empty()) band.mean = analysis::mean(values);
+  if (values.size() > 1) band.sd = analysis::sampleStandardDeviation(values);
   return band;
 }
 

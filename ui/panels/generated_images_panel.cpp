@@ -17,7 +17,7 @@
 #include <sstream>
 
 #include "core/data/composite.h"
-#include "ui/generator_sampler.h"
+#include "core/pipeline/generator_sampling.h"
 #include "ui/panels/site_viewer_panel.h"
 #include "ui/plot_style.h"
 #include "ui/plots/qcustomplot.h"
@@ -27,7 +27,7 @@ namespace gandl::ui {
 
 namespace {
 // A grid of composites, `columns` wide, with 2-pixel gaps.
-QImage compositeGrid(const GeneratedImages& g, int columns) {
+QImage compositeGrid(const pipeline::GeneratedImages& g, int columns) {
   const int rows = (g.count + columns - 1) / columns;
   QImage grid(columns * (g.width + 2), rows * (g.height + 2), QImage::Format_RGB888);
   grid.fill(Qt::black);
@@ -129,10 +129,10 @@ void GeneratedImagesPanel::generate() {
   const auto seed = static_cast<std::uint64_t>(seed_->value());
   const int count = count_->value();
   const double truncation = truncation_->value();
-  auto result = std::make_shared<GeneratedImages>();
+  auto result = std::make_shared<pipeline::GeneratedImages>();
   tasks_->start(
       tr("Generate %1 images").arg(count),
-      [=](const tasks::TaskContext&) { *result = sampleGenerator(run, seed, count, truncation); },
+      [=](const tasks::TaskContext&) { *result = pipeline::sampleGenerator(run.string(), seed, count, truncation); },
       [this, result, seed, truncation] {
         view_->setImage(compositeGrid(*result, 4), false);
         caption_->setText(tr("Generated at step %1, seed %2, truncation %3").arg(result->step).arg(seed).arg(truncation));

@@ -28,6 +28,7 @@
 #include <vtkSmartPointer.h>
 #include <vtkUnsignedCharArray.h>
 
+#include "core/analysis/statistics.h"
 #include "core/pipeline/analyze_task.h"
 #include "ui/plot_style.h"
 #include "ui/plots/qcustomplot.h"
@@ -180,11 +181,8 @@ void PointCloudPanel::rebuild() {
     // The axes live on different scales (Off can span ten times On): draw each at unit standard
     // deviation so the cloud is not a line; the exported CSV keeps the raw scores.
     const auto unitScale = [](const std::vector<float>& values) {
-      double sum = 0, squares = 0;
-      for (float v : values) sum += v;
-      const double mean = sum / static_cast<double>(values.size());
-      for (float v : values) squares += (v - mean) * (v - mean);
-      const double sd = values.size() > 1 ? std::sqrt(squares / static_cast<double>(values.size() - 1)) : 0.0;
+      const std::vector<double> v(values.begin(), values.end());
+      const double sd = v.size() > 1 ? analysis::sampleStandardDeviation(v) : 0.0;
       return sd > 1e-12 ? 1.0 / sd : 1.0;
     };
     scale_ = {unitScale(x_), unitScale(y_), unitScale(z_)};

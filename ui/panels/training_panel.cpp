@@ -276,7 +276,7 @@ BackgroundTask* TrainingPanel::start(bool resume) {
       if (self) Q_EMIT self->metricsReceived(step, g, d, speed);
     }, Qt::QueuedConnection);
   };
-  callbacks.samples = [self](std::int64_t step, const model::HostBatch&) {
+  callbacks.samples = [self](std::int64_t step, const common::HostBatch&) {
     QMetaObject::invokeMethod(self.data(), [self, step] {
       if (self) Q_EMIT self->samplesWritten(step);
     }, Qt::QueuedConnection);

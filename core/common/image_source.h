@@ -1,7 +1,8 @@
 #pragma once
 // How the trainer and the embedder receive images: batches of float pixels plus the item (site)
-// each image came from. Declared here so that core/model needs no data layer; core/data
-// implements it (data::ScreenImageSource). Torch-free.
+// each image came from. Declared in core/common so that neither core/model nor core/data
+// depends on the other: core/model consumes it, core/data implements it
+// (data::ScreenImageSource). Torch-free.
 
 #include <cstdint>
 #include <memory>
@@ -9,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace gandl::model {
+namespace gandl::common {
 
 struct HostBatch {
   std::int64_t index = 0;
@@ -49,4 +50,4 @@ class ImageSource {
                                                         int batchSize) = 0;
 };
 
-}  // namespace gandl::model
+}  // namespace gandl::common
