@@ -59,8 +59,7 @@ void resetPeak() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
 void row(const std::string& what, const std::string& size, const Timing& t, const std::string& rate,
          const std::string& extra) {
-  std::printf("%-44s %-26s %9.3f s  %-22s %s\n", what.c_str(), size.c_str(), t.seconds, rate.c_str(),
-              extra.c_str());
+  std::printf("%-44s %-26s %9.3f s  %-22s %s\n", what.c_str(), size.c_str(), t.seconds, rate.c_str(), extra.c_str());
   std::fflush(stdout);
 }
 
@@ -72,8 +71,8 @@ std::string format(const char* pattern, double value) {
 
 // Two Gaussian classes in d dimensions, means +-1.5 sd apart along a random unit direction:
 // Bayes accuracy Phi(1.5) = 93.3%, about the paper's C+ / C- accuracies.
-void gaussianClasses(int n, int d, std::uint64_t seed, const Eigen::VectorXf& direction,
-                     FeatureMatrix& x, std::vector<int>& y) {
+void gaussianClasses(int n, int d, std::uint64_t seed, const Eigen::VectorXf& direction, FeatureMatrix& x,
+                     std::vector<int>& y) {
   std::mt19937_64 engine(seed);
   std::normal_distribution<float> normal(0.0f, 1.0f);
   x.resize(n, d);
@@ -114,7 +113,8 @@ void benchSvm(int libsvmRows) {
     std::vector<Eigen::Index> rows(static_cast<std::size_t>(c.rows));
     for (int r = 0; r < c.rows; ++r) rows[static_cast<std::size_t>(r)] = r;
     LinearSvm svm(options);
-    const Timing t = medianOf(3, [&] { svm.fit(train, trainLabels, rows); }, 30.0);
+    const Timing t = medianOf(
+        3, [&] { svm.fit(train, trainLabels, rows); }, 30.0);
     const double held = accuracy(testLabels, svm.predict(test));
     if (c.backend == SvmBackend::LiblinearL2LossPrimal) liblinearSeconds = t.seconds;
     row(std::string("SVM fit, ") + c.name, std::to_string(c.rows) + " x 512, C=1", t,
@@ -130,8 +130,8 @@ void benchSvm(int libsvmRows) {
   double chosen = 0.0, held = 0.0;
   const Timing search = medianOf(1, [&] {
     CGridSearchResult result;
-    const LinearSvm svm = fitWithCrossValidatedC(train, trainLabels, wells, rows, LinearSvmOptions{},
-                                                 CGridSearchOptions{}, {}, &result);
+    const LinearSvm svm =
+        fitWithCrossValidatedC(train, trainLabels, wells, rows, LinearSvmOptions{}, CGridSearchOptions{}, {}, &result);
     chosen = result.bestC;
     held = accuracy(testLabels, svm.predict(test));
   });
@@ -163,7 +163,8 @@ void benchDoseResponse() {
     same = same && one[c].fit.logEc50 == two[c].fit.logEc50 && one[c].hitRank == two[c].hitRank;
     fitted += one[c].status == DoseResponseStatus::Fitted;
   }
-  row("4PL + profile CI, 1 thread", "1672 x 6 doses x 12", single, format("%.0f compounds/s", compounds / single.seconds),
+  row("4PL + profile CI, 1 thread", "1672 x 6 doses x 12", single,
+      format("%.0f compounds/s", compounds / single.seconds),
       std::to_string(fitted) + " of " + std::to_string(compounds) + " fitted");
   row("4PL + profile CI, 2 threads", "1672 x 6 doses x 12", dual, format("%.0f compounds/s", compounds / dual.seconds),
       format("x%.2f speed-up, ", single.seconds / dual.seconds) + (same ? "identical results" : "RESULTS DIFFER"));
@@ -190,10 +191,11 @@ void benchNormalization() {
     copy.resize(0, 0);
     copy = x;
   });
-  row("reference: copy into fresh memory", "305520 x 512 float", reference, format("%.0f MB/s", inputMiB / reference.seconds),
-      format("peak +%.0f MiB", statusMiB("VmHWM:") - before));
+  row("reference: copy into fresh memory", "305520 x 512 float", reference,
+      format("%.0f MB/s", inputMiB / reference.seconds), format("peak +%.0f MiB", statusMiB("VmHWM:") - before));
   copy.resize(0, 0);
-  for (auto method : {NormalizationMethod::PlateCentreScale, NormalizationMethod::PlateRobust, NormalizationMethod::Tvn}) {
+  for (auto method :
+       {NormalizationMethod::PlateCentreScale, NormalizationMethod::PlateRobust, NormalizationMethod::Tvn}) {
     NormalizationOptions options;
     options.method = method;
     resetPeak();

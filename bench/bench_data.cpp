@@ -27,7 +27,6 @@ using gandl::bench::medianSeconds;
 
 namespace {
 
-
 void writeMetadata(const fs::path& path, int rows) {
   std::ofstream out(path);
   out << "site_id,well_id,cell_type,experiment,plate,well,site,disease_condition,treatment,"
@@ -37,10 +36,9 @@ void writeMetadata(const fs::path& path, int rows) {
     const std::string name = gandl::data::wellName(well / 46, well % 46 + 1);
     const std::string experiment = i < 284080 ? "HRCE-1" : "VERO-1";
     const std::string id = experiment + "_" + std::to_string(plate) + "_" + name;
-    out << id << "_" << site << "," << id << "," << experiment.substr(0, 4) << "," << experiment
-        << "," << plate << "," << name << "," << site << ",Active SARS-CoV-2,"
-        << "\"Compound " << well % 1672 << ", hydrochloride\"," << 0.1 * (well % 6 + 1)
-        << ",CC(=O)Nc1ccc(O)cc1\n";
+    out << id << "_" << site << "," << id << "," << experiment.substr(0, 4) << "," << experiment << "," << plate << ","
+        << name << "," << site << ",Active SARS-CoV-2,"
+        << "\"Compound " << well % 1672 << ", hydrochloride\"," << 0.1 * (well % 6 + 1) << ",CC(=O)Nc1ccc(O)cc1\n";
   }
 }
 
@@ -70,7 +68,8 @@ int main() {
   const double parse = medianSeconds(3, [&] { gandl::data::readCsv(dir / "metadata.csv"); });
   std::printf("%-44s %9d rows %10.3f %10.1f MB/s\n", "metadata.csv parse (RFC 4180)", rows, parse, mb / parse);
   const double load = medianSeconds(3, [&] { gandl::data::loadScreen(dir); });
-  std::printf("%-44s %9d rows %10.3f %9.0f rows/s\n", "screen load (parse + validate + index)", rows, load, rows / load);
+  std::printf("%-44s %9d rows %10.3f %9.0f rows/s\n", "screen load (parse + validate + index)", rows, load,
+              rows / load);
 
   std::mt19937 rng(1);
   const int sites = 8;
@@ -78,7 +77,8 @@ int main() {
   for (int s = 0; s < sites; ++s) {
     siteList[s].site_id = "site" + std::to_string(s);
     for (int c = 1; c <= 5; ++c) {
-      const fs::path file = dir / "images/HRCE-1/Plate1" / ("B02_s" + std::to_string(s + 1) + "_w" + std::to_string(c) + ".png");
+      const fs::path file =
+          dir / "images/HRCE-1/Plate1" / ("B02_s" + std::to_string(s + 1) + "_w" + std::to_string(c) + ".png");
       cv::imwrite(file.string(), cellLikeImage(rng, 1024));
       siteList[s].channel_files.push_back(file);
     }
@@ -87,16 +87,18 @@ int main() {
     for (const auto& site : siteList)
       for (const auto& file : site.channel_files) cv::imread(file.string(), cv::IMREAD_UNCHANGED);
   });
-  std::printf("%-44s %12s %10.3f %8.1f sites/s\n", "bare PNG decode, 5 x 1024^2 per site", "8 sites", decode, sites / decode);
+  std::printf("%-44s %12s %10.3f %8.1f sites/s\n", "bare PNG decode, 5 x 1024^2 per site", "8 sites", decode,
+              sites / decode);
   const double resized = medianSeconds(3, [&] {
     for (const auto& site : siteList) gandl::data::loadSiteImage(site, 256);
   });
-  std::printf("%-44s %12s %10.3f %8.1f sites/s (%.0f%% of bare decode)\n", "loadSiteImage -> [5,256,256] float", "8 sites",
-              resized, sites / resized, 100.0 * decode / resized);
+  std::printf("%-44s %12s %10.3f %8.1f sites/s (%.0f%% of bare decode)\n", "loadSiteImage -> [5,256,256] float",
+              "8 sites", resized, sites / resized, 100.0 * decode / resized);
   const double tiled = medianSeconds(3, [&] {
     for (const auto& site : siteList) gandl::data::loadSiteTiles(site, 256);
   });
-  std::printf("%-44s %12s %10.3f %8.1f sites/s\n", "loadSiteTiles -> 16 x [5,256,256] float", "8 sites", tiled, sites / tiled);
+  std::printf("%-44s %12s %10.3f %8.1f sites/s\n", "loadSiteTiles -> 16 x [5,256,256] float", "8 sites", tiled,
+              sites / tiled);
   fs::remove_all(dir);
   return 0;
 }

@@ -24,7 +24,6 @@ using gandl::bench::medianSeconds;
 
 namespace {
 
-
 void row(const std::string& what, int batch, double seconds, double reference) {
   std::printf("%-34s %6d %10.3f %10.1f", what.c_str(), batch, seconds, batch / seconds);
   if (reference > 0)
@@ -42,10 +41,9 @@ int main(int argc, char** argv) {
 
   NetworkConfig config;  // 64 px, channel_base 2048, channel_max 512
   const int batch = 16;
-  std::printf("GAN-DL networks, %d px, channel_base %d, %d threads, BLAS %s, median of %d\n",
-              config.resolution, config.channel_base, threads, loadedBlas().c_str(), runs);
-  std::printf("%-34s %6s %10s %10s %10s %9s\n", "what", "batch", "seconds", "img/s", "ref s",
-              "speed-up");
+  std::printf("GAN-DL networks, %d px, channel_base %d, %d threads, BLAS %s, median of %d\n", config.resolution,
+              config.channel_base, threads, loadedBlas().c_str(), runs);
+  std::printf("%-34s %6s %10s %10s %10s %9s\n", "what", "batch", "seconds", "img/s", "ref s", "speed-up");
 
   Discriminator discriminator(config);
   Generator scaled(config, ModulationMode::ScaledActivations);
@@ -59,14 +57,20 @@ int main(int argc, char** argv) {
     row("G forward (scaled activations)", batch, medianSeconds(runs, [&] { scaled->forward(z); }), 0.97);
     row("G forward (grouped conv)", batch, medianSeconds(runs, [&] { grouped->forward(z); }), 0.97);
   }
-  row("D forward+backward", batch, medianSeconds(runs, [&] {
-        discriminator->zero_grad();
-        discriminator->forward(images.clone().requires_grad_(true)).sum().backward();
-      }), 0.47);
-  row("G+D forward+backward", batch, medianSeconds(runs, [&] {
-        scaled->zero_grad();
-        discriminator->zero_grad();
-        torch::nn::functional::softplus(-discriminator->forward(scaled->forward(z))).mean().backward();
-      }), 3.6);
+  row("D forward+backward", batch,
+      medianSeconds(runs,
+                    [&] {
+                      discriminator->zero_grad();
+                      discriminator->forward(images.clone().requires_grad_(true)).sum().backward();
+                    }),
+      0.47);
+  row("G+D forward+backward", batch,
+      medianSeconds(runs,
+                    [&] {
+                      scaled->zero_grad();
+                      discriminator->zero_grad();
+                      torch::nn::functional::softplus(-discriminator->forward(scaled->forward(z))).mean().backward();
+                    }),
+      3.6);
   return 0;
 }

@@ -75,18 +75,15 @@ int main(int argc, char** argv) {
       const double decode = bench::medianSeconds(3, [&] {
         data::ScreenImageSource source(sites, 64, data::ViewMode::Resize, 2);
         auto stream = source.embeddingBatches(items, 16);
-        while (stream->next()) {
-        }
+        while (stream->next()) {}
       });
-      std::printf("%-44s %8.2f %10.1f\n", "PNG decode + resize only, 2 loader threads", decode,
-                  768.0 / decode);
+      std::printf("%-44s %8.2f %10.1f\n", "PNG decode + resize only, 2 loader threads", decode, 768.0 / decode);
     }
     for (const int batch : {16, 64}) {
       const auto images = torch::randn({batch, config.image_channels, config.resolution, config.resolution});
       const double perBatch = bench::medianSeconds(5, [&] { discriminator->embed(images); });
       const double bare = 768.0 / batch * perBatch;
-      std::printf("%-44s %8.2f %10.1f\n", ("bare D embed, batch " + std::to_string(batch)).c_str(), bare,
-                  768.0 / bare);
+      std::printf("%-44s %8.2f %10.1f\n", ("bare D embed, batch " + std::to_string(batch)).c_str(), bare, 768.0 / bare);
       for (int repeat = 0; repeat < 2; ++repeat) {
         pipeline::EmbedTaskOptions options;
         options.data = screen;
@@ -96,11 +93,12 @@ int main(int argc, char** argv) {
         options.device = "cpu";
         fs::remove(options.out);
         const auto r = pipeline::runEmbedding(options);
-        std::printf("%-44s %8.2f %10.1f  (%.0f%% of bare; setup %.2f s, sites %.2f s = %.0f%% of bare, "
-                    "store close %.2f s, data wait %.2f s)\n",
-                    ("gandl embed pipeline, batch " + std::to_string(batch)).c_str(), r.seconds,
-                    768.0 / r.seconds, 100.0 * bare / r.seconds, r.setup_seconds, r.sites_seconds,
-                    100.0 * bare / r.sites_seconds, r.finish_seconds, r.data_wait_seconds);
+        std::printf(
+            "%-44s %8.2f %10.1f  (%.0f%% of bare; setup %.2f s, sites %.2f s = %.0f%% of bare, "
+            "store close %.2f s, data wait %.2f s)\n",
+            ("gandl embed pipeline, batch " + std::to_string(batch)).c_str(), r.seconds, 768.0 / r.seconds,
+            100.0 * bare / r.seconds, r.setup_seconds, r.sites_seconds, 100.0 * bare / r.sites_seconds,
+            r.finish_seconds, r.data_wait_seconds);
       }
     }
   }

@@ -30,7 +30,6 @@ constexpr int kDimension = 512;
 constexpr int kPlateSites = 1536;
 constexpr int kRuns = 3;
 
-
 std::vector<gandl::data::Site> makeSites() {
   std::vector<gandl::data::Site> sites(kSites);
   for (int i = 0; i < kSites; ++i) {
@@ -82,15 +81,13 @@ std::vector<float> readRaw(const fs::path& path) {
 }
 
 void row(const char* what, const char* size, double seconds, double megabytes, double rows) {
-  std::printf("%-46s %16s %9.3f %9.1f MB/s %11.0f rows/s\n", what, size, seconds,
-              megabytes / seconds, rows / seconds);
+  std::printf("%-46s %16s %9.3f %9.1f MB/s %11.0f rows/s\n", what, size, seconds, megabytes / seconds, rows / seconds);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  const fs::path dir = (argc > 1 ? fs::path(argv[1]) : fs::temp_directory_path()) /
-                       "gandl-bench-store";
+  const fs::path dir = (argc > 1 ? fs::path(argv[1]) : fs::temp_directory_path()) / "gandl-bench-store";
   fs::remove_all(dir);
   fs::create_directories(dir);
   const fs::path store = dir / "embeddings.h5ad";
@@ -106,15 +103,13 @@ int main(int argc, char** argv) {
   char size[32];
   std::snprintf(size, sizeof size, "%d x %d", kSites, kDimension);
 
-  std::printf("%-46s %16s %9s %14s %18s\n", "what (median of 3)", "size", "s", "throughput",
-              "");
+  std::printf("%-46s %16s %9s %14s %18s\n", "what (median of 3)", "size", "s", "throughput", "");
   const double write = medianSeconds(kRuns, [&] {
     fs::remove(store);
     gandl::store::EmbeddingWriter writer(store, kDimension, {{"checkpoint_hash", "bench"}});
     for (int first = 0; first < kSites; first += kPlateSites) {
       const int count = std::min(kPlateSites, kSites - first);
-      writer.append(std::vector<gandl::data::Site>(sites.begin() + first,
-                                                   sites.begin() + first + count),
+      writer.append(std::vector<gandl::data::Site>(sites.begin() + first, sites.begin() + first + count),
                     x.data() + std::size_t(first) * kDimension);
     }
     writer.finish();
@@ -124,9 +119,7 @@ int main(int argc, char** argv) {
   row("  reference: raw float32 file write + fsync", size, rawWrite, megabytes, kSites);
 
   gandl::store::RowMatrix back;
-  const double read = medianSeconds(kRuns, [&] {
-    back = gandl::store::EmbeddingStore::open(store).readAll();
-  });
+  const double read = medianSeconds(kRuns, [&] { back = gandl::store::EmbeddingStore::open(store).readAll(); });
   row("store open + readAll", size, read, megabytes, kSites);
   const double rawRead = medianSeconds(kRuns, [&] { readRaw(raw); });
   row("  reference: raw float32 file read", size, rawRead, megabytes, kSites);
@@ -140,14 +133,12 @@ int main(int argc, char** argv) {
   std::uniform_int_distribution<std::size_t> anyRow(0, kSites - 1);
   for (auto& pick : picks) pick = anyRow(random);
   const double scattered = medianSeconds(kRuns, [&] { opened.readRows(picks); });
-  row("store readRows, 1000 random sites", "1000 x 512", scattered, 1000 * kDimension * 4 / 1e6,
-      1000);
+  row("store readRows, 1000 random sites", "1000 x 512", scattered, 1000 * kDimension * 4 / 1e6, 1000);
   const double plate = medianSeconds(kRuns, [&] { opened.readPlate("HRCE-1", 7); });
-  row("store readPlate (rows indexed at open)", "1536 x 512", plate,
-      kPlateSites * kDimension * 4 / 1e6, kPlateSites);
+  row("store readPlate (rows indexed at open)", "1536 x 512", plate, kPlateSites * kDimension * 4 / 1e6, kPlateSites);
 
-  std::printf("file: %.1f MB for %.1f MB of floats (%.0f%%)\n", fs::file_size(store) / 1e6,
-              megabytes, 100.0 * double(fs::file_size(store)) / 1e6 / megabytes);
+  std::printf("file: %.1f MB for %.1f MB of floats (%.0f%%)\n", fs::file_size(store) / 1e6, megabytes,
+              100.0 * double(fs::file_size(store)) / 1e6 / megabytes);
   fs::remove_all(dir);
   return 0;
 }

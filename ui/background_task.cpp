@@ -28,9 +28,7 @@ BackgroundTask::~BackgroundTask() {
   }
 }
 
-double BackgroundTask::elapsedSeconds() const {
-  return clock_.isValid() ? clock_.elapsed() / 1000.0 : 0.0;
-}
+double BackgroundTask::elapsedSeconds() const { return clock_.isValid() ? clock_.elapsed() / 1000.0 : 0.0; }
 
 void BackgroundTask::start() {
   if (state_ != State::Waiting) return;
@@ -116,9 +114,15 @@ void BackgroundTask::finishOnOwnerThread() {
   state_ = outcome_;
   error_ = outcomeError_;
   switch (state_) {
-    case State::Succeeded: Q_EMIT succeeded(); break;
-    case State::Cancelled: Q_EMIT cancelled(); break;
-    default: Q_EMIT failed(error_); break;
+    case State::Succeeded:
+      Q_EMIT succeeded();
+      break;
+    case State::Cancelled:
+      Q_EMIT cancelled();
+      break;
+    default:
+      Q_EMIT failed(error_);
+      break;
   }
   Q_EMIT ended();
 }

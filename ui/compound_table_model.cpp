@@ -14,9 +14,7 @@ QString number(double value, int precision = 3) {
   return QString::number(value, 'g', precision);
 }
 
-QVariant sortKey(double value) {
-  return std::isfinite(value) ? value : std::numeric_limits<double>::max();
-}
+QVariant sortKey(double value) { return std::isfinite(value) ? value : std::numeric_limits<double>::max(); }
 
 QString interval(const analysis::CompoundResponse& r) {
   if (!std::isfinite(r.ec50Micromolar)) return {};
@@ -54,19 +52,27 @@ QVariant CompoundTableModel::data(const QModelIndex& index, int role) const {
   if (role != Qt::DisplayRole && role != SortRole) return {};
   const bool sort = role == SortRole;
   switch (index.column()) {
-    case Rank: return r.hitRank;
-    case Name: return QString::fromStdString(compound.compound);
-    case CellType: return QString::fromStdString(compound.cellType);
-    case Doses: return static_cast<int>(r.doses.size());
-    case Ec50: return sort ? sortKey(r.ec50Micromolar) : QVariant(number(r.ec50Micromolar));
+    case Rank:
+      return r.hitRank;
+    case Name:
+      return QString::fromStdString(compound.compound);
+    case CellType:
+      return QString::fromStdString(compound.cellType);
+    case Doses:
+      return static_cast<int>(r.doses.size());
+    case Ec50:
+      return sort ? sortKey(r.ec50Micromolar) : QVariant(number(r.ec50Micromolar));
     case Ec50Interval:
       return sort ? sortKey(std::isfinite(r.ec50UpperMicromolar) && r.ec50LowerMicromolar > 0
                                 ? std::log10(r.ec50UpperMicromolar / r.ec50LowerMicromolar)
                                 : std::numeric_limits<double>::infinity())
                   : QVariant(interval(r));
-    case MaxEfficacy: return sort ? sortKey(r.maxEfficacy) : QVariant(number(r.maxEfficacy, 2));
-    case Status: return QString::fromStdString(analysis::doseResponseStatusName(r.status));
-    case Sites: return static_cast<int>(compound.rows.size());
+    case MaxEfficacy:
+      return sort ? sortKey(r.maxEfficacy) : QVariant(number(r.maxEfficacy, 2));
+    case Status:
+      return QString::fromStdString(analysis::doseResponseStatusName(r.status));
+    case Sites:
+      return static_cast<int>(compound.rows.size());
   }
   return {};
 }
@@ -74,15 +80,24 @@ QVariant CompoundTableModel::data(const QModelIndex& index, int role) const {
 QVariant CompoundTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
   switch (section) {
-    case Rank: return tr("Rank");
-    case Name: return tr("Compound");
-    case CellType: return tr("Cell type");
-    case Doses: return tr("Doses");
-    case Ec50: return tr("EC50 (uM)");
-    case Ec50Interval: return tr("EC50 95% CI (uM)");
-    case MaxEfficacy: return tr("Max efficacy");
-    case Status: return tr("Status");
-    case Sites: return tr("Sites");
+    case Rank:
+      return tr("Rank");
+    case Name:
+      return tr("Compound");
+    case CellType:
+      return tr("Cell type");
+    case Doses:
+      return tr("Doses");
+    case Ec50:
+      return tr("EC50 (uM)");
+    case Ec50Interval:
+      return tr("EC50 95% CI (uM)");
+    case MaxEfficacy:
+      return tr("Max efficacy");
+    case Status:
+      return tr("Status");
+    case Sites:
+      return tr("Sites");
   }
   return {};
 }

@@ -9,9 +9,9 @@
 namespace gandl::ui {
 
 pipeline::DemoPaths demoPaths(const QString& dataDir) {
-  const QString base = dataDir.isEmpty()
-                           ? QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/demo")
-                           : dataDir;
+  const QString base = dataDir.isEmpty() ? QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) +
+                                               QStringLiteral("/demo")
+                                         : dataDir;
   return pipeline::demoPaths(base.toStdString());
 }
 
@@ -31,9 +31,8 @@ BackgroundTask* runDemo(Workspace& workspace, const pipeline::DemoPaths& paths) 
         ws->setCheckpoint(QString::fromStdString(result->checkpoint));
         ws->openStore(result->store, result->paths.screen);
       });
-  QObject::connect(task, &BackgroundTask::failed, ws, [ws](const QString& error) {
-    Q_EMIT ws->failed(QStringLiteral("The demo"), error);
-  });
+  QObject::connect(task, &BackgroundTask::failed, ws,
+                   [ws](const QString& error) { Q_EMIT ws->failed(QStringLiteral("The demo"), error); });
   return task;
 }
 

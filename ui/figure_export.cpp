@@ -108,8 +108,8 @@ void exportFigure(ExportableFigure& figure, const QString& path, FigureFormat fo
         writer.setCreator(QStringLiteral("GAN-DL Workbench"));
         writer.setPageMargins(QMarginsF(0, 0, 0, 0));
         // The page is the figure at 96 px per inch.
-        writer.setPageSize(QPageSize(QSizeF(size.width() / 96.0 * 72.0, size.height() / 96.0 * 72.0),
-                                     QPageSize::Point));
+        writer.setPageSize(
+            QPageSize(QSizeF(size.width() / 96.0 * 72.0, size.height() / 96.0 * 72.0), QPageSize::Point));
         QCPPainter painter(&writer);
         const double scale = writer.resolution() / 96.0;
         painter.scale(scale, scale);
@@ -170,9 +170,9 @@ QWidget* makeExportButton(ExportableFigure& figure, QWidget* owner) {
                                                  {QObject::tr("Data as CSV..."), QStringLiteral("csv")}};
   for (const auto& [label, suffix] : entries) {
     QObject::connect(menu->addAction(label), &QAction::triggered, owner, [&figure, owner, suffix = suffix] {
-      const QString path = QFileDialog::getSaveFileName(owner, QObject::tr("Export"),
-                                                        figure.figureName() + QLatin1Char('.') + suffix,
-                                                        suffix.toUpper() + QStringLiteral(" (*.") + suffix + ')');
+      const QString path =
+          QFileDialog::getSaveFileName(owner, QObject::tr("Export"), figure.figureName() + QLatin1Char('.') + suffix,
+                                       suffix.toUpper() + QStringLiteral(" (*.") + suffix + ')');
       if (path.isEmpty()) return;
       try {
         exportFigure(figure, path, figureFormatFromSuffix(path), 300);

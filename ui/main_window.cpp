@@ -65,7 +65,8 @@ MainWindow::MainWindow(bool withPointCloud, QWidget* parent) : QMainWindow(paren
   auto* dose = addPanel(QStringLiteral("dose_response"), tr("Dose-response"), doseResponse_, Qt::RightDockWidgetArea);
   auto* plate = addPanel(QStringLiteral("plate"), tr("Plate heatmap"), plate_, Qt::RightDockWidgetArea);
   auto* viewer = addPanel(QStringLiteral("site_viewer"), tr("Site viewer"), siteViewer_, Qt::RightDockWidgetArea);
-  auto* classification = addPanel(QStringLiteral("classification"), tr("Classification"), classification_, Qt::RightDockWidgetArea);
+  auto* classification =
+      addPanel(QStringLiteral("classification"), tr("Classification"), classification_, Qt::RightDockWidgetArea);
   auto* activity = addPanel(QStringLiteral("activity"), tr("Activity and log"), activity_, Qt::BottomDockWidgetArea);
   auto* training = addPanel(QStringLiteral("training"), tr("Training"), training_, Qt::BottomDockWidgetArea);
   auto* generated = addPanel(QStringLiteral("generated"), tr("Generated images"), generated_, Qt::BottomDockWidgetArea);
@@ -96,11 +97,15 @@ MainWindow::MainWindow(bool withPointCloud, QWidget* parent) : QMainWindow(paren
   connect(doseResponse_, &DoseResponsePanel::comparisonRequested, workspace_, &Workspace::setComparisonEmbedding);
   connect(workspace_, &Workspace::logMessage, activity_, &ActivityPanel::log);
   connect(tasks_, &TaskManager::taskStarted, this, [this](BackgroundTask* task) {
-    connect(task, &BackgroundTask::progress, this, [this, task](qint64 done, qint64 total, const QString&, const QString& message) {
-      statusBar()->showMessage(total > 0 ? QStringLiteral("%1: %2 / %3 %4").arg(task->name()).arg(done).arg(total).arg(message)
-                                         : QStringLiteral("%1: %2").arg(task->name(), message));
+    connect(task, &BackgroundTask::progress, this,
+            [this, task](qint64 done, qint64 total, const QString&, const QString& message) {
+              statusBar()->showMessage(
+                  total > 0 ? QStringLiteral("%1: %2 / %3 %4").arg(task->name()).arg(done).arg(total).arg(message)
+                            : QStringLiteral("%1: %2").arg(task->name(), message));
+            });
+    connect(task, &BackgroundTask::ended, this, [this] {
+      if (tasks_->runningCount() == 0) statusBar()->showMessage(tr("Ready"), 3000);
     });
-    connect(task, &BackgroundTask::ended, this, [this] { if (tasks_->runningCount() == 0) statusBar()->showMessage(tr("Ready"), 3000); });
   });
   connect(training_, &TrainingPanel::samplesWritten, this, [this] {
     if (generated_->runDirectory() != training_->runFolder()) generated_->setRunDirectory(training_->runFolder());
@@ -145,13 +150,15 @@ void MainWindow::buildMenus() {
     return action;
   };
   add(file, tr("&Open store..."), QKeySequence::Open, [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open embedding store"), {}, tr("AnnData stores (*.h5ad)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open embedding store"), {}, tr("AnnData stores (*.h5ad)"));
     if (!path.isEmpty()) openStore(path);
   });
   add(file, tr("&Embed a screen..."), QKeySequence(tr("Ctrl+Shift+E")), [this] {
     const QString screen = QFileDialog::getExistingDirectory(this, tr("Screen folder (with metadata.csv)"));
     if (screen.isEmpty()) return;
-    const QString store = QFileDialog::getSaveFileName(this, tr("New store"), screen + QStringLiteral(".h5ad"), tr("AnnData stores (*.h5ad)"));
+    const QString store = QFileDialog::getSaveFileName(this, tr("New store"), screen + QStringLiteral(".h5ad"),
+                                                       tr("AnnData stores (*.h5ad)"));
     if (!store.isEmpty()) openScreenAndEmbed(screen, store);
   });
   add(file, tr("Run the &demo"), QKeySequence(tr("Ctrl+D")), [this] { startDemo(); });
@@ -161,7 +168,8 @@ void MainWindow::buildMenus() {
     if (!path.isEmpty()) openProject(path);
   });
   add(file, tr("&Save project..."), QKeySequence::Save, [this] {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save project"), QStringLiteral("project.json"), tr("Workbench projects (*.json)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save project"), QStringLiteral("project.json"),
+                                                      tr("Workbench projects (*.json)"));
     if (!path.isEmpty()) saveProject(path);
   });
   recentMenu_ = file->addMenu(tr("Recent projects"));
@@ -233,7 +241,8 @@ void MainWindow::showError(const QString& what, const QString& error) {
   lastError_ = what + QStringLiteral(": ") + error;
   activity_->log(QStringLiteral("error"), lastError_);
   // Non-modal: the window stays usable, and tests are not blocked by a dialog.
-  auto* box = new QMessageBox(QMessageBox::Warning, tr("GAN-DL Workbench"), what + tr(" failed."), QMessageBox::Ok, this);
+  auto* box =
+      new QMessageBox(QMessageBox::Warning, tr("GAN-DL Workbench"), what + tr(" failed."), QMessageBox::Ok, this);
   box->setInformativeText(error);
   box->setAttribute(Qt::WA_DeleteOnClose);
   box->setModal(false);
@@ -253,7 +262,8 @@ void MainWindow::openScreenAndEmbed(const QString& screen, const QString& store)
     showError(tr("Opening screen %1").arg(screen), tr("%1 is not a screen folder: it has no metadata.csv").arg(screen));
     return;
   }
-  workspace_->embedAndOpen(screen.toStdString(), store.toStdString(), workspace_->checkpoint(), QStringLiteral("gandl"));
+  workspace_->embedAndOpen(screen.toStdString(), store.toStdString(), workspace_->checkpoint(),
+                           QStringLiteral("gandl"));
 }
 
 void MainWindow::startDemo(const QString& dataDir) {
@@ -362,7 +372,8 @@ void MainWindow::exportReport(const QString& folder) {
       tr("Export report to %1").arg(folder),
       [analysis, folder](const tasks::TaskContext&) { pipeline::writeAnalysisReport(*analysis, folder.toStdString()); },
       [this, folder, written] {
-        activity_->log(QStringLiteral("info"), tr("report written to %1 (%2 figure files)").arg(folder).arg(written.size()));
+        activity_->log(QStringLiteral("info"),
+                       tr("report written to %1 (%2 figure files)").arg(folder).arg(written.size()));
         Q_EMIT reportExported(folder);
       });
   connect(task, &BackgroundTask::failed, this,

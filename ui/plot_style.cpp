@@ -23,8 +23,8 @@ QColor mix(const QColor& a, const QColor& b, double t) {
 }  // namespace
 
 QColor sequentialColor(double t) {
-  static const QColor stops[] = {QColor(48, 18, 90), QColor(40, 90, 150), QColor(30, 150, 135),
-                                 QColor(110, 200, 80), QColor(245, 225, 40)};
+  static const QColor stops[] = {QColor(48, 18, 90), QColor(40, 90, 150), QColor(30, 150, 135), QColor(110, 200, 80),
+                                 QColor(245, 225, 40)};
   if (!std::isfinite(t)) return QColor(160, 160, 160);
   t = std::clamp(t, 0.0, 1.0) * 4.0;
   const int i = std::min(3, static_cast<int>(t));

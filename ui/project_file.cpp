@@ -52,7 +52,8 @@ Project readProject(const QString& path) {
     p.analysis.compare = text(a, "compare", {}, path);
     if (a.contains("seed")) {
       if (!a["seed"].is_number_unsigned())
-        throw std::runtime_error(path.toStdString() + ": 'analysis.seed' must be a non-negative integer, got " + a["seed"].dump());
+        throw std::runtime_error(path.toStdString() + ": 'analysis.seed' must be a non-negative integer, got " +
+                                 a["seed"].dump());
       p.analysis.seed = a["seed"].get<quint64>();
     }
   }
@@ -72,24 +73,23 @@ Project readProject(const QString& path) {
 void writeProject(const Project& p, const QString& path) {
   nlohmann::json panels = nlohmann::json::array();
   for (const auto& name : p.openPanels) panels.push_back(name.toStdString());
-  const nlohmann::json json = {
-      {"format", kFormat},
-      {"version", 1},
-      {"screen", p.screen.toStdString()},
-      {"store", p.store.toStdString()},
-      {"checkpoint", p.checkpoint.toStdString()},
-      {"analysis",
-       {{"normalization", p.analysis.normalization.toStdString()},
-        {"embedding", p.analysis.embedding.toStdString()},
-        {"compare", p.analysis.compare.toStdString()},
-        {"seed", p.analysis.seed}}},
-      {"view",
-       {{"panels", panels},
-        {"space", p.space.toStdString()},
-        {"colour_by", p.colourBy.toStdString()},
-        {"plate", p.plate},
-        {"all_plates", p.allPlates},
-        {"layout", p.windowState.toBase64().toStdString()}}}};
+  const nlohmann::json json = {{"format", kFormat},
+                               {"version", 1},
+                               {"screen", p.screen.toStdString()},
+                               {"store", p.store.toStdString()},
+                               {"checkpoint", p.checkpoint.toStdString()},
+                               {"analysis",
+                                {{"normalization", p.analysis.normalization.toStdString()},
+                                 {"embedding", p.analysis.embedding.toStdString()},
+                                 {"compare", p.analysis.compare.toStdString()},
+                                 {"seed", p.analysis.seed}}},
+                               {"view",
+                                {{"panels", panels},
+                                 {"space", p.space.toStdString()},
+                                 {"colour_by", p.colourBy.toStdString()},
+                                 {"plate", p.plate},
+                                 {"all_plates", p.allPlates},
+                                 {"layout", p.windowState.toBase64().toStdString()}}}};
   writeTextFile(path, json.dump(2) + "\n");
 }
 

@@ -6,7 +6,8 @@
 //
 // {"format": "gandl-workbench-project", "version": 1, "screen": "...", "store": "...",
 //  "checkpoint": "demo", "analysis": {"normalization": "plate", "embedding": "", "compare": "", "seed": 0},
-//  "view": {"panels": [...], "space": "E2", "colour_by": "condition", "plate": 0, "all_plates": false, "layout": "<base64>"}}
+//  "view": {"panels": [...], "space": "E2", "colour_by": "condition", "plate": 0, "all_plates": false, "layout":
+//  "<base64>"}}
 
 #include <QByteArray>
 #include <QString>

@@ -38,7 +38,9 @@ void ScreenTreeModel::setAnalysis(std::shared_ptr<const pipeline::AnalysisResult
     for (std::size_t r = 0; r < s.size(); ++r) {
       auto e = experiments.find(s.experiment[r]);
       if (e == experiments.end())
-        e = experiments.emplace(s.experiment[r], addNode(-1, Level::Experiment, QString::fromStdString(s.experiment[r]))).first;
+        e = experiments
+                .emplace(s.experiment[r], addNode(-1, Level::Experiment, QString::fromStdString(s.experiment[r])))
+                .first;
       const int plate = s.plateOfRow[r];
       if (nodeOfPlate_[plate] < 0) {
         nodeOfPlate_[plate] = addNode(e->second, Level::Plate, QStringLiteral("Plate %1").arg(s.plate[r]));
@@ -109,11 +111,16 @@ QVariant ScreenTreeModel::data(const QModelIndex& index, int role) const {
   if (!index.isValid()) return {};
   const Node& node = nodes_[index.internalId()];
   switch (role) {
-    case Qt::DisplayRole: return index.column() == 0 ? node.label : node.detail;
-    case LevelRole: return static_cast<int>(node.level);
-    case StoreRowRole: return static_cast<qlonglong>(node.storeRow);
-    case PlateRole: return node.plate;
-    case WellRole: return node.wellId;
+    case Qt::DisplayRole:
+      return index.column() == 0 ? node.label : node.detail;
+    case LevelRole:
+      return static_cast<int>(node.level);
+    case StoreRowRole:
+      return static_cast<qlonglong>(node.storeRow);
+    case PlateRole:
+      return node.plate;
+    case WellRole:
+      return node.wellId;
   }
   return {};
 }

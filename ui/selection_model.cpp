@@ -76,8 +76,7 @@ void SelectionModel::selectRows(std::vector<std::size_t> rows) {
 void SelectionModel::selectCompounds(std::vector<int> compounds) {
   if (!analysis_) return;
   const int n = static_cast<int>(analysis_->compounds.size());
-  compounds.erase(std::remove_if(compounds.begin(), compounds.end(),
-                                 [n](int c) { return c < 0 || c >= n; }),
+  compounds.erase(std::remove_if(compounds.begin(), compounds.end(), [n](int c) { return c < 0 || c >= n; }),
                   compounds.end());
   if (compounds != compounds_) {
     compounds_ = compounds;

@@ -27,10 +27,10 @@ class SelectionModel : public QObject {
 
   const std::vector<std::size_t>& rows() const { return rows_; }  // ascending, unique
   bool isSelected(std::size_t row) const;
-  int currentRow() const { return currentRow_; }                  // the site shown; -1 = none
+  int currentRow() const { return currentRow_; }                    // the site shown; -1 = none
   const std::vector<int>& compounds() const { return compounds_; }  // indices into compounds
-  int plate() const { return plate_; }                            // index into plateNames; -1
-  const QString& well() const { return well_; }                   // well_id; empty = none
+  int plate() const { return plate_; }                              // index into plateNames; -1
+  const QString& well() const { return well_; }                     // well_id; empty = none
 
  public Q_SLOTS:
   // One site: current row, its well and plate; rows = {row}.

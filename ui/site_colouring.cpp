@@ -11,10 +11,14 @@ namespace gandl::ui {
 
 QString colourByName(ColourBy by) {
   switch (by) {
-    case ColourBy::Condition: return QStringLiteral("condition");
-    case ColourBy::CellType: return QStringLiteral("cell type");
-    case ColourBy::Dose: return QStringLiteral("dose");
-    case ColourBy::Plate: return QStringLiteral("plate");
+    case ColourBy::Condition:
+      return QStringLiteral("condition");
+    case ColourBy::CellType:
+      return QStringLiteral("cell type");
+    case ColourBy::Dose:
+      return QStringLiteral("dose");
+    case ColourBy::Plate:
+      return QStringLiteral("plate");
   }
   return {};
 }
@@ -53,15 +57,24 @@ SiteColouring colourSites(const pipeline::SiteTable& sites, ColourBy by) {
       out.categoryOfRow.resize(n);
       for (std::size_t r = 0; r < n; ++r) {
         switch (sites.role[r]) {
-          case Role::PositiveControl: out.categoryOfRow[r] = 0; break;
-          case Role::NegativeControl: out.categoryOfRow[r] = 1; break;
-          case Role::Compound: out.categoryOfRow[r] = 2; break;
-          default: out.categoryOfRow[r] = 3; break;
+          case Role::PositiveControl:
+            out.categoryOfRow[r] = 0;
+            break;
+          case Role::NegativeControl:
+            out.categoryOfRow[r] = 1;
+            break;
+          case Role::Compound:
+            out.categoryOfRow[r] = 2;
+            break;
+          default:
+            out.categoryOfRow[r] = 3;
+            break;
         }
       }
       return out;
     }
-    case ColourBy::CellType: return byText(sites.cellType);
+    case ColourBy::CellType:
+      return byText(sites.cellType);
     case ColourBy::Plate: {
       std::vector<std::string> names(n);
       for (std::size_t r = 0; r < n; ++r) names[r] = sites.plateNames[sites.plateOfRow[r]];

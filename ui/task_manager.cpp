@@ -6,13 +6,11 @@ TaskManager::TaskManager(QObject* parent) : QObject(parent) {}
 
 TaskManager::~TaskManager() { shutdown(); }
 
-BackgroundTask* TaskManager::start(const QString& name, BackgroundTask::Work work,
-                                   std::function<void()> onSuccess) {
+BackgroundTask* TaskManager::start(const QString& name, BackgroundTask::Work work, std::function<void()> onSuccess) {
   auto* task = new BackgroundTask(name, std::move(work), this);
   tasks_.push_back(task);
   if (onSuccess) connect(task, &BackgroundTask::succeeded, this, [onSuccess] { onSuccess(); });
-  connect(task, &BackgroundTask::failed, this,
-          [this, task](const QString& error) { Q_EMIT taskFailed(task, error); });
+  connect(task, &BackgroundTask::failed, this, [this, task](const QString& error) { Q_EMIT taskFailed(task, error); });
   connect(task, &BackgroundTask::ended, this, [this, task] { Q_EMIT taskEnded(task); });
   Q_EMIT taskStarted(task);
   task->start();

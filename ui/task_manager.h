@@ -18,8 +18,7 @@ class TaskManager : public QObject {
   explicit TaskManager(QObject* parent = nullptr);
   ~TaskManager() override;
 
-  BackgroundTask* start(const QString& name, BackgroundTask::Work work,
-                        std::function<void()> onSuccess = {});
+  BackgroundTask* start(const QString& name, BackgroundTask::Work work, std::function<void()> onSuccess = {});
   const QVector<BackgroundTask*>& tasks() const { return tasks_; }
   int runningCount() const;
   void cancelAll();

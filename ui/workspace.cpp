@@ -67,14 +67,16 @@ BackgroundTask* Workspace::openStore(const fs::path& store, const fs::path& scre
         if (!fs::exists(store)) throw std::runtime_error(store.string() + ": no such store");
         outcome->analysis = std::make_shared<pipeline::AnalysisResult>(pipeline::runAnalysis(options, context));
         context.checkCancelled();
-        for (const auto& name : pipeline::analysableEmbeddings(store)) outcome->embeddings << QString::fromStdString(name);
+        for (const auto& name : pipeline::analysableEmbeddings(store))
+          outcome->embeddings << QString::fromStdString(name);
         if (compare && outcome->embeddings.contains(QString::fromStdString(compareOptions.embedding)))
-          outcome->comparison = std::make_shared<pipeline::AnalysisResult>(pipeline::runAnalysis(compareOptions, context));
+          outcome->comparison =
+              std::make_shared<pipeline::AnalysisResult>(pipeline::runAnalysis(compareOptions, context));
         fs::path screen = screenHint.empty() ? screenOfStore(store) : screenHint;
         outcome->screenPath = screen;
         if (screen.empty()) {
-          outcome->screenWarning = QStringLiteral("%1 does not record its screen folder; site images are not shown")
-                                       .arg(qpath(store));
+          outcome->screenWarning =
+              QStringLiteral("%1 does not record its screen folder; site images are not shown").arg(qpath(store));
         } else if (!fs::exists(screen / "metadata.csv")) {
           outcome->screenWarning = QStringLiteral("the screen of %1 is not at %2 (moved?); site images are not shown")
                                        .arg(qpath(store), qpath(screen));
@@ -92,24 +94,24 @@ BackgroundTask* Workspace::openStore(const fs::path& store, const fs::path& scre
         if (!outcome->screenWarning.isEmpty()) Q_EMIT logMessage(QStringLiteral("warning"), outcome->screenWarning);
         for (const auto& w : outcome->analysis->warnings)
           Q_EMIT logMessage(QStringLiteral("warning"), QString::fromStdString(w));
-        Q_EMIT logMessage(QStringLiteral("info"),
-                          QStringLiteral("analysed %1: %2 sites, %3 compounds in %4 s")
-                              .arg(qpath(store))
-                              .arg(outcome->analysis->sites.size())
-                              .arg(outcome->analysis->compounds.size())
-                              .arg(outcome->analysis->seconds, 0, 'f', 1));
+        Q_EMIT logMessage(QStringLiteral("info"), QStringLiteral("analysed %1: %2 sites, %3 compounds in %4 s")
+                                                      .arg(qpath(store))
+                                                      .arg(outcome->analysis->sites.size())
+                                                      .arg(outcome->analysis->compounds.size())
+                                                      .arg(outcome->analysis->seconds, 0, 'f', 1));
         embeddingNames_ = outcome->embeddings;
         comparison_ = outcome->comparison;
         setAnalysis(outcome->analysis, outcome->screen, store, outcome->screenPath);
         Q_EMIT comparisonChanged();
       });
-  connect(task, &BackgroundTask::failed, this,
-          [this, store](const QString& error) { Q_EMIT failed(QStringLiteral("Opening %1").arg(qpath(store)), error); });
+  connect(task, &BackgroundTask::failed, this, [this, store](const QString& error) {
+    Q_EMIT failed(QStringLiteral("Opening %1").arg(qpath(store)), error);
+  });
   return task;
 }
 
-BackgroundTask* Workspace::embedAndOpen(const fs::path& screen, const fs::path& store,
-                                        const QString& checkpoint, const QString& embedder) {
+BackgroundTask* Workspace::embedAndOpen(const fs::path& screen, const fs::path& store, const QString& checkpoint,
+                                        const QString& embedder) {
   pipeline::EmbedTaskOptions options;
   options.data = screen;
   options.out = store;
@@ -145,8 +147,8 @@ BackgroundTask* Workspace::setComparisonEmbedding(const QString& name) {
       [this, result, store, name] {
         if (store != storePath_ || settings_.compare != name) return;  // superseded meanwhile
         comparison_ = *result;
-        Q_EMIT logMessage(QStringLiteral("info"), QStringLiteral("analysed %1 on embedding %2 for comparison")
-                                                       .arg(qpath(store), name));
+        Q_EMIT logMessage(QStringLiteral("info"),
+                          QStringLiteral("analysed %1 on embedding %2 for comparison").arg(qpath(store), name));
         Q_EMIT comparisonChanged();
       });
   connect(task, &BackgroundTask::failed, this, [this, name](const QString& error) {
@@ -165,9 +167,9 @@ BackgroundTask* Workspace::openScreen(const fs::path& screenPath) {
       [this, holder, screenPath] {
         screen_ = *holder;
         screenPath_ = screenPath;
-        Q_EMIT logMessage(QStringLiteral("info"), QStringLiteral("loaded screen %1: %2 sites")
-                                                       .arg(qpath(screenPath))
-                                                       .arg((*holder)->sites.size()));
+        Q_EMIT logMessage(
+            QStringLiteral("info"),
+            QStringLiteral("loaded screen %1: %2 sites").arg(qpath(screenPath)).arg((*holder)->sites.size()));
         Q_EMIT screenChanged();
       });
   connect(task, &BackgroundTask::failed, this, [this, screenPath](const QString& error) {

@@ -13,7 +13,7 @@
 namespace gandl::pipeline {
 struct AnalysisResult;
 struct AnalyzeOptions;
-}
+}  // namespace gandl::pipeline
 namespace gandl::data {
 struct Screen;
 }
@@ -62,9 +62,8 @@ class Workspace : public QObject {
   BackgroundTask* openScreen(const std::filesystem::path& screen);
 
   // Installs a finished analysis (the tasks above call it; tests may too).
-  void setAnalysis(std::shared_ptr<const pipeline::AnalysisResult> analysis,
-                   std::shared_ptr<const data::Screen> screen, const std::filesystem::path& store,
-                   const std::filesystem::path& screenPath);
+  void setAnalysis(std::shared_ptr<const pipeline::AnalysisResult> analysis, std::shared_ptr<const data::Screen> screen,
+                   const std::filesystem::path& store, const std::filesystem::path& screenPath);
 
  Q_SIGNALS:
   void analysisChanged();

@@ -21,8 +21,8 @@ std::map<std::string, analysis::SvmBackend> svmBackends() {
 // The accuracy table on stdout, as a biologist reads it after the run.
 void printAccuracies(const pipeline::AnalysisResult& result) {
   std::cout << std::left << std::setw(20) << "task" << std::setw(14) << "subset" << std::setw(16) << "embedding"
-            << std::right << std::setw(11) << "test sites" << std::setw(10) << "accuracy" << std::setw(10)
-            << "balanced" << "\n";
+            << std::right << std::setw(11) << "test sites" << std::setw(10) << "accuracy" << std::setw(10) << "balanced"
+            << "\n";
   for (const auto& o : result.classifications) {
     std::cout << std::left << std::setw(20) << o.task << std::setw(14) << o.subset << std::setw(16) << o.embedding
               << std::right << std::setw(11) << o.nTestSites << std::fixed << std::setprecision(3) << std::setw(10)
@@ -39,9 +39,10 @@ void addAnalyzeCommand(CLI::App& app) {
     std::string out, normalize = "plate", svm = "liblinear", plateaus = "anchored", groundTruth = "auto";
   };
   auto options = std::make_shared<Options>();
-  auto* command = app.add_subcommand(
-      "analyze", "Normalize, classify controls and cell types, project onto E2 / C2, fit dose-response "
-                 "curves and plate QC; writes CSVs and summary.json");
+  auto* command =
+      app.add_subcommand("analyze",
+                         "Normalize, classify controls and cell types, project onto E2 / C2, fit dose-response "
+                         "curves and plate QC; writes CSVs and summary.json");
   auto& a = options->analyze;
   command->add_option("--embeddings", a.embeddings, "the .h5ad store")->required()->check(CLI::ExistingFile);
   command->add_option("--out", options->out, "output folder")->required();
@@ -59,14 +60,17 @@ void addAnalyzeCommand(CLI::App& app) {
   command->add_option("--svm", options->svm, "linear SVM solver")
       ->check(CLI::IsMember({"liblinear", "liblinear-dual", "liblinear-hinge", "libsvm"}))
       ->capture_default_str();
-  command->add_option("--folds", a.folds, "cross-validation folds for C")->check(CLI::Range(2, 20))->capture_default_str();
+  command->add_option("--folds", a.folds, "cross-validation folds for C")
+      ->check(CLI::Range(2, 20))
+      ->capture_default_str();
   command->add_option("--plateaus", options->plateaus, "4PL plateaus: anchored to the controls (+1/-1) or free")
       ->check(CLI::IsMember({"anchored", "free"}))
       ->capture_default_str();
   command->add_option("--threads", a.threads, "threads for the dose-response fits (0: every core)");
-  command->add_option("--ground-truth", options->groundTruth,
-                      "a synthetic screen's ground_truth.csv to score the EC50s against; auto: the embedded "
-                      "screen's, when it has one; none: skip")
+  command
+      ->add_option("--ground-truth", options->groundTruth,
+                   "a synthetic screen's ground_truth.csv to score the EC50s against; auto: the embedded "
+                   "screen's, when it has one; none: skip")
       ->capture_default_str();
   command->add_flag("!--no-store-write", a.writeToStore,
                     "do not write normalized / imported matrices into the store's /obsm");
@@ -74,8 +78,8 @@ void addAnalyzeCommand(CLI::App& app) {
     auto& a = options->analyze;
     a.normalization.method = analysis::parseNormalizationMethod(options->normalize);
     a.svm.backend = svmBackends().at(options->svm);
-    a.doseResponse.curve.plateaus = options->plateaus == "free" ? analysis::Plateaus::Free
-                                                                : analysis::Plateaus::AnchoredToControls;
+    a.doseResponse.curve.plateaus =
+        options->plateaus == "free" ? analysis::Plateaus::Free : analysis::Plateaus::AnchoredToControls;
     CliProgress progress("analyze");
     auto result = pipeline::runAnalysis(a, progress.context());
     std::optional<std::filesystem::path> truth;
@@ -87,8 +91,8 @@ void addAnalyzeCommand(CLI::App& app) {
     const auto files = pipeline::writeAnalysisReport(result, options->out);
     std::ostringstream summary;
     summary << "wrote " << files.size() << " files to " << options->out << " (" << result.sites.size() << " sites, "
-            << result.compounds.size() << " compound curves, " << std::fixed << std::setprecision(1)
-            << result.seconds << " s)";
+            << result.compounds.size() << " compound curves, " << std::fixed << std::setprecision(1) << result.seconds
+            << " s)";
     progress.finish(summary.str());
     printAnalysisSummary(result);
   });
@@ -111,9 +115,10 @@ void addZeroShotCommand(CLI::App& app) {
     std::string out, normalize = "none";
   };
   auto options = std::make_shared<Options>();
-  auto* command = app.add_subcommand(
-      "zeroshot", "Classify cell types (e.g. RxRx1's four) on embeddings of a model trained on another screen, "
-                  "split by plate");
+  auto* command =
+      app.add_subcommand("zeroshot",
+                         "Classify cell types (e.g. RxRx1's four) on embeddings of a model trained on another screen, "
+                         "split by plate");
   auto& z = options->zeroShot;
   command->add_option("--embeddings", z.embeddings, "the .h5ad store")->required()->check(CLI::ExistingFile);
   command->add_option("--out", options->out, "output folder")->required();
@@ -125,7 +130,9 @@ void addZeroShotCommand(CLI::App& app) {
   command->add_option("--train-fraction", z.trainFraction, "share of plates for training")
       ->check(CLI::Range(0.05, 0.95))
       ->capture_default_str();
-  command->add_option("--folds", z.folds, "cross-validation folds for C")->check(CLI::Range(2, 20))->capture_default_str();
+  command->add_option("--folds", z.folds, "cross-validation folds for C")
+      ->check(CLI::Range(2, 20))
+      ->capture_default_str();
   command->callback([options] {
     auto& z = options->zeroShot;
     z.normalization.method = analysis::parseNormalizationMethod(options->normalize);

@@ -63,8 +63,8 @@ void CliProgress::draw(const tasks::ProgressUpdate& u) {
   if (u.total > 0) {
     const double fraction = static_cast<double>(u.done) / static_cast<double>(u.total);
     char text[160];
-    std::snprintf(text, sizeof text, "%3.0f%% %lld/%lld %s", 100.0 * fraction,
-                  static_cast<long long>(u.done), static_cast<long long>(u.total), u.unit.c_str());
+    std::snprintf(text, sizeof text, "%3.0f%% %lld/%lld %s", 100.0 * fraction, static_cast<long long>(u.done),
+                  static_cast<long long>(u.total), u.unit.c_str());
     line += text;
     if (left >= 0 && !last) line += ", ETA " + formatSeconds(left);
   } else if (u.done > 0) {
@@ -84,8 +84,7 @@ void CliProgress::draw(const tasks::ProgressUpdate& u) {
 void CliProgress::finish(const std::string& message) {
   if (drawn_ && terminal_) std::fprintf(stderr, "\r\033[K");
   drawn_ = false;
-  const double elapsed =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   std::fprintf(stderr, "%s: %s (%.1f s)\n", task_.c_str(), message.c_str(), elapsed);
 }
 

@@ -19,9 +19,10 @@ void addDemoCommand(CLI::App& app) {
   };
   auto o = std::make_shared<Options>();
   o->demo.root = "out/demo";
-  auto* command = app.add_subcommand(
-      "demo", "The demo, headless: the demo screen, embedded with the shipped model (and the intensity "
-              "baseline beside it), analysed against its ground truth; reuses what DIR holds");
+  auto* command =
+      app.add_subcommand("demo",
+                         "The demo, headless: the demo screen, embedded with the shipped model (and the intensity "
+                         "baseline beside it), analysed against its ground truth; reuses what DIR holds");
   command->add_option("--out", o->demo.root, "demo folder (screen/, demo.h5ad, analysis/, demo.csv)")
       ->capture_default_str();
   command->add_option("--device", o->demo.device, "auto, cpu, cuda or cuda:<i>")->capture_default_str();

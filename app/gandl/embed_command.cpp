@@ -13,12 +13,14 @@ void addEmbedCommand(CLI::App& app) {
     int threads = 0;
   };
   auto o = std::make_shared<Options>();
-  auto* command = app.add_subcommand("embed", "Embed every complete site of a screen into an .h5ad "
-                                              "store (resumes an interrupted run)");
+  auto* command = app.add_subcommand("embed",
+                                     "Embed every complete site of a screen into an .h5ad "
+                                     "store (resumes an interrupted run)");
   command->add_option("--data", o->task.data, "screen folder")->required();
   command->add_option("--layout", o->layout)->check(CLI::IsMember({"auto", "rxrx19a", "rxrx1"}));
-  command->add_option("--checkpoint", o->task.checkpoint,
-                      "run folder, or 'demo' for the shipped model (not used by --embedder intensity)")
+  command
+      ->add_option("--checkpoint", o->task.checkpoint,
+                   "run folder, or 'demo' for the shipped model (not used by --embedder intensity)")
       ->capture_default_str();
   command->add_option("--out", o->task.out, "output store (F.h5ad)")->required();
   std::string embedders;
@@ -27,17 +29,20 @@ void addEmbedCommand(CLI::App& app) {
   command->add_option("--embedder", o->task.embedder, embedders)
       ->check(CLI::IsMember(pipeline::EmbedderRegistry::instance().names()))
       ->capture_default_str();
-  command->add_option("--readout", o->task.readout,
-                      "gandl / random-d features: fc512 (the discriminator's FC-512, GAN-DL's embedding) or multiscale "
-                      "(every block's output averaged over space, concatenated)")
+  command
+      ->add_option("--readout", o->task.readout,
+                   "gandl / random-d features: fc512 (the discriminator's FC-512, GAN-DL's embedding) or multiscale "
+                   "(every block's output averaged over space, concatenated)")
       ->check(CLI::IsMember({"fc512", "multiscale"}))
       ->capture_default_str();
-  command->add_option("--tta", o->task.tta,
-                      "gandl / random-d: none, or dihedral (each view also rotated and flipped, the readout averaged "
-                      "over the 8 symmetries; 8x the time)")
+  command
+      ->add_option("--tta", o->task.tta,
+                   "gandl / random-d: none, or dihedral (each view also rotated and flipped, the readout averaged "
+                   "over the 8 symmetries; 8x the time)")
       ->check(CLI::IsMember({"none", "dihedral"}))
       ->capture_default_str();
-  command->add_option("--batch", o->task.batch, "views per forward pass (does not change results); 0: 16 on the CPU, 64 on a GPU");
+  command->add_option("--batch", o->task.batch,
+                      "views per forward pass (does not change results); 0: 16 on the CPU, 64 on a GPU");
   command->add_option("--device", o->task.device, "auto, cpu, cuda or cuda:<i>");
   command->add_option("--seed", o->task.seed, "weights of random-d");
   command->add_option("--threads", o->threads, "LibTorch threads (0: every core)");

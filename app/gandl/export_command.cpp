@@ -12,8 +12,9 @@ void addExportCommand(CLI::App& app) {
     std::string embedding;
   };
   auto options = std::make_shared<Options>();
-  auto* command = app.add_subcommand("export", "Write an embedding store's sites (metadata + "
-                                               "features) as one CSV");
+  auto* command = app.add_subcommand("export",
+                                     "Write an embedding store's sites (metadata + "
+                                     "features) as one CSV");
   command->add_option("--embeddings", options->embeddings, "the .h5ad store")->required();
   command->add_option("--csv", options->csv, "output CSV file")->required();
   command->add_option("--embedding", options->embedding,

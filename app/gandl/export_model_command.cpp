@@ -15,16 +15,17 @@ void addExportModelCommand(CLI::App& app) {
     bool fp32 = false;
   };
   auto o = std::make_shared<Options>();
-  auto* command = app.add_subcommand(
-      "export-model", "Write an inference-only copy of a run's latest checkpoint (discriminator + generator EMA, "
-                      "half precision): what resources/models/demo ships");
+  auto* command =
+      app.add_subcommand("export-model",
+                         "Write an inference-only copy of a run's latest checkpoint (discriminator + generator EMA, "
+                         "half precision): what resources/models/demo ships");
   command->add_option("--checkpoint", o->checkpoint, "run folder")->required();
   command->add_option("--out", o->out, "output folder (config.json, step-<N>.pt, latest)")->required();
   command->add_flag("--fp32", o->fp32, "keep float32 weights (twice the size, bit-identical embeddings)");
   command->callback([o] {
     model::configureThreads(0);
-    const auto file = model::exportInferenceCheckpoint(model::resolveCheckpointDirectory(o->checkpoint), o->out,
-                                                       !o->fp32);
+    const auto file =
+        model::exportInferenceCheckpoint(model::resolveCheckpointDirectory(o->checkpoint), o->out, !o->fp32);
     std::cout << "wrote " << file.string() << " (" << std::filesystem::file_size(file) / (1024 * 1024) << " MiB)\n";
   });
 }

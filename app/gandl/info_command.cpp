@@ -16,8 +16,9 @@ void addInfoCommand(CLI::App& app) {
     bool json = false;
   };
   auto o = std::make_shared<Options>();
-  auto* command = app.add_subcommand("info", "A network configuration's sizes and parameter counts "
-                                             "(of a run, or of the flags given)");
+  auto* command = app.add_subcommand("info",
+                                     "A network configuration's sizes and parameter counts "
+                                     "(of a run, or of the flags given)");
   auto* checkpoint = command->add_option("--checkpoint", o->checkpoint, "run folder, or 'demo'");
   addNetworkOptions(*command, o->network);
   for (auto* option : command->get_options())
@@ -46,12 +47,13 @@ void addInfoCommand(CLI::App& app) {
     const auto& p = info["parameters"];
     std::cout << "resolution     " << info["config"]["resolution"] << " px, " << info["num_ws"] << " ws\n"
               << "embedding      " << info["embedding_dim"] << "-d (discriminator epilogue FC)\n"
-              << "parameters     mapping " << p["mapping"] << ", synthesis " << p["synthesis"]
-              << ", generator " << p["generator"] << ", discriminator " << p["discriminator"] << "\n"
+              << "parameters     mapping " << p["mapping"] << ", synthesis " << p["synthesis"] << ", generator "
+              << p["generator"] << ", discriminator " << p["discriminator"] << "\n"
               << "channels       " << info["channels"].dump() << "\n"
-              << "devices        " << info["devices"].dump() << " (BLAS: " << info["blas"].get<std::string>()
-              << ", " << info["threads"] << " threads)\n";
-    if (info.contains("step")) std::cout << "checkpoint     step " << info["step"] << " in " << info["run"].get<std::string>() << "\n";
+              << "devices        " << info["devices"].dump() << " (BLAS: " << info["blas"].get<std::string>() << ", "
+              << info["threads"] << " threads)\n";
+    if (info.contains("step"))
+      std::cout << "checkpoint     step " << info["step"] << " in " << info["run"].get<std::string>() << "\n";
   });
 }
 

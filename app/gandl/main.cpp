@@ -9,8 +9,9 @@
 #include "core/tasks/progress.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"GAN-DL Workbench: self-supervised embeddings and dose-response from unlabelled "
-               "microscopy screens"};
+  CLI::App app{
+      "GAN-DL Workbench: self-supervised embeddings and dose-response from unlabelled "
+      "microscopy screens"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(GANDL_VERSION));
   gandl::cli::addInspectCommand(app);

@@ -21,10 +21,14 @@ void addTrainingOptions(CLI::App& c, model::TrainingConfig& t, double& kimg) {
   c.add_option("--d-lr", t.d_lr)->capture_default_str();
   c.add_option("--beta1", t.beta1)->capture_default_str();
   c.add_option("--beta2", t.beta2)->capture_default_str();
-  c.add_option("--loss", [&t](const CLI::results_t& r) {
-     t.loss = r[0] == "wgan-gp" ? model::GanLoss::WassersteinGp : model::GanLoss::Logistic;
-     return true;
-   }, "logistic (default, lazy R1) or wgan-gp")->check(CLI::IsMember({"logistic", "wgan-gp"}));
+  c.add_option(
+       "--loss",
+       [&t](const CLI::results_t& r) {
+         t.loss = r[0] == "wgan-gp" ? model::GanLoss::WassersteinGp : model::GanLoss::Logistic;
+         return true;
+       },
+       "logistic (default, lazy R1) or wgan-gp")
+      ->check(CLI::IsMember({"logistic", "wgan-gp"}));
   c.add_option("--r1-gamma", t.r1_gamma, "R1 weight; < 0: 0.0002 res^2 / batch")->capture_default_str();
   c.add_option("--r1-interval", t.r1_interval)->capture_default_str();
   c.add_option("--pl-weight", t.pl_weight, "path-length regularisation (2 enables)")->capture_default_str();

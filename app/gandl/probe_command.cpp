@@ -18,9 +18,10 @@ void addProbeCommand(CLI::App& app) {
   };
   auto o = std::make_shared<Options>();
   auto* command = app.add_subcommand(
-      "probe", "Linear probes of a run's discriminator, checkpoint by checkpoint, on the controls of a screen it "
-               "did not train on: C+ vs C- and cell-type accuracy of each readout (probe.csv), D's logits on "
-               "training vs held-out reals (logits.csv)");
+      "probe",
+      "Linear probes of a run's discriminator, checkpoint by checkpoint, on the controls of a screen it "
+      "did not train on: C+ vs C- and cell-type accuracy of each readout (probe.csv), D's logits on "
+      "training vs held-out reals (logits.csv)");
   command->add_option("--run", o->task.run, "run folder (every step-<N>.pt in it), an exported model, or 'demo'")
       ->required();
   command->add_option("--data", o->task.data, "screen whose control wells are probed")->required();

@@ -17,8 +17,9 @@ void addTrainCommand(CLI::App& app) {
     int threads = 0;
   };
   auto o = std::make_shared<Options>();
-  auto* command = app.add_subcommand("train", "Train GAN-DL (StyleGAN2, 5 channels) on a screen's "
-                                              "unlabelled images into a run folder");
+  auto* command = app.add_subcommand("train",
+                                     "Train GAN-DL (StyleGAN2, 5 channels) on a screen's "
+                                     "unlabelled images into a run folder");
   command->add_option("--data", o->task.data, "screen folder")->required();
   command->add_option("--layout", o->layout)->check(CLI::IsMember({"auto", "rxrx19a", "rxrx1"}));
   command->add_option("--run", o->task.run, "run folder (config.json, step-<N>.pt, metrics.jsonl, samples/)")
@@ -36,9 +37,9 @@ void addTrainCommand(CLI::App& app) {
     CliProgress progress("train");
     const auto result = pipeline::runTraining(o->task, progress.context());
     const auto& t = result.training;
-    progress.finish("step " + std::to_string(t.step) + " on " + result.device + " (" +
-                    std::to_string(result.sites) + " sites, " + std::to_string(result.incomplete_skipped) +
-                    " incomplete skipped, " + std::to_string(t.bad_steps) + " non-finite steps skipped, " +
+    progress.finish("step " + std::to_string(t.step) + " on " + result.device + " (" + std::to_string(result.sites) +
+                    " sites, " + std::to_string(result.incomplete_skipped) + " incomplete skipped, " +
+                    std::to_string(t.bad_steps) + " non-finite steps skipped, " +
                     std::to_string(static_cast<int>(t.data_wait_seconds)) + " s waiting for data); run in " +
                     o->task.run.string());
   });

@@ -27,11 +27,14 @@ int main(int argc, char** argv) {
   parser.addHelpOption();
   parser.addVersionOption();
   QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Generate, embed and analyse the demo screen."));
-  QCommandLineOption demoDir(QStringLiteral("demo-dir"), QStringLiteral("Folder for the demo data (default: per-user data folder)."),
+  QCommandLineOption demoDir(QStringLiteral("demo-dir"),
+                             QStringLiteral("Folder for the demo data (default: per-user data folder)."),
                              QStringLiteral("DIR"));
-  QCommandLineOption store(QStringLiteral("store"), QStringLiteral("Open an embedding store (.h5ad)."), QStringLiteral("F.h5ad"));
+  QCommandLineOption store(QStringLiteral("store"), QStringLiteral("Open an embedding store (.h5ad)."),
+                           QStringLiteral("F.h5ad"));
   parser.addOptions({demo, demoDir, store});
-  parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("A project file (.json) to open."), QStringLiteral("[PROJECT.json]"));
+  parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("A project file (.json) to open."),
+                               QStringLiteral("[PROJECT.json]"));
   parser.process(app);
   if (parser.positionalArguments().size() > 1) {
     std::fprintf(stderr, "gandl-workbench: at most one project file, got %lld arguments\n",
@@ -58,7 +61,8 @@ int main(int argc, char** argv) {
               window.docks().value(dock)->widget()->grab().save(QDir(shots).filePath(name));
             };
             const auto& docks = window.docks();
-            for (auto it = docks.begin(); it != docks.end(); ++it) save(it.key(), QStringLiteral("demo_%1.png").arg(it.key()));
+            for (auto it = docks.begin(); it != docks.end(); ++it)
+              save(it.key(), QStringLiteral("demo_%1.png").arg(it.key()));
             window.docks().value(QStringLiteral("activity"))->raise();
             QApplication::processEvents();
             window.grab().save(QDir(shots).filePath(QStringLiteral("demo_workbench.png")));

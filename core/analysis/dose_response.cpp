@@ -43,8 +43,8 @@ std::vector<DosePoint> usablePoints(const CompoundInput& compound, CompoundRespo
   for (std::size_t first = 0; first < points.size();) {
     std::size_t last = first;
     std::vector<double> scores;
-    while (last < points.size() && sameConcentration(points[last].concentrationMicromolar,
-                                                     points[first].concentrationMicromolar))
+    while (last < points.size() &&
+           sameConcentration(points[last].concentrationMicromolar, points[first].concentrationMicromolar))
       scores.push_back(points[last++].score);
     DoseSummary summary;
     summary.concentrationMicromolar = points[first].concentrationMicromolar;
@@ -58,8 +58,7 @@ std::vector<DosePoint> usablePoints(const CompoundInput& compound, CompoundRespo
   return points;
 }
 
-std::vector<double> toxicConcentrations(const CompoundInput& compound,
-                                        const std::vector<DoseSummary>& doses,
+std::vector<double> toxicConcentrations(const CompoundInput& compound, const std::vector<DoseSummary>& doses,
                                         const CytotoxicityRule& rule) {
   std::vector<double> toxic;
   for (const DoseToxicity& entry : compound.toxicity) {
@@ -67,8 +66,7 @@ std::vector<double> toxicConcentrations(const CompoundInput& compound,
       return sameConcentration(dose.concentrationMicromolar, entry.concentrationMicromolar);
     });
     if (!tested)
-      throw compoundError(compound.name, "toxicity given at " +
-                                             std::to_string(entry.concentrationMicromolar) +
+      throw compoundError(compound.name, "toxicity given at " + std::to_string(entry.concentrationMicromolar) +
                                              " uM, a concentration with no usable point");
     if (entry.offAxisShift > rule.maxOffAxisShift || entry.viability < rule.minViability)
       toxic.push_back(entry.concentrationMicromolar);
@@ -78,8 +76,7 @@ std::vector<double> toxicConcentrations(const CompoundInput& compound,
 }
 
 // Extra-sum-of-squares F-test of the fit against the flat line Y = level (no parameter).
-double flatLinePValue(const std::vector<DosePoint>& points, double level,
-                      const FourParameterLogisticFit& fit) {
+double flatLinePValue(const std::vector<DosePoint>& points, double level, const FourParameterLogisticFit& fit) {
   double flatRss = 0.0;
   for (const DosePoint& point : points) flatRss += (point.score - level) * (point.score - level);
   if (!(fit.rss > 0.0)) return flatRss > 0.0 ? 0.0 : 1.0;
@@ -95,11 +92,16 @@ int statusGroup(DoseResponseStatus status) { return static_cast<int>(status); }
 
 std::string doseResponseStatusName(DoseResponseStatus status) {
   switch (status) {
-    case DoseResponseStatus::Fitted: return "fitted";
-    case DoseResponseStatus::Ambiguous: return "ambiguous";
-    case DoseResponseStatus::Cytotoxic: return "cytotoxic";
-    case DoseResponseStatus::Inactive: return "inactive";
-    case DoseResponseStatus::Insufficient: return "insufficient";
+    case DoseResponseStatus::Fitted:
+      return "fitted";
+    case DoseResponseStatus::Ambiguous:
+      return "ambiguous";
+    case DoseResponseStatus::Cytotoxic:
+      return "cytotoxic";
+    case DoseResponseStatus::Inactive:
+      return "inactive";
+    case DoseResponseStatus::Insufficient:
+      return "insufficient";
   }
   return "unknown";
 }
@@ -115,9 +117,8 @@ CompoundResponse analyzeCompound(const CompoundInput& compound, const DoseRespon
   if (response.doses.size() < static_cast<std::size_t>(std::max(options.minDoses, 3)) ||
       response.pointCount <= parameterCount) {
     response.status = DoseResponseStatus::Insufficient;
-    response.note = std::to_string(response.doses.size()) + " dose(s) and " +
-                    std::to_string(response.pointCount) + " usable point(s) (" +
-                    std::to_string(response.droppedPoints) + " dropped as NaN); a curve needs " +
+    response.note = std::to_string(response.doses.size()) + " dose(s) and " + std::to_string(response.pointCount) +
+                    " usable point(s) (" + std::to_string(response.droppedPoints) + " dropped as NaN); a curve needs " +
                     std::to_string(std::max(options.minDoses, 3)) + " doses and more than " +
                     std::to_string(parameterCount) + " points";
     return response;
@@ -149,19 +150,17 @@ CompoundResponse analyzeCompound(const CompoundInput& compound, const DoseRespon
     active = response.fTestPValue < options.significance && response.maxEfficacy >= options.minEfficacy;
     if (!active)
       response.note = response.fTestPValue >= options.significance
-                          ? "no significant dose trend (F-test p = " +
-                                std::to_string(response.fTestPValue) + ")"
+                          ? "no significant dose trend (F-test p = " + std::to_string(response.fTestPValue) + ")"
                           : "max efficacy " + std::to_string(response.maxEfficacy) + " below " +
                                 std::to_string(options.minEfficacy);
   }
 
-  const bool toxicBelowEc50 =
-      !response.toxicConcentrations.empty() &&
-      (!active || std::log10(response.toxicConcentrations.front()) <= response.fit.logEc50);
+  const bool toxicBelowEc50 = !response.toxicConcentrations.empty() &&
+                              (!active || std::log10(response.toxicConcentrations.front()) <= response.fit.logEc50);
   if (toxicBelowEc50) {
     response.status = DoseResponseStatus::Cytotoxic;
-    response.note = "toxic from " + std::to_string(response.toxicConcentrations.front()) +
-                    " uM" + (active ? ", at or below the EC50" : ", without efficacy");
+    response.note = "toxic from " + std::to_string(response.toxicConcentrations.front()) + " uM" +
+                    (active ? ", at or below the EC50" : ", without efficacy");
   } else if (!active) {
     response.status = DoseResponseStatus::Inactive;
   } else {
@@ -169,16 +168,17 @@ CompoundResponse analyzeCompound(const CompoundInput& compound, const DoseRespon
     const bool outside = fit.logEc50 < fit.testedLogMin || fit.logEc50 > fit.testedLogMax;
     const bool unbounded = std::isinf(fit.logEc50Lower) || std::isinf(fit.logEc50Upper);
     response.status = outside || unbounded ? DoseResponseStatus::Ambiguous : DoseResponseStatus::Fitted;
-    if (outside) response.note = "EC50 outside the tested range";
-    else if (unbounded) response.note = "EC50 interval unbounded";
+    if (outside)
+      response.note = "EC50 outside the tested range";
+    else if (unbounded)
+      response.note = "EC50 interval unbounded";
   }
   return response;
 }
 
 bool ranksBefore(const CompoundResponse& a, const CompoundResponse& b) {
   if (statusGroup(a.status) != statusGroup(b.status)) return statusGroup(a.status) < statusGroup(b.status);
-  const bool potencyOrdered =
-      a.status == DoseResponseStatus::Fitted || a.status == DoseResponseStatus::Ambiguous;
+  const bool potencyOrdered = a.status == DoseResponseStatus::Fitted || a.status == DoseResponseStatus::Ambiguous;
   if (potencyOrdered && a.fit.logEc50 != b.fit.logEc50) return a.fit.logEc50 < b.fit.logEc50;
   const double efficacyA = std::isnan(a.maxEfficacy) ? -std::numeric_limits<double>::infinity() : a.maxEfficacy;
   const double efficacyB = std::isnan(b.maxEfficacy) ? -std::numeric_limits<double>::infinity() : b.maxEfficacy;
@@ -188,11 +188,9 @@ bool ranksBefore(const CompoundResponse& a, const CompoundResponse& b) {
 void rankHits(std::vector<CompoundResponse>& responses) {
   std::vector<std::size_t> order(responses.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return ranksBefore(responses[a], responses[b]);
-  });
-  for (std::size_t rank = 0; rank < order.size(); ++rank)
-    responses[order[rank]].hitRank = static_cast<int>(rank + 1);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return ranksBefore(responses[a], responses[b]); });
+  for (std::size_t rank = 0; rank < order.size(); ++rank) responses[order[rank]].hitRank = static_cast<int>(rank + 1);
 }
 
 std::vector<CompoundResponse> analyzeCompounds(const std::vector<CompoundInput>& compounds,

@@ -81,10 +81,10 @@ struct CompoundInput {
 struct CompoundResponse {
   std::string name;
   DoseResponseStatus status = DoseResponseStatus::Insufficient;
-  std::string note;  // why, in one line, for anything but Fitted
+  std::string note;                // why, in one line, for anything but Fitted
   std::vector<DoseSummary> doses;  // ascending concentration
-  int pointCount = 0;      // points used
-  int droppedPoints = 0;   // non-finite concentration or score
+  int pointCount = 0;              // points used
+  int droppedPoints = 0;           // non-finite concentration or score
   bool hasFit = false;
   FourParameterLogisticFit fit;
   double ec50Micromolar = std::numeric_limits<double>::quiet_NaN();
@@ -93,20 +93,18 @@ struct CompoundResponse {
   double fTestPValue = std::numeric_limits<double>::quiet_NaN();
   double maxEfficacy = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> toxicConcentrations;  // uM, ascending
-  int hitRank = 0;  // set by rankHits / analyzeCompounds
+  int hitRank = 0;                          // set by rankHits / analyzeCompounds
 };
 
 // Throws std::invalid_argument naming the compound for a non-positive concentration or a
 // toxicity entry at a concentration the compound was not tested at.
-CompoundResponse analyzeCompound(const CompoundInput& compound,
-                                 const DoseResponseOptions& options = {});
+CompoundResponse analyzeCompound(const CompoundInput& compound, const DoseResponseOptions& options = {});
 
 // Every compound, on `threads` threads (0 = all cores); each result depends on its compound only,
 // so the output does not depend on the thread count. Ranks the hits. Reports progress per
 // compound and checks cancellation before each.
 std::vector<CompoundResponse> analyzeCompounds(const std::vector<CompoundInput>& compounds,
-                                               const DoseResponseOptions& options = {},
-                                               unsigned threads = 0,
+                                               const DoseResponseOptions& options = {}, unsigned threads = 0,
                                                const tasks::TaskContext& context = {});
 
 // True when a ranks before b (the sort key above; ties keep input order when sorted stably).

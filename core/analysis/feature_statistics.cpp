@@ -10,15 +10,13 @@ Eigen::RowVectorXd meanOfRows(const FeatureMatrix& x, const RowIndices& rows) {
   return sum / static_cast<double>(rows.size());
 }
 
-Eigen::RowVectorXd sdOfRows(const FeatureMatrix& x, const RowIndices& rows,
-                            const Eigen::RowVectorXd& centre) {
+Eigen::RowVectorXd sdOfRows(const FeatureMatrix& x, const RowIndices& rows, const Eigen::RowVectorXd& centre) {
   Eigen::RowVectorXd squares = Eigen::RowVectorXd::Zero(x.cols());
   for (Eigen::Index r : rows) squares += (x.row(r).cast<double>() - centre).array().square().matrix();
   return (squares / static_cast<double>(rows.size() - 1)).array().sqrt().matrix();
 }
 
-Eigen::MatrixXd covarianceOfRows(const FeatureMatrix& x, const RowIndices& rows,
-                                 const Eigen::RowVectorXd& centre,
+Eigen::MatrixXd covarianceOfRows(const FeatureMatrix& x, const RowIndices& rows, const Eigen::RowVectorXd& centre,
                                  const tasks::TaskContext& context) {
   constexpr std::size_t block = 2048;
   const Eigen::Index d = x.cols();

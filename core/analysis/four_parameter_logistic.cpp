@@ -32,13 +32,9 @@ double sigmoid(double z) {
 
 // The fraction of the way up the curve at x: 1 / (1 + 10^((logEC50 - x) * Hill)), written as a
 // logistic in natural units so that it neither overflows nor loses its derivative far out.
-double curveFraction(double x, const Parameters& p) {
-  return sigmoid(kLn10 * p[kHill] * (x - p[kLogEc50]));
-}
+double curveFraction(double x, const Parameters& p) { return sigmoid(kLn10 * p[kHill] * (x - p[kLogEc50])); }
 
-double curveValue(double x, const Parameters& p) {
-  return p[kBottom] + (p[kTop] - p[kBottom]) * curveFraction(x, p);
-}
+double curveValue(double x, const Parameters& p) { return p[kBottom] + (p[kTop] - p[kBottom]) * curveFraction(x, p); }
 
 // dY / d(Bottom, Top, logEC50, Hill) at x.
 Parameters curvePartials(double x, const Parameters& p) {
@@ -83,8 +79,7 @@ class ParameterMap {
     Eigen::VectorXd t(freeCount());
     for (int i = 0; i < freeCount(); ++i) {
       const int k = parameterOf(i);
-      const double fraction =
-          std::clamp((p[k] - lower_[k]) / (upper_[k] - lower_[k]), 1e-6, 1.0 - 1e-6);
+      const double fraction = std::clamp((p[k] - lower_[k]) / (upper_[k] - lower_[k]), 1e-6, 1.0 - 1e-6);
       t[i] = std::log(fraction / (1.0 - fraction));
     }
     return t;
@@ -117,16 +112,14 @@ struct CurveResiduals {
 
   int operator()(const Eigen::VectorXd& t, Eigen::VectorXd& residuals) const {
     const Parameters p = map.toFull(t, fixed);
-    for (int i = 0; i < values(); ++i)
-      residuals[i] = curveValue(data.x[i], p) - data.y[i];
+    for (int i = 0; i < values(); ++i) residuals[i] = curveValue(data.x[i], p) - data.y[i];
     return 0;
   }
   int df(const Eigen::VectorXd& t, Eigen::MatrixXd& jacobian) const {
     const Parameters p = map.toFull(t, fixed);
     for (int i = 0; i < values(); ++i) {
       const Parameters partial = curvePartials(data.x[i], p);
-      for (int j = 0; j < map.freeCount(); ++j)
-        jacobian(i, j) = partial[map.parameterOf(j)] * map.derivative(j, t[j]);
+      for (int j = 0; j < map.freeCount(); ++j) jacobian(i, j) = partial[map.parameterOf(j)] * map.derivative(j, t[j]);
     }
     return 0;
   }
@@ -140,8 +133,7 @@ struct Solution {
 
 class Fitter {
  public:
-  Fitter(const Data& data, const FourParameterLogisticOptions& options)
-      : data_(data), options_(options) {
+  Fitter(const Data& data, const FourParameterLogisticOptions& options) : data_(data), options_(options) {
     const auto [lowest, highest] = std::minmax_element(data.x.begin(), data.x.end());
     testedMin_ = *lowest;
     testedMax_ = *highest;
@@ -230,14 +222,12 @@ class Fitter {
     for (double logEc50 : logEc50s)
       for (double hill : {0.5, 1.0, 2.0, 4.0}) {
         Solution point;
-        point.p = {lower_[kBottom], lower_[kTop], logEc50,
-                   std::clamp(hill, options_.hillMin, options_.hillMax)};
+        point.p = {lower_[kBottom], lower_[kTop], logEc50, std::clamp(hill, options_.hillMin, options_.hillMax)};
         if (!anchored()) solvePlateaus(point.p);
         point.rss = residualSumOfSquares(data_, point.p);
         grid.push_back(point);
       }
-    std::sort(grid.begin(), grid.end(),
-              [](const Solution& a, const Solution& b) { return a.rss < b.rss; });
+    std::sort(grid.begin(), grid.end(), [](const Solution& a, const Solution& b) { return a.rss < b.rss; });
     return grid;
   }
 
@@ -273,8 +263,7 @@ class Fitter {
 // at the Wald interval's end (usually close), the bracket then widens by doubling steps, and the
 // crossing is found by regula falsi with the Illinois modification to 1e-4 decades. A side whose
 // search bound stays under the threshold is unbounded: +-inf.
-double profileEnd(const Fitter& fitter, const Solution& best, double threshold, double firstStep,
-                  int direction) {
+double profileEnd(const Fitter& fitter, const Solution& best, double threshold, double firstStep, int direction) {
   const double bound = direction > 0 ? fitter.logEc50Upper() : fitter.logEc50Lower();
   Parameters hint = best.p;
   auto excess = [&](double logEc50) {
@@ -304,8 +293,7 @@ double profileEnd(const Fitter& fitter, const Solution& best, double threshold, 
   int lastMoved = 0;  // which end moved last: -1 inside, +1 outside
   for (int i = 0; i < 60 && std::abs(outside - inside) > 1e-4; ++i) {
     double next = (inside * outsideExcess - outside * insideExcess) / (outsideExcess - insideExcess);
-    if (!(direction * (next - inside) > 0.0 && direction * (outside - next) > 0.0))
-      next = 0.5 * (inside + outside);
+    if (!(direction * (next - inside) > 0.0 && direction * (outside - next) > 0.0)) next = 0.5 * (inside + outside);
     const double value = excess(next);
     if (std::abs(value) <= 1e-9 * threshold) return next;
     if (value > 0.0) {
@@ -325,8 +313,7 @@ double profileEnd(const Fitter& fitter, const Solution& best, double threshold, 
 
 }  // namespace
 
-double fourParameterLogistic(double logConcentration, double bottom, double top, double logEc50,
-                             double hill) {
+double fourParameterLogistic(double logConcentration, double bottom, double top, double logEc50, double hill) {
   return curveValue(logConcentration, {bottom, top, logEc50, hill});
 }
 
@@ -334,9 +321,8 @@ FourParameterLogisticFit fitFourParameterLogistic(const std::vector<double>& log
                                                   const std::vector<double>& response,
                                                   const FourParameterLogisticOptions& options) {
   if (logConcentration.size() != response.size())
-    throw std::invalid_argument("4PL fit: " + std::to_string(logConcentration.size()) +
-                                " concentrations but " + std::to_string(response.size()) +
-                                " responses");
+    throw std::invalid_argument("4PL fit: " + std::to_string(logConcentration.size()) + " concentrations but " +
+                                std::to_string(response.size()) + " responses");
   for (std::size_t i = 0; i < response.size(); ++i)
     if (!std::isfinite(logConcentration[i]) || !std::isfinite(response[i]))
       throw std::invalid_argument("4PL fit: point " + std::to_string(i) +
@@ -347,9 +333,8 @@ FourParameterLogisticFit fitFourParameterLogistic(const std::vector<double>& log
     throw std::invalid_argument("4PL fit: " + std::to_string(doses.size()) +
                                 " distinct concentration(s); at least 3 are needed");
   if (response.size() <= static_cast<std::size_t>(parameterCount))
-    throw std::invalid_argument("4PL fit: " + std::to_string(response.size()) +
-                                " points for " + std::to_string(parameterCount) +
-                                " parameters; more points than parameters are needed");
+    throw std::invalid_argument("4PL fit: " + std::to_string(response.size()) + " points for " +
+                                std::to_string(parameterCount) + " parameters; more points than parameters are needed");
 
   const Data data{logConcentration, response};
   const Fitter fitter(data, options);

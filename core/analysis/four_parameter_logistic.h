@@ -42,14 +42,13 @@ struct FourParameterLogisticFit {
   double rss = 0.0;
   double rSquared = 0.0;  // 1 - RSS / total sum of squares; NaN when every response is equal
   int pointCount = 0;
-  int parameterCount = 0;  // fitted parameters: 2 anchored, 4 free
+  int parameterCount = 0;                         // fitted parameters: 2 anchored, 4 free
   double logEc50Lower = 0.0, logEc50Upper = 0.0;  // profile interval, +-inf when unbounded
   double testedLogMin = 0.0, testedLogMax = 0.0;
   bool converged = false;
 };
 
-double fourParameterLogistic(double logConcentration, double bottom, double top, double logEc50,
-                             double hill);
+double fourParameterLogistic(double logConcentration, double bottom, double top, double logEc50, double hill);
 
 // logConcentration and response: one entry per point, all finite. Throws std::invalid_argument
 // for fewer than 3 distinct concentrations, no more points than parameters, or non-finite input.

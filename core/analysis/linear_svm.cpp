@@ -28,14 +28,13 @@ std::vector<int> classesOf(const FeatureMatrix& x, const std::vector<int>& label
   std::set<int> classes;
   for (Eigen::Index r : rows) {
     if (r < 0 || r >= x.rows())
-      throw std::invalid_argument("LinearSvm: row " + std::to_string(r) + " outside X (" +
-                                  std::to_string(x.rows()) + " rows)");
+      throw std::invalid_argument("LinearSvm: row " + std::to_string(r) + " outside X (" + std::to_string(x.rows()) +
+                                  " rows)");
     classes.insert(labels[static_cast<std::size_t>(r)]);
   }
   if (classes.size() < 2)
-    throw std::invalid_argument("LinearSvm: the " + std::to_string(rows.size()) +
-                                " training rows hold " + std::to_string(classes.size()) +
-                                " class(es); at least 2 are needed");
+    throw std::invalid_argument("LinearSvm: the " + std::to_string(rows.size()) + " training rows hold " +
+                                std::to_string(classes.size()) + " class(es); at least 2 are needed");
   return {classes.begin(), classes.end()};
 }
 
@@ -57,21 +56,18 @@ void trainingScaling(const FeatureMatrix& x, const std::vector<Eigen::Index>& ro
 
 LinearSvm::LinearSvm(LinearSvmOptions options) : options_(options) {}
 
-void LinearSvm::fit(const FeatureMatrix& x, const std::vector<int>& labels,
-                    const tasks::TaskContext& context) {
+void LinearSvm::fit(const FeatureMatrix& x, const std::vector<int>& labels, const tasks::TaskContext& context) {
   fit(x, labels, allRows(x.rows()), context);
 }
 
-void LinearSvm::fit(const FeatureMatrix& x, const std::vector<int>& labels,
-                    const std::vector<Eigen::Index>& rows, const tasks::TaskContext& context) {
+void LinearSvm::fit(const FeatureMatrix& x, const std::vector<int>& labels, const std::vector<Eigen::Index>& rows,
+                    const tasks::TaskContext& context) {
   *this = fitPath(x, labels, rows, {options_.c}, options_, context).front();
 }
 
 std::vector<LinearSvm> LinearSvm::fitPath(const FeatureMatrix& x, const std::vector<int>& labels,
-                                          const std::vector<Eigen::Index>& rows,
-                                          const std::vector<double>& cValues,
-                                          LinearSvmOptions options,
-                                          const tasks::TaskContext& context) {
+                                          const std::vector<Eigen::Index>& rows, const std::vector<double>& cValues,
+                                          LinearSvmOptions options, const tasks::TaskContext& context) {
   const std::vector<int> classes = classesOf(x, labels, rows);
   Eigen::RowVectorXd centre, inverseScale;
   trainingScaling(x, rows, options.standardize, centre, inverseScale);
@@ -99,8 +95,7 @@ std::vector<LinearSvm> LinearSvm::fitPath(const FeatureMatrix& x, const std::vec
   // Ascending C, each binary problem warm-started from its solution at the previous C.
   std::vector<std::size_t> order(cValues.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return cValues[a] < cValues[b]; });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cValues[a] < cValues[b]; });
   std::vector<detail::BinaryLinearModel> previous(binaryCount);
   std::vector<LinearSvm> models(cValues.size(), LinearSvm(options));
   const auto total = static_cast<std::int64_t>(cValues.size() * binaryCount);
@@ -131,14 +126,13 @@ std::vector<LinearSvm> LinearSvm::fitPath(const FeatureMatrix& x, const std::vec
 Eigen::MatrixXd LinearSvm::decisionValues(const FeatureMatrix& x) const {
   if (!isFitted()) throw std::logic_error("LinearSvm: decisionValues before fit");
   if (x.cols() != weights_.cols())
-    throw std::invalid_argument("LinearSvm: model has " + std::to_string(weights_.cols()) +
-                                " features, X has " + std::to_string(x.cols()));
+    throw std::invalid_argument("LinearSvm: model has " + std::to_string(weights_.cols()) + " features, X has " +
+                                std::to_string(x.cols()));
   Eigen::MatrixXd values(x.rows(), weights_.rows());
   constexpr Eigen::Index block = 4096;
   for (Eigen::Index first = 0; first < x.rows(); first += block) {
     const Eigen::Index count = std::min(block, x.rows() - first);
-    values.middleRows(first, count).noalias() =
-        x.middleRows(first, count).cast<double>() * weights_.transpose();
+    values.middleRows(first, count).noalias() = x.middleRows(first, count).cast<double>() * weights_.transpose();
   }
   values.rowwise() += biases_.transpose();
   return values;
@@ -158,8 +152,6 @@ std::vector<int> LinearSvm::classify(const Eigen::MatrixXd& decisionValues) cons
   return predicted;
 }
 
-std::vector<int> LinearSvm::predict(const FeatureMatrix& x) const {
-  return classify(decisionValues(x));
-}
+std::vector<int> LinearSvm::predict(const FeatureMatrix& x) const { return classify(decisionValues(x)); }
 
 }  // namespace gandl::analysis

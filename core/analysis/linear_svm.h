@@ -47,16 +47,14 @@ class LinearSvm {
 
   // labels: one per row of x; at least two classes. The overload with rows fits on those rows
   // of x only (labels still indexed by row of x). Checks cancellation before each binary fit.
-  void fit(const FeatureMatrix& x, const std::vector<int>& labels,
-           const tasks::TaskContext& context = {});
+  void fit(const FeatureMatrix& x, const std::vector<int>& labels, const tasks::TaskContext& context = {});
   void fit(const FeatureMatrix& x, const std::vector<int>& labels, const std::vector<Eigen::Index>& rows,
            const tasks::TaskContext& context = {});
 
   // One model per C, all on the same rows (the standardized problem is built once).
   static std::vector<LinearSvm> fitPath(const FeatureMatrix& x, const std::vector<int>& labels,
-                                        const std::vector<Eigen::Index>& rows,
-                                        const std::vector<double>& cValues, LinearSvmOptions options,
-                                        const tasks::TaskContext& context = {});
+                                        const std::vector<Eigen::Index>& rows, const std::vector<double>& cValues,
+                                        LinearSvmOptions options, const tasks::TaskContext& context = {});
 
   bool isFitted() const { return !classes_.empty(); }
   const LinearSvmOptions& options() const { return options_; }

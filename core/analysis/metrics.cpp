@@ -8,9 +8,8 @@ namespace gandl::analysis {
 namespace {
 void checkLengths(const char* what, const std::vector<int>& truth, const std::vector<int>& predicted) {
   if (truth.size() != predicted.size())
-    throw std::invalid_argument(std::string(what) + ": " + std::to_string(truth.size()) +
-                                " true labels but " + std::to_string(predicted.size()) +
-                                " predictions");
+    throw std::invalid_argument(std::string(what) + ": " + std::to_string(truth.size()) + " true labels but " +
+                                std::to_string(predicted.size()) + " predictions");
   if (truth.empty()) throw std::invalid_argument(std::string(what) + ": no rows");
 }
 }  // namespace
@@ -61,8 +60,7 @@ ConfusionMatrix confusionMatrix(const std::vector<int>& truth, const std::vector
   }
   const auto k = static_cast<Eigen::Index>(labels.size());
   confusion.counts = Eigen::MatrixXi::Zero(k, k);
-  for (std::size_t i = 0; i < truth.size(); ++i)
-    ++confusion.counts(indexOf[truth[i]], indexOf[predicted[i]]);
+  for (std::size_t i = 0; i < truth.size(); ++i) ++confusion.counts(indexOf[truth[i]], indexOf[predicted[i]]);
   return confusion;
 }
 

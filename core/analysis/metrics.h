@@ -17,9 +17,9 @@ double accuracy(const std::vector<int>& truth, const std::vector<int>& predicted
 double balancedAccuracy(const std::vector<int>& truth, const std::vector<int>& predicted);
 
 struct ConfusionMatrix {
-  std::vector<int> labels;          // ascending union of the true and predicted labels
-  std::vector<std::string> names;   // one per label
-  Eigen::MatrixXi counts;           // rows: true label, columns: predicted label
+  std::vector<int> labels;         // ascending union of the true and predicted labels
+  std::vector<std::string> names;  // one per label
+  Eigen::MatrixXi counts;          // rows: true label, columns: predicted label
 
   int total() const { return counts.sum(); }
   // Row-normalized: per true class, the fraction predicted as each label (0 for an empty row).

@@ -21,8 +21,7 @@ struct Reference {
   Eigen::RowVectorXd inverseScale;
 };
 
-void checkShapes(const FeatureMatrix& x, const std::vector<int>& plateOfRow,
-                 const std::vector<bool>& isControl) {
+void checkShapes(const FeatureMatrix& x, const std::vector<int>& plateOfRow, const std::vector<bool>& isControl) {
   const auto n = static_cast<std::size_t>(x.rows());
   if (plateOfRow.size() != n || isControl.size() != n)
     throw std::invalid_argument("normalize: X has " + std::to_string(n) + " rows but " +
@@ -49,8 +48,8 @@ Reference robustReference(const FeatureMatrix& x, const Rows& controls, double e
 
 // Per plate on its own controls; plates in ascending id so the progress is reproducible.
 FeatureMatrix normalizePerPlate(const FeatureMatrix& x, const std::vector<int>& plateOfRow,
-                                const std::vector<bool>& isControl, NormalizationMethod method,
-                                double epsilon, const tasks::TaskContext& context) {
+                                const std::vector<bool>& isControl, NormalizationMethod method, double epsilon,
+                                const tasks::TaskContext& context) {
   std::map<int, std::pair<Rows, Rows>> plates;  // plate -> (all rows, control rows)
   for (Eigen::Index r = 0; r < x.rows(); ++r) {
     auto& plate = plates[plateOfRow[r]];
@@ -60,8 +59,7 @@ FeatureMatrix normalizePerPlate(const FeatureMatrix& x, const std::vector<int>& 
   for (const auto& [plate, rows] : plates)
     if (rows.second.size() < 2)
       throw std::invalid_argument("normalize (" + normalizationMethodName(method) + "): plate " +
-                                  std::to_string(plate) + " has " +
-                                  std::to_string(rows.second.size()) +
+                                  std::to_string(plate) + " has " + std::to_string(rows.second.size()) +
                                   " control row(s); at least 2 are needed");
 
   FeatureMatrix out(x.rows(), x.cols());
@@ -109,8 +107,7 @@ FeatureMatrix typicalVariationNormalize(const FeatureMatrix& x, const std::vecto
   for (Eigen::Index first = 0; first < x.rows(); first += block) {
     context.checkCancelled();
     const Eigen::Index count = std::min(block, x.rows() - first);
-    out.middleRows(first, count).noalias() =
-        (x.middleRows(first, count).rowwise() - centreFloat) * whiteningFloat;
+    out.middleRows(first, count).noalias() = (x.middleRows(first, count).rowwise() - centreFloat) * whiteningFloat;
     context.report(first + count, x.rows(), "rows", "typical variation normalization");
   }
   return out;
@@ -123,37 +120,38 @@ NormalizationMethod parseNormalizationMethod(const std::string& name) {
   if (name == "plate") return NormalizationMethod::PlateCentreScale;
   if (name == "robust") return NormalizationMethod::PlateRobust;
   if (name == "tvn") return NormalizationMethod::Tvn;
-  throw std::invalid_argument("unknown normalization '" + name +
-                              "' (expected none, plate, robust or tvn)");
+  throw std::invalid_argument("unknown normalization '" + name + "' (expected none, plate, robust or tvn)");
 }
 
 std::string normalizationMethodName(NormalizationMethod method) {
   switch (method) {
-    case NormalizationMethod::None: return "none";
-    case NormalizationMethod::PlateCentreScale: return "plate";
-    case NormalizationMethod::PlateRobust: return "robust";
-    case NormalizationMethod::Tvn: return "tvn";
+    case NormalizationMethod::None:
+      return "none";
+    case NormalizationMethod::PlateCentreScale:
+      return "plate";
+    case NormalizationMethod::PlateRobust:
+      return "robust";
+    case NormalizationMethod::Tvn:
+      return "tvn";
   }
   return "unknown";
 }
 
-FeatureMatrix normalize(const FeatureMatrix& x, const std::vector<int>& plateOfRow,
-                        const std::vector<bool>& isControl, const NormalizationOptions& options,
-                        const tasks::TaskContext& context) {
+FeatureMatrix normalize(const FeatureMatrix& x, const std::vector<int>& plateOfRow, const std::vector<bool>& isControl,
+                        const NormalizationOptions& options, const tasks::TaskContext& context) {
   checkShapes(x, plateOfRow, isControl);
   switch (options.method) {
     case NormalizationMethod::None:
       return x;
     case NormalizationMethod::PlateCentreScale:
     case NormalizationMethod::PlateRobust:
-      return normalizePerPlate(x, plateOfRow, isControl, options.method, options.spreadEpsilon,
-                               context);
+      return normalizePerPlate(x, plateOfRow, isControl, options.method, options.spreadEpsilon, context);
     case NormalizationMethod::Tvn:
       if (!options.tvnAfterPlateCentreScale)
         return typicalVariationNormalize(x, isControl, options.tvnEigenvalueEpsilon, context);
       return typicalVariationNormalize(
-          normalizePerPlate(x, plateOfRow, isControl, NormalizationMethod::PlateCentreScale,
-                            options.spreadEpsilon, context),
+          normalizePerPlate(x, plateOfRow, isControl, NormalizationMethod::PlateCentreScale, options.spreadEpsilon,
+                            context),
           isControl, options.tvnEigenvalueEpsilon, context);
   }
   throw std::invalid_argument("normalize: unknown method");

@@ -44,8 +44,7 @@ struct NormalizationOptions {
 
 // X: n x d; plateOfRow and isControl: n entries each. Reports progress per plate and checks
 // cancellation per plate (and per block of rows for TVN).
-FeatureMatrix normalize(const FeatureMatrix& x, const std::vector<int>& plateOfRow,
-                        const std::vector<bool>& isControl, const NormalizationOptions& options = {},
-                        const tasks::TaskContext& context = {});
+FeatureMatrix normalize(const FeatureMatrix& x, const std::vector<int>& plateOfRow, const std::vector<bool>& isControl,
+                        const NormalizationOptions& options = {}, const tasks::TaskContext& context = {});
 
 }  // namespace gandl::analysis

@@ -9,8 +9,7 @@
 
 namespace gandl::analysis {
 
-std::vector<PlateQuality> plateQuality(const std::vector<double>& scores,
-                                       const std::vector<int>& plateOfRow,
+std::vector<PlateQuality> plateQuality(const std::vector<double>& scores, const std::vector<int>& plateOfRow,
                                        const std::vector<int>& controlOfRow, double threshold) {
   if (plateOfRow.size() != scores.size() || controlOfRow.size() != scores.size())
     throw std::invalid_argument("plateQuality: " + std::to_string(scores.size()) + " scores, " +
@@ -36,9 +35,8 @@ std::vector<PlateQuality> plateQuality(const std::vector<double>& scores,
     const double window = std::abs(quality.positiveMean - quality.negativeMean);
     if (quality.positiveCount < 2 || quality.negativeCount < 2) {
       quality.zPrime = std::numeric_limits<double>::quiet_NaN();
-      quality.note = "needs at least 2 scores of each control (has " +
-                     std::to_string(quality.positiveCount) + " positive, " +
-                     std::to_string(quality.negativeCount) + " negative)";
+      quality.note = "needs at least 2 scores of each control (has " + std::to_string(quality.positiveCount) +
+                     " positive, " + std::to_string(quality.negativeCount) + " negative)";
     } else if (!(window > 0.0)) {
       quality.zPrime = std::numeric_limits<double>::quiet_NaN();
       quality.note = "positive and negative controls have the same mean";

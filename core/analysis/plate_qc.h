@@ -26,9 +26,7 @@ struct PlateQuality {
 // controlOfRow: +1 positive control (C+), -1 negative control (C-), anything else is ignored (the
 // SVM labels). One entry per plate that has rows, in ascending plate id. Non-finite scores are
 // skipped.
-std::vector<PlateQuality> plateQuality(const std::vector<double>& scores,
-                                       const std::vector<int>& plateOfRow,
-                                       const std::vector<int>& controlOfRow,
-                                       double threshold = 0.5);
+std::vector<PlateQuality> plateQuality(const std::vector<double>& scores, const std::vector<int>& plateOfRow,
+                                       const std::vector<int>& controlOfRow, double threshold = 0.5);
 
 }  // namespace gandl::analysis

@@ -29,9 +29,9 @@ ProjectionAxes fitProjection(const FeatureMatrix& x, const Eigen::VectorXd& w, d
                              const std::vector<int>& classOfRow, OffAxisFit offAxisFit,
                              const tasks::TaskContext& context) {
   if (classOfRow.size() != static_cast<std::size_t>(x.rows()) || w.size() != x.cols())
-    throw std::invalid_argument("fitProjection: X is " + std::to_string(x.rows()) + " x " +
-                                std::to_string(x.cols()) + ", w has " + std::to_string(w.size()) +
-                                " entries, classes " + std::to_string(classOfRow.size()));
+    throw std::invalid_argument("fitProjection: X is " + std::to_string(x.rows()) + " x " + std::to_string(x.cols()) +
+                                ", w has " + std::to_string(w.size()) + " entries, classes " +
+                                std::to_string(classOfRow.size()));
   const double norm = w.norm();
   if (!(norm > 0.0)) throw std::invalid_argument("fitProjection: the SVM weight vector is zero");
 
@@ -49,27 +49,26 @@ ProjectionAxes fitProjection(const FeatureMatrix& x, const Eigen::VectorXd& w, d
     all.push_back(r);
   }
   if (positive.empty() || negative.empty())
-    throw std::invalid_argument("fitProjection: " + std::to_string(positive.size()) +
-                                " rows of class +1 and " + std::to_string(negative.size()) +
-                                " of class -1; both are needed");
+    throw std::invalid_argument("fitProjection: " + std::to_string(positive.size()) + " rows of class +1 and " +
+                                std::to_string(negative.size()) + " of class -1; both are needed");
   const double positiveMedian = median(positive);
   const double negativeMedian = median(negative);
   if (!(positiveMedian != negativeMedian))
-    throw std::invalid_argument("fitProjection: classes +1 and -1 have the same median distance "
-                                "to the hyperplane (" + std::to_string(positiveMedian) + ")");
+    throw std::invalid_argument(
+        "fitProjection: classes +1 and -1 have the same median distance "
+        "to the hyperplane (" +
+        std::to_string(positiveMedian) + ")");
   axes.onScale = 2.0 / (positiveMedian - negativeMedian);
   axes.onShift = 1.0 - axes.onScale * positiveMedian;
 
   const RowIndices& fitRows = offAxisFit == OffAxisFit::Controls ? controls : all;
-  if (fitRows.size() < 2)
-    throw std::invalid_argument("fitProjection: the off axis needs at least 2 rows to fit on");
+  if (fitRows.size() < 2) throw std::invalid_argument("fitProjection: the off axis needs at least 2 rows to fit on");
   const Eigen::RowVectorXd centre = meanOfRows(x, fitRows);
   // The residual's covariance is P C P with P = I - u u^T, the projector onto u's complement.
   const Eigen::MatrixXd covariance = covarianceOfRows(x, fitRows, centre, context);
   const Eigen::VectorXd cu = covariance * axes.onAxis;
   const double ucu = axes.onAxis.dot(cu);
-  const Eigen::MatrixXd residual = covariance - cu * axes.onAxis.transpose() -
-                                   axes.onAxis * cu.transpose() +
+  const Eigen::MatrixXd residual = covariance - cu * axes.onAxis.transpose() - axes.onAxis * cu.transpose() +
                                    ucu * axes.onAxis * axes.onAxis.transpose();
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eigen(residual);
   Eigen::VectorXd v = eigen.eigenvectors().col(x.cols() - 1);
@@ -87,8 +86,8 @@ ProjectionAxes fitProjection(const FeatureMatrix& x, const Eigen::VectorXd& w, d
 
 ProjectedScores project(const ProjectionAxes& axes, const FeatureMatrix& x) {
   if (axes.onAxis.size() != x.cols())
-    throw std::invalid_argument("project: axes of dimension " + std::to_string(axes.onAxis.size()) +
-                                ", X has " + std::to_string(x.cols()) + " columns");
+    throw std::invalid_argument("project: axes of dimension " + std::to_string(axes.onAxis.size()) + ", X has " +
+                                std::to_string(x.cols()) + " columns");
   ProjectedScores scores;
   scores.on = (axes.onScale * (rowDots(x, axes.onAxis).array() + axes.onOffset) + axes.onShift).matrix();
   scores.off = (rowDots(x, axes.offAxis).array() + axes.offShift).matrix();

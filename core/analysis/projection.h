@@ -42,8 +42,7 @@ struct ProjectedScores {
 // classOfRow: +1, -1, or anything else for rows that are neither (compounds). Throws when |w| = 0,
 // a class has no row, or the two class medians coincide.
 ProjectionAxes fitProjection(const FeatureMatrix& x, const Eigen::VectorXd& w, double b,
-                             const std::vector<int>& classOfRow,
-                             OffAxisFit offAxisFit = OffAxisFit::Controls,
+                             const std::vector<int>& classOfRow, OffAxisFit offAxisFit = OffAxisFit::Controls,
                              const tasks::TaskContext& context = {});
 
 ProjectedScores project(const ProjectionAxes& axes, const FeatureMatrix& x);

@@ -22,9 +22,8 @@ double betaContinuedFraction(double a, double b, double x) {
   double d = 0.0;
   for (int j = 1; j <= 10000; ++j) {
     const int m = j / 2;
-    const double coefficient =
-        (j % 2 == 1) ? -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))
-                     : m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
+    const double coefficient = (j % 2 == 1) ? -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))
+                                            : m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m));
     d = 1.0 + coefficient * d;
     if (std::abs(d) < tiny) d = tiny;
     c = 1.0 + coefficient / c;
@@ -77,16 +76,14 @@ double median(std::vector<double> values) {
 double medianAbsoluteDeviation(const std::vector<double>& values) {
   const double centre = median(values);
   std::vector<double> deviations(values.size());
-  std::transform(values.begin(), values.end(), deviations.begin(),
-                 [centre](double v) { return std::abs(v - centre); });
+  std::transform(values.begin(), values.end(), deviations.begin(), [centre](double v) { return std::abs(v - centre); });
   return median(std::move(deviations));
 }
 
 double regularizedIncompleteBeta(double a, double b, double x) {
   if (!(a > 0.0) || !(b > 0.0) || !(x >= 0.0 && x <= 1.0))
     throw std::invalid_argument("regularizedIncompleteBeta: needs a, b > 0 and x in [0, 1], got a=" +
-                                std::to_string(a) + " b=" + std::to_string(b) +
-                                " x=" + std::to_string(x));
+                                std::to_string(a) + " b=" + std::to_string(b) + " x=" + std::to_string(x));
   if (x == 0.0 || x == 1.0) return x;
   if (x > (a + 1.0) / (a + b + 2.0)) return 1.0 - regularizedIncompleteBeta(b, a, 1.0 - x);
   const double logBeta = logGamma(a) + logGamma(b) - logGamma(a + b);

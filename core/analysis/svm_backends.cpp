@@ -33,9 +33,8 @@ bool isLiblinear(SvmBackend backend) { return backend != SvmBackend::Libsvm; }
 // Appends one row as {index, value} pairs (1-based, zeros skipped), the bias pair when asked, and
 // the terminator.
 template <typename Node>
-void appendRow(std::vector<Node>& nodes, const FeatureMatrix& x, Eigen::Index row,
-               const Eigen::RowVectorXd& centre, const Eigen::RowVectorXd& inverseScale,
-               bool withBias) {
+void appendRow(std::vector<Node>& nodes, const FeatureMatrix& x, Eigen::Index row, const Eigen::RowVectorXd& centre,
+               const Eigen::RowVectorXd& inverseScale, bool withBias) {
   for (Eigen::Index j = 0; j < x.cols(); ++j) {
     const double value = (static_cast<double>(x(row, j)) - centre[j]) * inverseScale[j];
     if (value != 0.0) nodes.push_back(Node{static_cast<int>(j + 1), value});
@@ -65,14 +64,13 @@ struct BackendProblem::Impl {
 
   BinaryLinearModel trainLibsvm(std::vector<double>& y, double c, double weights[2], int labels[2],
                                 const LinearSvmOptions& options) const;
-  BinaryLinearModel trainLiblinear(std::vector<double>& y, double c, double weights[2],
-                                   int labels[2], const LinearSvmOptions& options,
-                                   const BinaryLinearModel* start) const;
+  BinaryLinearModel trainLiblinear(std::vector<double>& y, double c, double weights[2], int labels[2],
+                                   const LinearSvmOptions& options, const BinaryLinearModel* start) const;
 };
 
 BackendProblem::BackendProblem(const FeatureMatrix& x, const std::vector<Eigen::Index>& rows,
-                               const Eigen::RowVectorXd& centre,
-                               const Eigen::RowVectorXd& inverseScale, SvmBackend backend)
+                               const Eigen::RowVectorXd& centre, const Eigen::RowVectorXd& inverseScale,
+                               SvmBackend backend)
     : impl_(std::make_unique<Impl>()) {
   silenceLibrariesOnce();
   impl_->backend = backend;
@@ -92,25 +90,22 @@ BackendProblem::BackendProblem(const FeatureMatrix& x, const std::vector<Eigen::
 
 BackendProblem::~BackendProblem() = default;
 
-BinaryLinearModel BackendProblem::train(const std::vector<double>& y, double c,
-                                        double weightPositive, double weightNegative,
-                                        const LinearSvmOptions& options,
+BinaryLinearModel BackendProblem::train(const std::vector<double>& y, double c, double weightPositive,
+                                        double weightNegative, const LinearSvmOptions& options,
                                         const BinaryLinearModel* start) const {
   const std::size_t rows = isLiblinear(impl_->backend) ? impl_->linearRows.size() : impl_->svmRows.size();
   if (y.size() != rows)
-    throw std::invalid_argument("LinearSvm: " + std::to_string(y.size()) + " labels for " +
-                                std::to_string(rows) + " rows");
+    throw std::invalid_argument("LinearSvm: " + std::to_string(y.size()) + " labels for " + std::to_string(rows) +
+                                " rows");
   if (!(c > 0.0)) throw std::invalid_argument("LinearSvm: C must be positive, got " + std::to_string(c));
   std::vector<double> labels = y;  // the C interfaces take non-const pointers
   double weights[2] = {weightPositive, weightNegative};
   int weightLabels[2] = {+1, -1};
-  return isLiblinear(impl_->backend)
-             ? impl_->trainLiblinear(labels, c, weights, weightLabels, options, start)
-             : impl_->trainLibsvm(labels, c, weights, weightLabels, options);
+  return isLiblinear(impl_->backend) ? impl_->trainLiblinear(labels, c, weights, weightLabels, options, start)
+                                     : impl_->trainLibsvm(labels, c, weights, weightLabels, options);
 }
 
-BinaryLinearModel BackendProblem::Impl::trainLibsvm(std::vector<double>& y, double c,
-                                                    double weights[2], int labels[2],
+BinaryLinearModel BackendProblem::Impl::trainLibsvm(std::vector<double>& y, double c, double weights[2], int labels[2],
                                                     const LinearSvmOptions& options) const {
   svm_problem problem{};
   problem.l = static_cast<int>(y.size());
@@ -145,9 +140,8 @@ BinaryLinearModel BackendProblem::Impl::trainLibsvm(std::vector<double>& y, doub
   return result;
 }
 
-BinaryLinearModel BackendProblem::Impl::trainLiblinear(std::vector<double>& y, double c,
-                                                       double weights[2], int labels[2],
-                                                       const LinearSvmOptions& options,
+BinaryLinearModel BackendProblem::Impl::trainLiblinear(std::vector<double>& y, double c, double weights[2],
+                                                       int labels[2], const LinearSvmOptions& options,
                                                        const BinaryLinearModel* start) const {
   problem prob{};
   prob.l = static_cast<int>(y.size());
@@ -157,7 +151,7 @@ BinaryLinearModel BackendProblem::Impl::trainLiblinear(std::vector<double>& y, d
   prob.bias = 1.0;
   parameter param{};
   const bool primal = backend == SvmBackend::LiblinearL2LossPrimal;
-  param.solver_type = primal ? L2R_L2LOSS_SVC
+  param.solver_type = primal                                   ? L2R_L2LOSS_SVC
                       : backend == SvmBackend::LiblinearL1Loss ? L2R_L1LOSS_SVC_DUAL
                                                                : L2R_L2LOSS_SVC_DUAL;
   param.eps = options.tolerance > 0.0 ? options.tolerance : primal ? 0.01 : 0.1;

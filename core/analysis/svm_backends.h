@@ -18,18 +18,16 @@ struct BinaryLinearModel {
 // layout, built once and shared by every binary problem and C value trained on them.
 class BackendProblem {
  public:
-  BackendProblem(const FeatureMatrix& x, const std::vector<Eigen::Index>& rows,
-                 const Eigen::RowVectorXd& centre, const Eigen::RowVectorXd& inverseScale,
-                 SvmBackend backend);
+  BackendProblem(const FeatureMatrix& x, const std::vector<Eigen::Index>& rows, const Eigen::RowVectorXd& centre,
+                 const Eigen::RowVectorXd& inverseScale, SvmBackend backend);
   ~BackendProblem();
   BackendProblem(const BackendProblem&) = delete;
   BackendProblem& operator=(const BackendProblem&) = delete;
 
   // y: +1 / -1 per row of the problem; decision > 0 means +1. `start` (optional) warm-starts the
   // solvers that accept an initial solution (liblinear's primal), e.g. along a path of C values.
-  BinaryLinearModel train(const std::vector<double>& y, double c, double weightPositive,
-                          double weightNegative, const LinearSvmOptions& options,
-                          const BinaryLinearModel* start = nullptr) const;
+  BinaryLinearModel train(const std::vector<double>& y, double c, double weightPositive, double weightNegative,
+                          const LinearSvmOptions& options, const BinaryLinearModel* start = nullptr) const;
 
  private:
   struct Impl;

@@ -26,16 +26,13 @@ std::size_t fewestWellsPerClass(const std::vector<int>& labels, const std::vecto
 
 }  // namespace
 
-CGridSearchResult selectC(const FeatureMatrix& x, const std::vector<int>& labels,
-                          const std::vector<int>& wellOfRow,
-                          const std::vector<Eigen::Index>& trainingRows,
-                          const LinearSvmOptions& options, const CGridSearchOptions& search,
-                          const tasks::TaskContext& context) {
+CGridSearchResult selectC(const FeatureMatrix& x, const std::vector<int>& labels, const std::vector<int>& wellOfRow,
+                          const std::vector<Eigen::Index>& trainingRows, const LinearSvmOptions& options,
+                          const CGridSearchOptions& search, const tasks::TaskContext& context) {
   const auto n = static_cast<std::size_t>(x.rows());
   if (labels.size() != n || wellOfRow.size() != n)
     throw std::invalid_argument("selectC: X has " + std::to_string(n) + " rows, labels " +
-                                std::to_string(labels.size()) + ", well ids " +
-                                std::to_string(wellOfRow.size()));
+                                std::to_string(labels.size()) + ", well ids " + std::to_string(wellOfRow.size()));
   if (search.cGrid.empty()) throw std::invalid_argument("selectC: empty C grid");
   std::vector<int> subsetLabels, subsetWells;
   for (Eigen::Index r : trainingRows) {
@@ -72,14 +69,11 @@ CGridSearchResult selectC(const FeatureMatrix& x, const std::vector<int>& labels
     const tasks::TaskContext foldContext(
         [&](const tasks::ProgressUpdate& update) {
           context.checkCancelled();
-          const std::int64_t within =
-              update.total > 0 ? update.done * fitsPerFold / update.total : 0;
-          context.report(fold * fitsPerFold + within, totalFits,
-                         "fits", "C search, fold " + std::to_string(fold + 1));
+          const std::int64_t within = update.total > 0 ? update.done * fitsPerFold / update.total : 0;
+          context.report(fold * fitsPerFold + within, totalFits, "fits", "C search, fold " + std::to_string(fold + 1));
         },
         nullptr);
-    const std::vector<LinearSvm> models =
-        LinearSvm::fitPath(x, labels, fitRows, search.cGrid, options, foldContext);
+    const std::vector<LinearSvm> models = LinearSvm::fitPath(x, labels, fitRows, search.cGrid, options, foldContext);
     const FeatureMatrix validation = x(validationRows, Eigen::all);
     for (std::size_t k = 0; k < models.size(); ++k)
       result.meanBalancedAccuracy[k] +=
@@ -89,8 +83,7 @@ CGridSearchResult selectC(const FeatureMatrix& x, const std::vector<int>& labels
   for (std::size_t k = 1; k < result.cGrid.size(); ++k) {
     const double score = result.meanBalancedAccuracy[k];
     const double bestScore = result.meanBalancedAccuracy[best];
-    if (score > bestScore + 1e-12 ||
-        (std::abs(score - bestScore) <= 1e-12 && result.cGrid[k] < result.cGrid[best]))
+    if (score > bestScore + 1e-12 || (std::abs(score - bestScore) <= 1e-12 && result.cGrid[k] < result.cGrid[best]))
       best = k;
   }
   result.bestC = result.cGrid[best];
@@ -98,12 +91,10 @@ CGridSearchResult selectC(const FeatureMatrix& x, const std::vector<int>& labels
 }
 
 LinearSvm fitWithCrossValidatedC(const FeatureMatrix& x, const std::vector<int>& labels,
-                                 const std::vector<int>& wellOfRow,
-                                 const std::vector<Eigen::Index>& trainingRows,
+                                 const std::vector<int>& wellOfRow, const std::vector<Eigen::Index>& trainingRows,
                                  const LinearSvmOptions& options, const CGridSearchOptions& search,
                                  const tasks::TaskContext& context, CGridSearchResult* selection) {
-  const CGridSearchResult result =
-      selectC(x, labels, wellOfRow, trainingRows, options, search, context);
+  const CGridSearchResult result = selectC(x, labels, wellOfRow, trainingRows, options, search, context);
   if (selection) *selection = result;
   context.checkCancelled();
   LinearSvmOptions chosen = options;

@@ -27,20 +27,15 @@ struct CGridSearchResult {
 
 // labels and wellOfRow: one per row of x; trainingRows: the rows the search may use. Throws when
 // a class has fewer than two wells among them. Checks cancellation per fit and per fold.
-CGridSearchResult selectC(const FeatureMatrix& x, const std::vector<int>& labels,
-                          const std::vector<int>& wellOfRow,
-                          const std::vector<Eigen::Index>& trainingRows,
-                          const LinearSvmOptions& options, const CGridSearchOptions& search = {},
-                          const tasks::TaskContext& context = {});
+CGridSearchResult selectC(const FeatureMatrix& x, const std::vector<int>& labels, const std::vector<int>& wellOfRow,
+                          const std::vector<Eigen::Index>& trainingRows, const LinearSvmOptions& options,
+                          const CGridSearchOptions& search = {}, const tasks::TaskContext& context = {});
 
 // selectC, then one fit on all trainingRows with the chosen C. `selection` receives the search
 // when given.
 LinearSvm fitWithCrossValidatedC(const FeatureMatrix& x, const std::vector<int>& labels,
-                                 const std::vector<int>& wellOfRow,
-                                 const std::vector<Eigen::Index>& trainingRows,
-                                 const LinearSvmOptions& options,
-                                 const CGridSearchOptions& search = {},
-                                 const tasks::TaskContext& context = {},
-                                 CGridSearchResult* selection = nullptr);
+                                 const std::vector<int>& wellOfRow, const std::vector<Eigen::Index>& trainingRows,
+                                 const LinearSvmOptions& options, const CGridSearchOptions& search = {},
+                                 const tasks::TaskContext& context = {}, CGridSearchResult* selection = nullptr);
 
 }  // namespace gandl::analysis

@@ -18,9 +18,9 @@
 namespace gandl::analysis {
 
 struct GroupSplit {
-  std::vector<bool> isTrainRow;   // per row
-  std::vector<int> groups;        // distinct group ids, ascending
-  std::vector<bool> isTrainGroup; // per entry of groups
+  std::vector<bool> isTrainRow;    // per row
+  std::vector<int> groups;         // distinct group ids, ascending
+  std::vector<bool> isTrainGroup;  // per entry of groups
 };
 
 // The paper's protocol: 75% of the wells of each class for training, 25% for testing.
@@ -39,7 +39,7 @@ GroupSplit holdOutPlates(const std::vector<int>& plateOfRow, const std::vector<i
 // Grouped, stratified k-fold assignment: fold index (0..folds-1) per row. The groups of each
 // class are shuffled and dealt round-robin, continuing the deal across classes, so fold sizes
 // differ by at most one group per class. Throws when a class has fewer groups than folds.
-std::vector<int> groupedFolds(const std::vector<int>& groupOfRow, const std::vector<int>& labelOfRow,
-                              int folds, std::uint64_t seed = 0);
+std::vector<int> groupedFolds(const std::vector<int>& groupOfRow, const std::vector<int>& labelOfRow, int folds,
+                              std::uint64_t seed = 0);
 
 }  // namespace gandl::analysis

@@ -12,8 +12,7 @@ std::filesystem::path temporarySibling(const std::filesystem::path& path) {
   return path.parent_path() / name;
 }
 
-AtomicFile::AtomicFile(std::filesystem::path path)
-    : path_(std::move(path)), temporary_(temporarySibling(path_)) {
+AtomicFile::AtomicFile(std::filesystem::path path) : path_(std::move(path)), temporary_(temporarySibling(path_)) {
   out_.open(temporary_, std::ios::binary | std::ios::trunc);
   if (!out_) throw std::runtime_error(temporary_.string() + ": cannot open for writing");
 }

@@ -1,6 +1,6 @@
 #pragma once
-// Write-then-rename (std::runtime_error on failure, naming the file), so that no reader ever sees a half-written file and a file that was already
-// there survives a failed or cancelled write untouched.
+// Write-then-rename (std::runtime_error on failure, naming the file), so that no reader ever sees a half-written file
+// and a file that was already there survives a failed or cancelled write untouched.
 
 #include <filesystem>
 #include <fstream>

@@ -43,11 +43,9 @@ class ImageSource {
 
   // Endless random batches for training. Batch k depends only on (seed, k), so a run resumed at
   // batch k continues with exactly the data an uninterrupted run would have used.
-  virtual std::unique_ptr<BatchStream> trainingBatches(int batchSize, std::uint64_t seed,
-                                                       std::int64_t firstBatch) = 0;
+  virtual std::unique_ptr<BatchStream> trainingBatches(int batchSize, std::uint64_t seed, std::int64_t firstBatch) = 0;
   // Every view of `items` exactly once, in order (all views of an item are consecutive).
-  virtual std::unique_ptr<BatchStream> embeddingBatches(const std::vector<std::size_t>& items,
-                                                        int batchSize) = 0;
+  virtual std::unique_ptr<BatchStream> embeddingBatches(const std::vector<std::size_t>& items, int batchSize) = 0;
 };
 
 }  // namespace gandl::common

@@ -29,10 +29,8 @@ void BatchLoader::work() {
     std::int64_t index = 0;
     {
       std::unique_lock lock(mutex_);
-      room_.wait(lock, [&] {
-        return stopping_ || error_ ||
-               nextToClaim_ < nextToDeliver_ + std::max(1, options_.depth);
-      });
+      room_.wait(lock,
+                 [&] { return stopping_ || error_ || nextToClaim_ < nextToDeliver_ + std::max(1, options_.depth); });
       if (stopping_ || error_) return;
       if (options_.end_batch >= 0 && nextToClaim_ >= options_.end_batch) return;
       index = nextToClaim_++;

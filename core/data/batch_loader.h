@@ -32,8 +32,8 @@ struct Batch {
   int channels = 0;
   int height = 0;
   int width = 0;
-  std::vector<float> pixels;       // [n][C][H][W], values in [-1, 1]
-  std::vector<BatchPick> picks;    // what each image is
+  std::vector<float> pixels;     // [n][C][H][W], values in [-1, 1]
+  std::vector<BatchPick> picks;  // what each image is
   std::size_t size() const { return picks.size(); }
 };
 
@@ -72,8 +72,8 @@ class BatchLoader {
   Options options_;
 
   mutable std::mutex mutex_;
-  std::condition_variable ready_;    // a batch was finished (or an error happened)
-  std::condition_variable room_;     // the consumer took a batch, or stop
+  std::condition_variable ready_;  // a batch was finished (or an error happened)
+  std::condition_variable room_;   // the consumer took a batch, or stop
   std::map<std::int64_t, Batch> done_;
   std::int64_t nextToClaim_ = 0;
   std::int64_t nextToDeliver_ = 0;

@@ -12,22 +12,21 @@ namespace gandl::data {
 
 std::vector<ChannelStyle> rxrxChannelStyles(const std::vector<int>& channel_map) {
   // rxrx1-utils io.py DEFAULT_CHANNELS / RGB_MAP, indexed by source channel w1..w6.
-  static const ChannelStyle kByChannel[6] = {
-      {19, 0, 249, 0, 51, true},    {42, 255, 31, 0, 107, true}, {255, 0, 25, 0, 64, true},
-      {45, 255, 252, 0, 191, true}, {250, 0, 253, 0, 89, true},  {254, 255, 40, 0, 191, true}};
+  static const ChannelStyle kByChannel[6] = {{19, 0, 249, 0, 51, true},  {42, 255, 31, 0, 107, true},
+                                             {255, 0, 25, 0, 64, true},  {45, 255, 252, 0, 191, true},
+                                             {250, 0, 253, 0, 89, true}, {254, 255, 40, 0, 191, true}};
   std::vector<ChannelStyle> styles;
   for (int channel : channel_map)
     styles.push_back(channel >= 1 && channel <= 6 ? kByChannel[channel - 1] : ChannelStyle{});
   return styles;
 }
 
-void autoContrast(std::vector<ChannelStyle>& styles, const float* chw, int height, int width,
-                  float lowPercentile, float highPercentile) {
+void autoContrast(std::vector<ChannelStyle>& styles, const float* chw, int height, int width, float lowPercentile,
+                  float highPercentile) {
   const std::size_t plane = static_cast<std::size_t>(height) * width;
   std::vector<float> values(plane);
   for (std::size_t c = 0; c < styles.size(); ++c) {
-    std::transform(chw + c * plane, chw + (c + 1) * plane, values.begin(),
-                   [](float v) { return (v + 1.0f) * 127.5f; });
+    std::transform(chw + c * plane, chw + (c + 1) * plane, values.begin(), [](float v) { return (v + 1.0f) * 127.5f; });
     auto at = [&](float percentile) {
       const auto k = static_cast<std::size_t>(percentile / 100.0f * static_cast<float>(plane - 1));
       std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
@@ -62,16 +61,14 @@ std::vector<std::uint8_t> composite(const float* chw, int channels, int height, 
   return out;
 }
 
-void writeCompositeGrid(const std::filesystem::path& path, const float* nchw, int count,
-                        int channels, int height, int width, int columns,
-                        const std::vector<ChannelStyle>& styles, int zoom) {
+void writeCompositeGrid(const std::filesystem::path& path, const float* nchw, int count, int channels, int height,
+                        int width, int columns, const std::vector<ChannelStyle>& styles, int zoom) {
   if (count <= 0) throw DataError(path.string(), "no images to write");
   columns = std::max(1, std::min(columns, count));
   zoom = std::max(1, zoom);
   const int rows = (count + columns - 1) / columns;
   const int gap = 2, cellH = height * zoom, cellW = width * zoom;
-  cv::Mat grid(rows * (cellH + gap) + gap, columns * (cellW + gap) + gap, CV_8UC3,
-               cv::Scalar(255, 255, 255));
+  cv::Mat grid(rows * (cellH + gap) + gap, columns * (cellW + gap) + gap, CV_8UC3, cv::Scalar(255, 255, 255));
   const std::size_t imageSize = static_cast<std::size_t>(channels) * height * width;
   for (int i = 0; i < count; ++i) {
     auto rgb = composite(nchw + i * imageSize, channels, height, width, styles);
@@ -79,8 +76,7 @@ void writeCompositeGrid(const std::filesystem::path& path, const float* nchw, in
     cv::Mat bgr, big;
     cv::cvtColor(image, bgr, cv::COLOR_RGB2BGR);
     cv::resize(bgr, big, {cellW, cellH}, 0, 0, cv::INTER_NEAREST);
-    big.copyTo(grid(cv::Rect(gap + (i % columns) * (cellW + gap), gap + (i / columns) * (cellH + gap),
-                             cellW, cellH)));
+    big.copyTo(grid(cv::Rect(gap + (i % columns) * (cellW + gap), gap + (i / columns) * (cellH + gap), cellW, cellH)));
   }
   std::vector<uchar> png;
   if (!cv::imencode(".png", grid, png)) throw DataError(path.string(), "PNG encoding failed");

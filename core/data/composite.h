@@ -11,7 +11,7 @@ namespace gandl::data {
 
 struct ChannelStyle {
   std::uint8_t red = 255, green = 255, blue = 255;
-  float low = 0.0f;     // display range in 8-bit units (0..255)
+  float low = 0.0f;  // display range in 8-bit units (0..255)
   float high = 255.0f;
   bool visible = true;
 };
@@ -31,8 +31,7 @@ std::vector<std::uint8_t> composite(const float* chw, int channels, int height, 
 
 // A grid of `count` images ([N][C][H][W] in [-1, 1]) as one PNG, `columns` wide, each image
 // enlarged `zoom` times (nearest neighbour), 2-pixel gaps; written atomically.
-void writeCompositeGrid(const std::filesystem::path& path, const float* nchw, int count,
-                        int channels, int height, int width, int columns,
-                        const std::vector<ChannelStyle>& styles, int zoom = 1);
+void writeCompositeGrid(const std::filesystem::path& path, const float* nchw, int count, int channels, int height,
+                        int width, int columns, const std::vector<ChannelStyle>& styles, int zoom = 1);
 
 }  // namespace gandl::data

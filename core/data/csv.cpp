@@ -16,16 +16,15 @@ int CsvTable::column(std::string_view name) const {
 int CsvTable::requireColumn(std::string_view name) const {
   const int index = column(name);
   if (index < 0)
-    throw DataError(source, 1, std::string(name), "(missing)",
-                    "a header column named '" + std::string(name) + "'");
+    throw DataError(source, 1, std::string(name), "(missing)", "a header column named '" + std::string(name) + "'");
   return index;
 }
 
 CsvTable parseCsv(std::string_view text, const std::string& source) {
   CsvTable table;
   table.source = source;
-  if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
-      static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF)
+  if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF && static_cast<unsigned char>(text[1]) == 0xBB &&
+      static_cast<unsigned char>(text[2]) == 0xBF)
     text.remove_prefix(3);
 
   std::vector<std::string> record;
@@ -78,8 +77,7 @@ CsvTable parseCsv(std::string_view text, const std::string& source) {
           ++i;
         }
       }
-      if (!closed)
-        throw DataError(source, openedOn, "", "an opening quote", "a closing quote before the end of file");
+      if (!closed) throw DataError(source, openedOn, "", "an opening quote", "a closing quote before the end of file");
       fieldStarted = true;
       continue;
     }

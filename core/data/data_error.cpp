@@ -3,8 +3,8 @@
 namespace gandl::data {
 namespace {
 
-std::string describe(const std::string& file, long line, const std::string& column,
-                     const std::string& value, const std::string& expected) {
+std::string describe(const std::string& file, long line, const std::string& column, const std::string& value,
+                     const std::string& expected) {
   std::string text = file;
   if (line > 0) text += ": line " + std::to_string(line);
   if (!column.empty()) text += ", column '" + column + "'";
@@ -14,8 +14,7 @@ std::string describe(const std::string& file, long line, const std::string& colu
 
 }  // namespace
 
-DataError::DataError(std::string file, long line, std::string column, std::string value,
-                     std::string expected)
+DataError::DataError(std::string file, long line, std::string column, std::string value, std::string expected)
     : std::runtime_error(describe(file, line, column, value, expected)),
       file_(std::move(file)),
       line_(line),

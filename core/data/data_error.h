@@ -10,8 +10,7 @@ namespace gandl::data {
 class DataError : public std::runtime_error {
  public:
   // line: 1-based line of the file (0 when the problem is not tied to a line).
-  DataError(std::string file, long line, std::string column, std::string value,
-            std::string expected);
+  DataError(std::string file, long line, std::string column, std::string value, std::string expected);
   // A problem with a whole file (unreadable, empty, not an image...).
   DataError(std::string file, std::string problem);
 

@@ -10,9 +10,20 @@
 namespace gandl::data {
 namespace {
 
-constexpr std::array<const char*, kIntensityFeaturesPerChannel> kNames = {
-    "mean", "sd", "p05", "p50", "p95", "p99", "foreground_fraction", "foreground_mean",
-    "objects", "object_area", "gradient", "laplacian_var", "glcm_contrast", "glcm_homogeneity"};
+constexpr std::array<const char*, kIntensityFeaturesPerChannel> kNames = {"mean",
+                                                                          "sd",
+                                                                          "p05",
+                                                                          "p50",
+                                                                          "p95",
+                                                                          "p99",
+                                                                          "foreground_fraction",
+                                                                          "foreground_mean",
+                                                                          "objects",
+                                                                          "object_area",
+                                                                          "gradient",
+                                                                          "laplacian_var",
+                                                                          "glcm_contrast",
+                                                                          "glcm_homogeneity"};
 
 constexpr int kGlcmLevels = 16;
 constexpr int kMinObjectArea = 4;
@@ -48,7 +59,8 @@ std::pair<float, float> glcm(const cv::Mat& unit) {
     const float* in = unit.ptr<float>(y);
     auto* out = levels.ptr<std::uint8_t>(y);
     for (int x = 0; x < unit.cols; ++x)
-      out[x] = static_cast<std::uint8_t>(std::min(kGlcmLevels - 1, static_cast<int>(std::clamp(in[x], 0.f, 1.f) * kGlcmLevels)));
+      out[x] = static_cast<std::uint8_t>(
+          std::min(kGlcmLevels - 1, static_cast<int>(std::clamp(in[x], 0.f, 1.f) * kGlcmLevels)));
   }
   double total = 0;
   for (int y = 0; y < levels.rows; ++y) {
@@ -112,7 +124,10 @@ void channelFeatures(const cv::Mat& unit, float* out) {
   const float values[kIntensityFeaturesPerChannel] = {
       static_cast<float>(mean[0]),
       static_cast<float>(sd[0]),
-      q[0], q[1], q[2], q[3],
+      q[0],
+      q[1],
+      q[2],
+      q[3],
       static_cast<float>(foreground / static_cast<double>(unit.total())),
       static_cast<float>(foregroundMean),
       static_cast<float>(objects),

@@ -14,19 +14,26 @@ namespace gandl::data {
 
 std::string_view roleName(Role role) {
   switch (role) {
-    case Role::PositiveControl: return "positive_control";
-    case Role::NegativeControl: return "negative_control";
-    case Role::Compound: return "compound";
-    case Role::Other: return "other";
+    case Role::PositiveControl:
+      return "positive_control";
+    case Role::NegativeControl:
+      return "negative_control";
+    case Role::Compound:
+      return "compound";
+    case Role::Other:
+      return "other";
   }
   return "other";
 }
 
 std::string_view layoutName(Layout layout) {
   switch (layout) {
-    case Layout::Auto: return "auto";
-    case Layout::RxRx19a: return "rxrx19a";
-    case Layout::RxRx1: return "rxrx1";
+    case Layout::Auto:
+      return "auto";
+    case Layout::RxRx19a:
+      return "rxrx19a";
+    case Layout::RxRx1:
+      return "rxrx1";
   }
   return "auto";
 }
@@ -35,8 +42,7 @@ Layout parseLayout(std::string_view name) {
   if (name == "auto") return Layout::Auto;
   if (name == "rxrx19a") return Layout::RxRx19a;
   if (name == "rxrx1") return Layout::RxRx1;
-  throw std::invalid_argument("unknown layout '" + std::string(name) +
-                              "'; expected auto, rxrx19a or rxrx1");
+  throw std::invalid_argument("unknown layout '" + std::string(name) + "'; expected auto, rxrx19a or rxrx1");
 }
 
 const Site* Screen::find(std::string_view site_id) const {
@@ -102,8 +108,7 @@ int parsePositiveInt(const CsvTable& table, std::size_t row, int column) {
   int value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size() || value <= 0)
-    throw DataError(table.source, table.lines[row], table.header[column], text,
-                    "a positive whole number");
+    throw DataError(table.source, table.lines[row], table.header[column], text, "a positive whole number");
   return value;
 }
 
@@ -121,8 +126,7 @@ double parseConcentration(const CsvTable& table, std::size_t row, int column) {
 Role roleOf(const Site& site, Layout layout) {
   if (layout != Layout::RxRx19a) return Role::Other;
   if (!site.treatment.empty()) return Role::Compound;
-  if (site.disease_condition == kMock || site.disease_condition == kUvInactivated)
-    return Role::PositiveControl;
+  if (site.disease_condition == kMock || site.disease_condition == kUvInactivated) return Role::PositiveControl;
   if (site.disease_condition == kActive) return Role::NegativeControl;
   return Role::Other;
 }
@@ -136,8 +140,7 @@ class ImageIndex {
   std::filesystem::path find(const Site& site, int channel) {
     const auto folder = images_ / site.experiment / ("Plate" + std::to_string(site.plate));
     const auto& names = listing(folder);
-    const std::string stem =
-        site.well + "_s" + std::to_string(site.site) + "_w" + std::to_string(channel);
+    const std::string stem = site.well + "_s" + std::to_string(site.site) + "_w" + std::to_string(channel);
     for (const char* extension : {".png", ".tif", ".tiff"}) {
       const std::string name = stem + extension;
       if (names.count(name)) return folder / name;
@@ -155,8 +158,7 @@ class ImageIndex {
     if (it != listings_.end()) return it->second;
     std::set<std::string> names;
     std::error_code error;
-    for (std::filesystem::directory_iterator entry(folder, error), end; !error && entry != end;
-         entry.increment(error))
+    for (std::filesystem::directory_iterator entry(folder, error), end; !error && entry != end; entry.increment(error))
       names.insert(entry->path().filename().string());
     return listings_.emplace(folder.string(), std::move(names)).first->second;
   }
@@ -167,8 +169,7 @@ class ImageIndex {
 
 }  // namespace
 
-Screen loadScreen(const std::filesystem::path& root, Layout layout,
-                  const tasks::TaskContext& context) {
+Screen loadScreen(const std::filesystem::path& root, Layout layout, const tasks::TaskContext& context) {
   const auto metadataPath = root / "metadata.csv";
   if (!std::filesystem::is_directory(root))
     throw DataError(root.string(), "is not a folder; expected a screen folder with metadata.csv and images/");
@@ -182,12 +183,10 @@ Screen loadScreen(const std::filesystem::path& root, Layout layout,
   screen.root = root;
   screen.layout = layout == Layout::Auto ? detectLayout(table) : layout;
   // RxRx1 has six stains; MitoTracker (w5) has no RxRx19a counterpart and is dropped.
-  screen.channel_map = screen.layout == Layout::RxRx1 ? std::vector<int>{1, 2, 3, 4, 6}
-                                                      : std::vector<int>{1, 2, 3, 4, 5};
+  screen.channel_map =
+      screen.layout == Layout::RxRx1 ? std::vector<int>{1, 2, 3, 4, 6} : std::vector<int>{1, 2, 3, 4, 5};
   const Columns c = findColumns(table, screen.layout);
-  auto optional = [&](std::size_t row, int column) {
-    return column >= 0 ? table.rows[row][column] : std::string();
-  };
+  auto optional = [&](std::size_t row, int column) { return column >= 0 ? table.rows[row][column] : std::string(); };
 
   ImageIndex images(root / "images");
   std::unordered_map<std::string, long> firstLine;
@@ -199,13 +198,11 @@ Screen loadScreen(const std::filesystem::path& root, Layout layout,
     const auto& fields = table.rows[r];
     Site site;
     site.site_id = fields[c.site_id];
-    if (site.site_id.empty())
-      throw DataError(table.source, table.lines[r], "site_id", "", "a non-empty site_id");
+    if (site.site_id.empty()) throw DataError(table.source, table.lines[r], "site_id", "", "a non-empty site_id");
     const auto [previous, inserted] = firstLine.emplace(site.site_id, table.lines[r]);
     if (!inserted)
       throw DataError(table.source, table.lines[r], "site_id", site.site_id,
-                      "a unique site_id (it is already on line " +
-                          std::to_string(previous->second) + ")");
+                      "a unique site_id (it is already on line " + std::to_string(previous->second) + ")");
     site.well_id = fields[c.well_id];
     site.cell_type = fields[c.cell_type];
     site.experiment = fields[c.experiment];
@@ -236,10 +233,8 @@ Screen loadScreen(const std::filesystem::path& root, Layout layout,
     if (!missing.empty()) {
       site.incomplete_reason =
           images.folderExists(site)
-              ? "missing channel file(s) " + missing + " for " + site.well + "_s" +
-                    std::to_string(site.site)
-              : "folder images/" + site.experiment + "/Plate" + std::to_string(site.plate) +
-                    " not found";
+              ? "missing channel file(s) " + missing + " for " + site.well + "_s" + std::to_string(site.site)
+              : "folder images/" + site.experiment + "/Plate" + std::to_string(site.plate) + " not found";
     }
     screen.sites.push_back(std::move(site));
     if ((r + 1) % 20000 == 0) {
@@ -247,8 +242,7 @@ Screen loadScreen(const std::filesystem::path& root, Layout layout,
       context.report(static_cast<std::int64_t>(r + 1), total, "sites", "indexing sites");
     }
   }
-  if (screen.sites.empty())
-    throw DataError(metadataPath.string(), "has a header but no site rows");
+  if (screen.sites.empty()) throw DataError(metadataPath.string(), "has a header but no site rows");
   screen.reindex();
   context.report(total, total, "sites", "screen loaded");
   return screen;

@@ -43,8 +43,8 @@ struct Site {
   int column = 0;    // 1-based
   int site = 0;
   std::string cell_type;
-  std::string disease_condition;  // RxRx19a
-  std::string treatment;          // RxRx19a compound name, empty for controls
+  std::string disease_condition;           // RxRx19a
+  std::string treatment;                   // RxRx19a compound name, empty for controls
   double concentration_uM = std::nan("");  // NaN when the row has none
   std::string smiles;
   std::string dataset;    // RxRx1

@@ -49,8 +49,7 @@ std::vector<Site> completeSites(const Screen& screen, std::size_t* skipped) {
   return sites;
 }
 
-ScreenImageSource::ScreenImageSource(std::vector<Site> sites, int resolution, ViewMode mode,
-                                     int threads)
+ScreenImageSource::ScreenImageSource(std::vector<Site> sites, int resolution, ViewMode mode, int threads)
     : sites_(std::move(sites)), resolution_(resolution), mode_(mode), threads_(threads) {
   if (sites_.empty()) throw DataError("screen", "has no complete site to load images from");
   for (const auto& site : sites_)
@@ -67,20 +66,20 @@ ScreenImageSource::ScreenImageSource(std::vector<Site> sites, int resolution, Vi
 std::string ScreenImageSource::viewDescription() const {
   if (mode_ == ViewMode::Resize)
     return "site area-resized to " + std::to_string(resolution_) + "x" + std::to_string(resolution_);
-  return "centred grid of " + std::to_string(gridRows_) + "x" + std::to_string(gridColumns_) +
-         " tiles of " + std::to_string(resolution_) + " px, mean over tiles";
+  return "centred grid of " + std::to_string(gridRows_) + "x" + std::to_string(gridColumns_) + " tiles of " +
+         std::to_string(resolution_) + " px, mean over tiles";
 }
 
-std::unique_ptr<common::BatchStream> ScreenImageSource::trainingBatches(int batchSize,
-                                                                       std::uint64_t seed,
-                                                                       std::int64_t firstBatch) {
+std::unique_ptr<common::BatchStream> ScreenImageSource::trainingBatches(int batchSize, std::uint64_t seed,
+                                                                        std::int64_t firstBatch) {
   const std::size_t n = sites_.size();
   const int views = viewsPerItem_;
   const bool tiles = mode_ == ViewMode::Tiles;
   BatchPlan plan = [=](std::int64_t k) {
     std::vector<BatchPick> picks;
     for (int i = 0; i < batchSize; ++i) {
-      const std::uint64_t h = mix(mix(seed ^ 0x6A09E667F3BCC909ull) + static_cast<std::uint64_t>(k) * 0x100000001B3ull + i);
+      const std::uint64_t h =
+          mix(mix(seed ^ 0x6A09E667F3BCC909ull) + static_cast<std::uint64_t>(k) * 0x100000001B3ull + i);
       picks.push_back({static_cast<std::size_t>(h % n),
                        tiles ? static_cast<int>((h >> 32) % static_cast<std::uint64_t>(views)) : -1});
     }
@@ -90,8 +89,8 @@ std::unique_ptr<common::BatchStream> ScreenImageSource::trainingBatches(int batc
   return std::make_unique<LoaderStream>(sites_, std::move(plan), options);
 }
 
-std::unique_ptr<common::BatchStream> ScreenImageSource::embeddingBatches(
-    const std::vector<std::size_t>& items, int batchSize) {
+std::unique_ptr<common::BatchStream> ScreenImageSource::embeddingBatches(const std::vector<std::size_t>& items,
+                                                                         int batchSize) {
   std::vector<BatchPick> views;
   for (std::size_t item : items) {
     if (item >= sites_.size()) throw std::out_of_range("item index past the screen's sites");
@@ -105,7 +104,8 @@ std::unique_ptr<common::BatchStream> ScreenImageSource::embeddingBatches(
   auto shared = std::make_shared<std::vector<BatchPick>>(std::move(views));
   BatchPlan plan = [shared, size](std::int64_t k) {
     const auto begin = shared->begin() + k * size;
-    const auto end = shared->begin() + std::min<std::int64_t>(static_cast<std::int64_t>(shared->size()), (k + 1) * size);
+    const auto end =
+        shared->begin() + std::min<std::int64_t>(static_cast<std::int64_t>(shared->size()), (k + 1) * size);
     return std::vector<BatchPick>(begin, end);
   };
   BatchLoader::Options options{resolution_, 0, batches, threads_, 4};

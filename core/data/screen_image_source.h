@@ -14,8 +14,7 @@ class ScreenImageSource : public common::ImageSource {
  public:
   // `sites` must be complete; throws DataError when there is none. With ViewMode::Tiles the tile
   // grid comes from the first site's size (a screen has one image size).
-  ScreenImageSource(std::vector<Site> sites, int resolution, ViewMode mode = ViewMode::Resize,
-                    int threads = 2);
+  ScreenImageSource(std::vector<Site> sites, int resolution, ViewMode mode = ViewMode::Resize, int threads = 2);
 
   std::size_t itemCount() const override { return sites_.size(); }
   std::string itemId(std::size_t item) const override { return sites_.at(item).site_id; }
@@ -26,9 +25,8 @@ class ScreenImageSource : public common::ImageSource {
   const std::vector<Site>& sites() const { return sites_; }
 
   std::unique_ptr<common::BatchStream> trainingBatches(int batchSize, std::uint64_t seed,
-                                                      std::int64_t firstBatch) override;
-  std::unique_ptr<common::BatchStream> embeddingBatches(const std::vector<std::size_t>& items,
-                                                       int batchSize) override;
+                                                       std::int64_t firstBatch) override;
+  std::unique_ptr<common::BatchStream> embeddingBatches(const std::vector<std::size_t>& items, int batchSize) override;
 
  private:
   std::vector<Site> sites_;

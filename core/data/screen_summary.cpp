@@ -27,8 +27,7 @@ ScreenSummary summarize(const Screen& screen) {
     ++summary.by_plate[site.experiment + "/Plate" + std::to_string(site.plate)];
     ++summary.by_cell_type[site.cell_type];
     ++summary.by_role[std::string(roleName(site.role))];
-    const std::string& condition =
-        screen.layout == Layout::RxRx1 ? site.well_type : site.disease_condition;
+    const std::string& condition = screen.layout == Layout::RxRx1 ? site.well_type : site.disease_condition;
     ++summary.by_condition[condition.empty() ? "(empty)" : condition];
   }
   summary.wells = wells.size();
@@ -38,8 +37,7 @@ ScreenSummary summarize(const Screen& screen) {
 
 nlohmann::json toJson(const ScreenSummary& s) {
   nlohmann::json incomplete = nlohmann::json::array();
-  for (const auto& [id, reason] : s.incomplete_sites)
-    incomplete.push_back({{"site_id", id}, {"reason", reason}});
+  for (const auto& [id, reason] : s.incomplete_sites) incomplete.push_back({{"site_id", id}, {"reason", reason}});
   return {{"root", s.root},
           {"layout", s.layout},
           {"channel_map", s.channel_map},
@@ -58,8 +56,7 @@ nlohmann::json toJson(const ScreenSummary& s) {
 
 namespace {
 
-void table(std::ostringstream& out, const char* title,
-           const std::map<std::string, std::size_t>& counts) {
+void table(std::ostringstream& out, const char* title, const std::map<std::string, std::size_t>& counts) {
   out << title << ":\n";
   for (const auto& [name, n] : counts) out << "  " << name << ": " << n << "\n";
 }
@@ -70,11 +67,9 @@ std::string toText(const ScreenSummary& s, std::size_t maxIncompleteListed) {
   std::ostringstream out;
   out << "screen   " << s.root << "\n"
       << "layout   " << s.layout << " (model channels from w";
-  for (std::size_t i = 0; i < s.channel_map.size(); ++i)
-    out << (i ? ",w" : "") << s.channel_map[i];
+  for (std::size_t i = 0; i < s.channel_map.size(); ++i) out << (i ? ",w" : "") << s.channel_map[i];
   out << ")\n"
-      << "sites    " << s.sites << " (" << s.complete << " complete, " << s.incomplete
-      << " incomplete)\n"
+      << "sites    " << s.sites << " (" << s.complete << " complete, " << s.incomplete << " incomplete)\n"
       << "wells    " << s.wells << "\n"
       << "compounds " << s.compounds << "\n";
   table(out, "by experiment", s.by_experiment);
@@ -87,8 +82,7 @@ std::string toText(const ScreenSummary& s, std::size_t maxIncompleteListed) {
     for (std::size_t i = 0; i < s.incomplete_sites.size() && i < maxIncompleteListed; ++i)
       out << "  " << s.incomplete_sites[i].first << ": " << s.incomplete_sites[i].second << "\n";
     if (s.incomplete_sites.size() > maxIncompleteListed)
-      out << "  ... and " << s.incomplete_sites.size() - maxIncompleteListed
-          << " more (--json lists all)\n";
+      out << "  ... and " << s.incomplete_sites.size() - maxIncompleteListed << " more (--json lists all)\n";
   }
   return out.str();
 }

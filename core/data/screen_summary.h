@@ -25,7 +25,7 @@ struct ScreenSummary {
   std::map<std::string, std::size_t> by_plate;  // "<experiment>/Plate<N>"
   std::map<std::string, std::size_t> by_cell_type;
   std::map<std::string, std::size_t> by_role;
-  std::map<std::string, std::size_t> by_condition;  // disease_condition (RxRx19a) or well_type
+  std::map<std::string, std::size_t> by_condition;                    // disease_condition (RxRx19a) or well_type
   std::vector<std::pair<std::string, std::string>> incomplete_sites;  // site_id, reason
 };
 

@@ -11,16 +11,14 @@ namespace {
 
 cv::Mat decode(const std::filesystem::path& file) {
   std::error_code error;
-  if (!std::filesystem::is_regular_file(file, error))
-    throw DataError(file.string(), "not found");
+  if (!std::filesystem::is_regular_file(file, error)) throw DataError(file.string(), "not found");
   cv::Mat image;
   try {
     image = cv::imread(file.string(), cv::IMREAD_UNCHANGED);
   } catch (const cv::Exception& e) {
     throw DataError(file.string(), std::string("cannot decode image: ") + e.what());
   }
-  if (image.empty())
-    throw DataError(file.string(), "cannot decode as an image (corrupt or truncated?)");
+  if (image.empty()) throw DataError(file.string(), "cannot decode as an image (corrupt or truncated?)");
   if (image.channels() != 1)
     throw DataError(file.string(), 0, "", std::to_string(image.channels()) + " colour channels",
                     "a single-channel grayscale image");
@@ -38,12 +36,9 @@ std::vector<cv::Mat> decodeSite(const Site& site, int& bitDepth) {
   for (const auto& file : site.channel_files) {
     cv::Mat raw = decode(file);
     if (!channels.empty() && raw.size() != channels.front().size())
-      throw DataError(file.string(), 0, "",
-                      std::to_string(raw.cols) + "x" + std::to_string(raw.rows) + " pixels",
-                      std::to_string(channels.front().cols) + "x" +
-                          std::to_string(channels.front().rows) + " like " +
-                          site.channel_files.front().filename().string() +
-                          " (every channel of a site has one size)");
+      throw DataError(file.string(), 0, "", std::to_string(raw.cols) + "x" + std::to_string(raw.rows) + " pixels",
+                      std::to_string(channels.front().cols) + "x" + std::to_string(channels.front().rows) + " like " +
+                          site.channel_files.front().filename().string() + " (every channel of a site has one size)");
     const bool wide = raw.depth() == CV_16U;
     bitDepth = wide ? 16 : 8;
     const double half = wide ? 32767.5 : 127.5;
@@ -54,8 +49,7 @@ std::vector<cv::Mat> decodeSite(const Site& site, int& bitDepth) {
   return channels;
 }
 
-SiteImage pack(const std::vector<cv::Mat>& channels, const cv::Rect& region, int size,
-               int bitDepth) {
+SiteImage pack(const std::vector<cv::Mat>& channels, const cv::Rect& region, int size, int bitDepth) {
   SiteImage image;
   image.channels = static_cast<int>(channels.size());
   image.height = size > 0 ? size : region.height;
@@ -119,9 +113,8 @@ std::vector<SiteImage> loadSiteTiles(const Site& site, int tile) {
   const TileGrid grid = tileGrid(height, width, tile);
   for (int r = 0; r < grid.rows; ++r)
     for (int c = 0; c < grid.columns; ++c)
-      tiles.push_back(pack(channels,
-                           cv::Rect(grid.offset_x + c * tile, grid.offset_y + r * tile, tile, tile),
-                           0, bitDepth));
+      tiles.push_back(
+          pack(channels, cv::Rect(grid.offset_x + c * tile, grid.offset_y + r * tile, tile, tile), 0, bitDepth));
   return tiles;
 }
 

@@ -18,9 +18,7 @@ struct SiteImage {
   std::vector<float> pixels;  // channel-major [C][H][W], values in [-1, 1]
 
   float* channel(int c) { return pixels.data() + static_cast<std::size_t>(c) * height * width; }
-  const float* channel(int c) const {
-    return pixels.data() + static_cast<std::size_t>(c) * height * width;
-  }
+  const float* channel(int c) const { return pixels.data() + static_cast<std::size_t>(c) * height * width; }
 };
 
 // One channel of a site at its native size, values as stored (8- or 16-bit).

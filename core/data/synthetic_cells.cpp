@@ -89,8 +89,7 @@ struct Morphology {
 // HRCE: epithelial cobblestone, large polygonal cells packed edge to edge, cortical actin belt.
 // VERO: fibroblast-like spindles in loose parallel streams, prominent stress fibres.
 Morphology morphologyOf(CellType type) {
-  if (type == CellType::Hrce)
-    return {1.0 / 240.0, 9.0, 10.5, 9.0, 0.0, 0.09, 0.0, 4.4, 3.7, 0.55, 1.0};
+  if (type == CellType::Hrce) return {1.0 / 240.0, 9.0, 10.5, 9.0, 0.0, 0.09, 0.0, 4.4, 3.7, 0.55, 1.0};
   return {1.0 / 560.0, 7.0, 17.0, 5.2, 0.75, 0.03, 0.8, 4.9, 2.8, 1.8, 0.55};
 }
 
@@ -183,8 +182,7 @@ struct Scratch {
 };
 
 // Band-pass noise, zero mean and unit variance: the texture of chromatin, the ER network, ...
-void bandPassNoise(int size, double fine_sigma, double coarse_sigma, Random& random,
-                   Scratch& scratch, cv::Mat& noise) {
+void bandPassNoise(int size, double fine_sigma, double coarse_sigma, Random& random, Scratch& scratch, cv::Mat& noise) {
   scratch.white.create(size, size, CV_32F);
   float* white = scratch.white.ptr<float>();
   for (int i = 0; i + 1 < size * size; i += 2) {  // two 32-bit uniforms per draw
@@ -228,24 +226,21 @@ double radiusToward(const Outline& outline, double angle) {
 }
 
 // Seeds cells by dart throwing in the field plus a margin, so that cells cut by the border appear.
-std::vector<Cell> seedCells(const Morphology& m, const SiteBiology& biology, double field,
-                            double unit, Random& random) {
+std::vector<Cell> seedCells(const Morphology& m, const SiteBiology& biology, double field, double unit,
+                            Random& random) {
   const double margin = 14.0 * unit;
   const double side = field + 2 * margin;
-  const double expected =
-      m.density * (side / unit) * (side / unit) * biology.density * biology.survival;
+  const double expected = m.density * (side / unit) * (side / unit) * biology.density * biology.survival;
   const int wanted = random.poisson(expected);
   const double spacing = m.min_spacing * unit;
   const double flow = random.uniform(0, kPi), swirl_phase = random.uniform(0, 2 * kPi);
   std::vector<Cell> cells;
-  for (int attempt = 0; static_cast<int>(cells.size()) < wanted && attempt < 40 * wanted + 40;
-       ++attempt) {
+  for (int attempt = 0; static_cast<int>(cells.size()) < wanted && attempt < 40 * wanted + 40; ++attempt) {
     const double x = random.uniform(-margin, field + margin);
     const double y = random.uniform(-margin, field + margin);
     bool crowded = false;
     for (const Cell& other : cells)
-      crowded =
-          crowded || square(other.outline.x - x) + square(other.outline.y - y) < spacing * spacing;
+      crowded = crowded || square(other.outline.x - x) + square(other.outline.y - y) < spacing * spacing;
     if (crowded) continue;
     Cell cell;
     cell.key = random.bits();
@@ -256,8 +251,8 @@ std::vector<Cell> seedCells(const Morphology& m, const SiteBiology& biology, dou
     o.b = m.short_axis * unit * random.logNormal(0.12);
     o.taper = m.taper;
     const double streaming = flow + 0.5 * std::sin(x / (25 * unit) + swirl_phase);
-    const double angle = m.alignment > 0 ? streaming + (1.0 - m.alignment + 0.15) * random.normal()
-                                         : random.uniform(0, kPi);
+    const double angle =
+        m.alignment > 0 ? streaming + (1.0 - m.alignment + 0.15) * random.normal() : random.uniform(0, kPi);
     o.setAngle(angle);
     o.randomiseWobble(m.wobble, random);
 
@@ -274,8 +269,7 @@ std::vector<Cell> seedCells(const Morphology& m, const SiteBiology& biology, dou
     nucleus.brightness = random.logNormal(0.12) * (0.85 + 0.3 * cycle);
     cell.nuclei.push_back(nucleus);
 
-    const double fibre_angle =
-        m.alignment > 0 ? angle + 0.25 * random.normal() : random.uniform(0, kPi);
+    const double fibre_angle = m.alignment > 0 ? angle + 0.25 * random.normal() : random.uniform(0, kPi);
     cell.fibre_cos = std::cos(fibre_angle);
     cell.fibre_sin = std::sin(fibre_angle);
     cell.fibre_spacing = 2.9 * unit * random.logNormal(0.15);
@@ -293,8 +287,7 @@ std::vector<Cell> seedCells(const Morphology& m, const SiteBiology& biology, dou
 
 // A cell that lets go of the dish (dying or dividing) rounds up, drops its stress fibres and
 // condenses its DNA into a bright, smooth mass without nucleoli.
-void roundUp(Cell& cell, double size, double wobble, double dna_brightness, double dna_texture,
-             Random& random) {
+void roundUp(Cell& cell, double size, double wobble, double dna_brightness, double dna_texture, Random& random) {
   Outline& o = cell.outline;
   o.a = o.b = o.radius() * size;
   o.taper = 0;
@@ -307,8 +300,7 @@ void roundUp(Cell& cell, double size, double wobble, double dna_brightness, doub
 }
 
 // Infection and death change shape and texture; the stain each cell carries stays about the same.
-void applyStates(std::vector<Cell>& cells, const SiteBiology& biology, double unit,
-                 Random& random) {
+void applyStates(std::vector<Cell>& cells, const SiteBiology& biology, double unit, Random& random) {
   const double dying_probability = 0.02 + 0.6 * (1.0 - biology.survival);
   for (Cell& cell : cells) {
     cell.infected = random.chance(biology.infection_probability);
@@ -347,16 +339,15 @@ void applyStates(std::vector<Cell>& cells, const SiteBiology& biology, double un
   // Syncytia: the spike protein fuses an infected cell with an infected neighbour.
   for (std::size_t i = 0; i < cells.size(); ++i) {
     Cell& cell = cells[i];
-    if (!cell.infected || cell.dying || cell.mitotic || cell.merged_away ||
-        cell.nuclei.size() > 1 || !random.chance(0.3))
+    if (!cell.infected || cell.dying || cell.mitotic || cell.merged_away || cell.nuclei.size() > 1 ||
+        !random.chance(0.3))
       continue;
     Cell* partner = nullptr;
     double nearest = 2.3 * cell.outline.radius();
     for (std::size_t j = 0; j < cells.size(); ++j) {
       Cell& other = cells[j];
       if (j == i || !other.infected || other.dying || other.mitotic || other.merged_away) continue;
-      const double d =
-          std::hypot(other.outline.x - cell.outline.x, other.outline.y - cell.outline.y);
+      const double d = std::hypot(other.outline.x - cell.outline.x, other.outline.y - cell.outline.y);
       if (d < nearest) {
         nearest = d;
         partner = &other;
@@ -378,9 +369,7 @@ void applyStates(std::vector<Cell>& cells, const SiteBiology& biology, double un
       n.outline.y = o.y + 0.55 * (n.outline.y - o.y);
     }
   }
-  cells.erase(
-      std::remove_if(cells.begin(), cells.end(), [](const Cell& c) { return c.merged_away; }),
-      cells.end());
+  cells.erase(std::remove_if(cells.begin(), cells.end(), [](const Cell& c) { return c.merged_away; }), cells.end());
 }
 
 // Puncta and organelles, painted as Gaussian blobs after the per-pixel pass.
@@ -394,8 +383,7 @@ std::vector<Blob> organelles(const std::vector<Cell>& cells, double unit, Random
         const double r = 0.55 * std::sqrt(random.uniform()), t = random.uniform(0, 2 * kPi);
         const Outline& n = nucleus.outline;
         const double u = r * n.a * std::cos(t), v = r * n.b * std::sin(t);
-        const double x = n.x + u * n.cos_angle - v * n.sin_angle,
-                     y = n.y + u * n.sin_angle + v * n.cos_angle;
+        const double x = n.x + u * n.cos_angle - v * n.sin_angle, y = n.y + u * n.sin_angle + v * n.cos_angle;
         const double sigma = 0.6 * unit * random.logNormal(0.2);
         const double amplitude = cell.rna * 0.9 / std::pow(count, 0.3);
         blobs.push_back({3, x, y, sigma, sigma, 0, amplitude});
@@ -413,16 +401,16 @@ std::vector<Blob> organelles(const std::vector<Cell>& cells, double unit, Random
       const double x = n.x + reach * std::cos(toward), y = n.y + reach * std::sin(toward);
       blobs.push_back({4, x, y, 2.0 * unit, 0.9 * unit, toward + kPi / 2, 0.9 * cell.membrane});
       for (int i = 0; i < 2; ++i)
-        blobs.push_back({4, x + 1.2 * unit * random.normal(), y + 1.2 * unit * random.normal(),
-                         0.7 * unit, 0.7 * unit, 0, 0.5 * cell.membrane});
+        blobs.push_back({4, x + 1.2 * unit * random.normal(), y + 1.2 * unit * random.normal(), 0.7 * unit, 0.7 * unit,
+                         0, 0.5 * cell.membrane});
     } else {
       const int stacks = random.uniformInt(6, 10);
       for (int i = 0; i < stacks; ++i) {
         const double angle = random.uniform(0, 2 * kPi);
-        const double reach = radiusToward(n, angle) +
-                             random.uniform(0.5, std::max(1.0, 0.5 * cell_radius / unit)) * unit;
-        blobs.push_back({4, n.x + reach * std::cos(angle), n.y + reach * std::sin(angle),
-                         0.6 * unit, 0.6 * unit, 0, cell.membrane * golgi_total / (stacks * 0.36)});
+        const double reach =
+            radiusToward(n, angle) + random.uniform(0.5, std::max(1.0, 0.5 * cell_radius / unit)) * unit;
+        blobs.push_back({4, n.x + reach * std::cos(angle), n.y + reach * std::sin(angle), 0.6 * unit, 0.6 * unit, 0,
+                         cell.membrane * golgi_total / (stacks * 0.36)});
       }
     }
     if (cell.infected && !cell.dying) {  // viral replication organelles: cytoplasmic RNA puncta
@@ -431,8 +419,7 @@ std::vector<Blob> organelles(const std::vector<Cell>& cells, double unit, Random
         for (int attempt = 0; attempt < 4; ++attempt) {
           const double angle = random.uniform(0, 2 * kPi);
           const double inner = radiusToward(n, angle) + 0.8 * unit;
-          const double reach =
-              inner + random.uniform(0, std::max(0.7 * unit, 0.75 * cell_radius - inner));
+          const double reach = inner + random.uniform(0, std::max(0.7 * unit, 0.75 * cell_radius - inner));
           const double x = n.x + reach * std::cos(angle), y = n.y + reach * std::sin(angle);
           if (cell.outline.distance(x, y) > 0.9) continue;
           const double sigma = 0.5 * unit * random.logNormal(0.2);
@@ -447,8 +434,7 @@ std::vector<Blob> organelles(const std::vector<Cell>& cells, double unit, Random
 
 }  // namespace
 
-void renderCells(const SiteBiology& biology, int output_size, int render_size, Random& random,
-                 StainedField& field) {
+void renderCells(const SiteBiology& biology, int output_size, int render_size, Random& random, StainedField& field) {
   const double unit = renderScale(output_size, render_size);
   const Morphology morphology = morphologyOf(biology.cell_type);
   std::vector<Cell> cells = seedCells(morphology, biology, render_size, unit, random);
@@ -477,10 +463,8 @@ void renderCells(const SiteBiology& biology, int output_size, int render_size, R
   for (std::size_t i = 0; i < cells.size(); ++i) {
     const Outline& o = cells[i].outline;
     const double reach = o.extent();
-    const int x0 = std::max(0, static_cast<int>(o.x - reach)),
-              x1 = std::min(size - 1, static_cast<int>(o.x + reach));
-    const int y0 = std::max(0, static_cast<int>(o.y - reach)),
-              y1 = std::min(size - 1, static_cast<int>(o.y + reach));
+    const int x0 = std::max(0, static_cast<int>(o.x - reach)), x1 = std::min(size - 1, static_cast<int>(o.x + reach));
+    const int y0 = std::max(0, static_cast<int>(o.y - reach)), y1 = std::min(size - 1, static_cast<int>(o.y + reach));
     for (int y = y0; y <= y1; ++y)
       for (int x = x0; x <= x1; ++x) {
         const float d = static_cast<float>(o.distance(x + 0.5, y + 0.5, second.at<float>(y, x)));
@@ -511,8 +495,7 @@ void renderCells(const SiteBiology& biology, int output_size, int render_size, R
       const double border = std::min(edge, d2 < 1.3 ? 0.5 * (d2 - d1) * radius : edge);
       const double inside = smoothStep(0.0, 0.6 * unit, edge);
       // Gaussians are cut where they fall below e^-11: most pixels are far from any border.
-      const double membrane_line =
-          border < 2 * unit ? std::exp(-square(border / (0.55 * unit))) : 0.0;
+      const double membrane_line = border < 2 * unit ? std::exp(-square(border / (0.55 * unit))) : 0.0;
       const double cortex_band = border < 4 * unit ? std::exp(-square(border / (1.2 * unit))) : 0.0;
 
       const Nucleus* nucleus = nullptr;
@@ -528,32 +511,26 @@ void renderCells(const SiteBiology& biology, int output_size, int render_size, R
       const double perinuclear = std::exp(-0.9 * std::max(0.0, dn - 1.0));
       const double cytoplasm = 1.0 - in_nucleus;
 
-      const double dna = in_nucleus * nucleus->brightness *
-                         std::max(0.0, 1.0 + 0.35 * nucleus->texture * chromatin.at<float>(y, x));
+      const double dna =
+          in_nucleus * nucleus->brightness * std::max(0.0, 1.0 + 0.35 * nucleus->texture * chromatin.at<float>(y, x));
       const double network = std::exp(-square(reticulum.at<float>(y, x) / 0.5));
       const double envelope = std::abs(dn - 1.0) < 0.4 ? std::exp(-square((dn - 1.0) / 0.12)) : 0.0;
-      const double er =
-          cell.er * (cytoplasm * (0.25 + 0.75 * perinuclear) * (0.3 + network) + 0.45 * envelope);
+      const double er = cell.er * (cytoplasm * (0.25 + 0.75 * perinuclear) * (0.3 + network) + 0.45 * envelope);
       double fibre = 0.0;
       if (cell.fibres > 0) {  // parallel lines along fibre_angle, each with its own strength
         const double t =
-            ((py - cell.outline.y) * cell.fibre_cos - (px - cell.outline.x) * cell.fibre_sin) /
-                cell.fibre_spacing +
+            ((py - cell.outline.y) * cell.fibre_cos - (px - cell.outline.x) * cell.fibre_sin) / cell.fibre_spacing +
             cell.fibre_phase;
         const double line = std::floor(t), offset = t - line - 0.5;
         const auto line_key = static_cast<std::uint64_t>(line + 1e6);
         const double strength = 0.3 + 0.7 * (Random::derive(cell.key, line_key) >> 11) * 0x1.0p-53;
         fibre = strength * std::exp(-square(offset / 0.16)) *
-                std::clamp(0.55 + 0.45 * fibre_breaks.at<float>(y, x), 0.0, 1.5) *
-                (1.0 - square(d1 * d1 * d1)) * (1.0 - 0.3 * in_nucleus);
+                std::clamp(0.55 + 0.45 * fibre_breaks.at<float>(y, x), 0.0, 1.5) * (1.0 - square(d1 * d1 * d1)) *
+                (1.0 - 0.3 * in_nucleus);
       }
-      const double actin =
-          cell.actin * (cell.diffuse_actin + cell.cortex * cortex_band + cell.fibres * fibre);
-      const double rna = cell.rna * (0.3 * in_nucleus +
-                                     cytoplasm * cell.cytoplasmic_rna * (0.3 + 0.7 * perinuclear));
-      const double wga =
-          cell.membrane *
-          (0.9 * membrane_line * (0.65 + 0.35 * membrane_grain.at<float>(y, x)) + 0.1);
+      const double actin = cell.actin * (cell.diffuse_actin + cell.cortex * cortex_band + cell.fibres * fibre);
+      const double rna = cell.rna * (0.3 * in_nucleus + cytoplasm * cell.cytoplasmic_rna * (0.3 + 0.7 * perinuclear));
+      const double wga = cell.membrane * (0.9 * membrane_line * (0.65 + 0.35 * membrane_grain.at<float>(y, x)) + 0.1);
 
       const double values[kStains] = {dna, er, actin, rna, wga};
       for (int s = 0; s < kStains; ++s)
@@ -563,9 +540,7 @@ void renderCells(const SiteBiology& biology, int output_size, int render_size, R
   for (auto& stain : field.stains) cv::threshold(stain, stain, 0.0, 0.0, cv::THRESH_TOZERO);
 
   for (const Cell& cell : cells) {
-    if (cell.outline.x < 0 || cell.outline.y < 0 || cell.outline.x >= size ||
-        cell.outline.y >= size)
-      continue;
+    if (cell.outline.x < 0 || cell.outline.y < 0 || cell.outline.x >= size || cell.outline.y >= size) continue;
     ++field.cells;
     field.infected += cell.infected;
     field.dying += cell.dying;

@@ -53,8 +53,7 @@ struct SiteBiology {
 inline constexpr int kStains = 5;  // w1 Hoechst, w2 ConA, w3 phalloidin, w4 SYTO14, w5 WGA
 
 struct StainedField {
-  std::array<cv::Mat, kStains>
-      stains;  // CV_32F, render resolution, emitted light (arbitrary units)
+  std::array<cv::Mat, kStains> stains;  // CV_32F, render resolution, emitted light (arbitrary units)
   int cells = 0;
   int infected = 0;
   int dying = 0;
@@ -63,8 +62,7 @@ struct StainedField {
 // Paints one site at render_size x render_size (twice the output size) into `field`, whose images
 // are reused from call to call. `output_size` sets the optical magnification: larger sites show
 // both more cells and more detail per cell.
-void renderCells(const SiteBiology& biology, int output_size, int render_size, Random& random,
-                 StainedField& field);
+void renderCells(const SiteBiology& biology, int output_size, int render_size, Random& random, StainedField& field);
 
 // Render pixels per morphology unit (about a micrometre) for a given output size.
 double renderScale(int output_size, int render_size);

@@ -34,8 +34,7 @@ SynthPreset parseSynthPreset(std::string_view name) {
   if (name == "demo") return SynthPreset::Demo;
   if (name == "small") return SynthPreset::Small;
   if (name == "medium") return SynthPreset::Medium;
-  throw std::invalid_argument("unknown synthetic preset '" + std::string(name) +
-                              "'; expected demo, small or medium");
+  throw std::invalid_argument("unknown synthetic preset '" + std::string(name) + "'; expected demo, small or medium");
 }
 
 std::string_view synthPresetName(SynthPreset preset) {
@@ -88,9 +87,7 @@ std::string formatNumber(double value) {
   return std::string(buffer, result.ptr);
 }
 
-double doseOf(int index) {
-  return roundSignificant(std::pow(10.0, kLowestLogDose + 0.5 * index), 6);
-}
+double doseOf(int index) { return roundSignificant(std::pow(10.0, kLowestLogDose + 0.5 * index), 6); }
 
 struct Compound {
   std::string name, smiles;
@@ -103,17 +100,14 @@ std::string inventName(int index, Random& random) {
   static const char* const kStarts[] = {"Ar",   "Bel", "Cor", "Dar", "El",  "Fen", "Gal", "Hex",
                                         "Il",   "Jor", "Kal", "Lum", "Mer", "Nor", "Ox",  "Pral",
                                         "Quin", "Ros", "Sel", "Tor", "Ul",  "Vam", "Xer", "Zan"};
-  static const char* const kMiddles[] = {"a",   "e",   "i",   "o",   "u",
-                                         "ami", "eto", "ira", "ona", "uxa"};
+  static const char* const kMiddles[] = {"a", "e", "i", "o", "u", "ami", "eto", "ira", "ona", "uxa"};
   static const char* const kEnds[] = {"vir",    "stat",  "nib",    "azole", "oquine", "mycin",
                                       "previr", "tinib", "sertib", "dine",  "fen",    "mide"};
   std::string middle = kMiddles[random.uniformInt(0, 9)];
   const std::string end = kEnds[random.uniformInt(0, 11)];
   auto vowel = [](char c) { return std::string_view("aeiou").find(c) != std::string_view::npos; };
-  if (vowel(end.front()) && vowel(middle.back()))
-    middle.pop_back();  // "Xeronazole", not "Xeronaazole"
-  std::string name =
-      kStarts[random.uniformInt(0, 23)] + middle + end + "-" + std::to_string(100 + index);
+  if (vowel(end.front()) && vowel(middle.back())) middle.pop_back();  // "Xeronazole", not "Xeronaazole"
+  std::string name = kStarts[random.uniformInt(0, 23)] + middle + end + "-" + std::to_string(100 + index);
   // Salt forms and lot annotations put commas and quotes into names, as real libraries do.
   if (index % 4 == 1) name += random.chance(0.5) ? ", hydrochloride" : ", sodium salt";
   if (index % 7 == 3) name += " \"lot B\"";
@@ -121,11 +115,9 @@ std::string inventName(int index, Random& random) {
 }
 
 std::string inventSmiles(Random& random) {
-  static const char* const kRings[] = {"c1ccccc1", "c1ccncc1",   "c1ccc2ccccc2c1", "C1CCNCC1",
-                                       "C1CCOCC1", "c1cnc[nH]1", "c1ccsc1",        "N1CCN(C)CC1",
-                                       "c1ncncc1", "C1CC1"};
-  static const char* const kLinkers[] = {"C(=O)N", "CC",         "O",  "N",
-                                         "C(=O)O", "S(=O)(=O)N", "CN", "OC"};
+  static const char* const kRings[] = {"c1ccccc1",   "c1ccncc1", "c1ccc2ccccc2c1", "C1CCNCC1", "C1CCOCC1",
+                                       "c1cnc[nH]1", "c1ccsc1",  "N1CCN(C)CC1",    "c1ncncc1", "C1CC1"};
+  static const char* const kLinkers[] = {"C(=O)N", "CC", "O", "N", "C(=O)O", "S(=O)(=O)N", "CN", "OC"};
   static const char* const kEnds[] = {"F", "Cl", "C", "OC", "C(F)(F)F", "N", "O", "C#N", "CC(C)C"};
   std::string smiles = kEnds[random.uniformInt(0, 8)];
   const int rings = random.uniformInt(1, 3);
@@ -152,8 +144,7 @@ std::vector<Compound> compoundLibrary(int count, Random& random) {
     c.name = inventName(i, random);
     c.smiles = inventSmiles(random);
     if (c.active) {
-      c.ec50_uM =
-          roundSignificant(std::pow(10.0, random.uniform(kLowestLogDose, kHighestLogDose)), 4);
+      c.ec50_uM = roundSignificant(std::pow(10.0, random.uniform(kLowestLogDose, kHighestLogDose)), 4);
       c.hill = roundSignificant(random.uniform(0.8, 2.5), 3);
     }
     if (c.toxic) {  // CC50 above the middle of the tested range: toxicity shows at the top doses
@@ -246,17 +237,15 @@ PlateOptics plateOptics(std::uint64_t seed, int line, int plate, int size) {
   for (int y = 0; y < size; ++y)
     for (int x = 0; x < size; ++x) {
       const double dx = (x + 0.5) / size - cx, dy = (y + 0.5) / size - cy;
-      optics.illumination.at<float>(y, x) =
-          static_cast<float>(1.0 / (1.0 + falloff * (dx * dx + dy * dy) / 0.25));
+      optics.illumination.at<float>(y, x) = static_cast<float>(1.0 / (1.0 + falloff * (dx * dx + dy * dy) / 0.25));
     }
   return optics;
 }
 
 // Focus, downsampling (render at 2x, area-average), illumination, gain, shot noise, offset, read
 // noise and 8-bit quantisation.
-std::array<cv::Mat, synthetic::kStains> photograph(const synthetic::StainedField& field,
-                                                   const PlateOptics& optics, int size, double unit,
-                                                   Random& random) {
+std::array<cv::Mat, synthetic::kStains> photograph(const synthetic::StainedField& field, const PlateOptics& optics,
+                                                   int size, double unit, Random& random) {
   double focus = unit * (0.35 + 0.45 * std::abs(random.normal()));
   if (random.chance(0.04)) focus *= 3.0;  // now and then the autofocus misses
   std::array<cv::Mat, synthetic::kStains> images;
@@ -268,28 +257,24 @@ std::array<cv::Mat, synthetic::kStains> photograph(const synthetic::StainedField
     images[c] = cv::Mat(size, size, CV_8U);
     for (int y = 0; y < size; ++y)
       for (int x = 0; x < size; ++x) {
-        const double light = (small.at<float>(y, x) + kAutofluorescence) * gain *
-                             optics.illumination.at<float>(y, x);
-        const double value = random.poisson(light * kPhotonsPerNumber) / kPhotonsPerNumber +
-                             optics.offset[c] + kReadNoise * random.normal();
-        images[c].at<std::uint8_t>(y, x) =
-            static_cast<std::uint8_t>(std::clamp(std::lround(value), 0L, 255L));
+        const double light = (small.at<float>(y, x) + kAutofluorescence) * gain * optics.illumination.at<float>(y, x);
+        const double value = random.poisson(light * kPhotonsPerNumber) / kPhotonsPerNumber + optics.offset[c] +
+                             kReadNoise * random.normal();
+        images[c].at<std::uint8_t>(y, x) = static_cast<std::uint8_t>(std::clamp(std::lround(value), 0L, 255L));
       }
   }
   return images;
 }
 
 fs::path plateFolder(const fs::path& root, const PlannedWell& well) {
-  return root / "images" / cellLines()[well.line].experiment /
-         ("Plate" + std::to_string(well.plate));
+  return root / "images" / cellLines()[well.line].experiment / ("Plate" + std::to_string(well.plate));
 }
 
 void writeWell(const fs::path& root, const PlannedWell& well, const std::vector<Compound>& library,
                const PresetSpec& spec, const PlateOptics& optics, std::uint64_t seed) {
   const CellLine& line = cellLines()[well.line];
   const std::uint64_t well_seed = Random::derive(
-      Random::derive(Random::derive(seed, kWellStream), well.line * 1000 + well.plate),
-      well.row * 1000 + well.column);
+      Random::derive(Random::derive(seed, kWellStream), well.line * 1000 + well.plate), well.row * 1000 + well.column);
   Random random(well_seed);
   double infected_share = well.condition == kActive ? 1.0 : 0.0;
   synthetic::SiteBiology biology;
@@ -297,15 +282,12 @@ void writeWell(const fs::path& root, const PlannedWell& well, const std::vector<
   if (well.compound >= 0) {
     const Compound& compound = library[well.compound];
     const double c = well.concentration_uM;
-    if (compound.active)
-      infected_share = 1.0 - 1.0 / (1.0 + std::pow(compound.ec50_uM / c, compound.hill));
+    if (compound.active) infected_share = 1.0 - 1.0 / (1.0 + std::pow(compound.ec50_uM / c, compound.hill));
     if (compound.toxic)
-      biology.survival =
-          1.0 - compound.max_kill / (1.0 + std::pow(compound.cc50_uM / c, compound.toxic_hill));
+      biology.survival = 1.0 - compound.max_kill / (1.0 + std::pow(compound.cc50_uM / c, compound.toxic_hill));
   }
   biology.density = random.logNormal(0.2);  // seeding varies from well to well
-  biology.infection_probability =
-      std::min(0.95, line.max_infection * infected_share * random.logNormal(0.15));
+  biology.infection_probability = std::min(0.95, line.max_infection * infected_share * random.logNormal(0.15));
 
   const int render = 2 * spec.image_size;
   const double unit = synthetic::renderScale(spec.image_size, render);
@@ -317,8 +299,7 @@ void writeWell(const fs::path& root, const PlannedWell& well, const std::vector<
     synthetic::renderCells(biology, spec.image_size, render, site_random, field);
     const auto images = photograph(field, optics, spec.image_size, unit, site_random);
     for (int c = 0; c < synthetic::kStains; ++c) {
-      const fs::path file =
-          folder / (name + "_s" + std::to_string(site) + "_w" + std::to_string(c + 1) + ".png");
+      const fs::path file = folder / (name + "_s" + std::to_string(site) + "_w" + std::to_string(c + 1) + ".png");
       bool written = false;
       try {
         written = cv::imwrite(file.string(), images[c]);
@@ -397,20 +378,18 @@ void writeText(const fs::path& file, const std::string& text) {
   if (!stream) throw DataError(file.string(), "cannot write (disk full or not writable?)");
 }
 
-std::string metadataCsv(const std::vector<PlannedWell>& wells, const std::vector<Compound>& library,
-                        int sites) {
-  std::string text = csvRow({"site_id", "well_id", "cell_type", "experiment", "plate", "well",
-                             "site", "disease_condition", "treatment", "treatment_conc", "SMILES"});
+std::string metadataCsv(const std::vector<PlannedWell>& wells, const std::vector<Compound>& library, int sites) {
+  std::string text = csvRow({"site_id", "well_id", "cell_type", "experiment", "plate", "well", "site",
+                             "disease_condition", "treatment", "treatment_conc", "SMILES"});
   for (const PlannedWell& well : wells) {
     const CellLine& line = cellLines()[well.line];
     const std::string name = wellName(well.row, well.column);
     const std::string well_id = line.experiment + "_" + std::to_string(well.plate) + "_" + name;
     const bool treated = well.compound >= 0;
     for (int site = 1; site <= sites; ++site)
-      text += csvRow({well_id + "_" + std::to_string(site), well_id, line.cell_type,
-                      line.experiment, std::to_string(well.plate), name, std::to_string(site),
-                      std::string(well.condition), treated ? library[well.compound].name : "",
-                      treated ? formatNumber(well.concentration_uM) : "",
+      text += csvRow({well_id + "_" + std::to_string(site), well_id, line.cell_type, line.experiment,
+                      std::to_string(well.plate), name, std::to_string(site), std::string(well.condition),
+                      treated ? library[well.compound].name : "", treated ? formatNumber(well.concentration_uM) : "",
                       treated ? library[well.compound].smiles : ""});
   }
   return text;
@@ -430,13 +409,12 @@ SynthSummary writeSyntheticScreen(const fs::path& out, SynthPreset preset, std::
                                   const tasks::TaskContext& context, int threads) {
   const fs::path target = out.has_filename() ? out : out.parent_path();
   std::error_code error;
-  if (fs::exists(target, error) &&
-      !(fs::is_directory(target, error) && fs::is_empty(target, error)))
+  if (fs::exists(target, error) && !(fs::is_directory(target, error) && fs::is_empty(target, error)))
     throw DataError(target.string(),
                     "already exists and is not empty; a synthetic screen is written "
                     "into a new or empty folder");
-  const fs::path partial = target.parent_path() /
-                           (target.filename().string() + ".partial-" + std::to_string(::getpid()));
+  const fs::path partial =
+      target.parent_path() / (target.filename().string() + ".partial-" + std::to_string(::getpid()));
   const PresetSpec spec = specOf(preset);
   Random library_random(Random::derive(seed, kLibraryStream));
   const std::vector<Compound> library = compoundLibrary(spec.compounds, library_random);
@@ -451,28 +429,24 @@ SynthSummary writeSyntheticScreen(const fs::path& out, SynthPreset preset, std::
         if (error) throw DataError(partial.string(), "cannot create folder: " + error.message());
         optics.push_back(plateOptics(seed, line, plate, spec.image_size));
       }
-    if (threads <= 0)
-      threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+    if (threads <= 0) threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
     context.report(0, static_cast<std::int64_t>(wells.size()), "wells", "rendering wells");
     forEachWell(wells.size(), threads, context, [&](std::size_t i) {
       const PlannedWell& well = wells[i];
-      writeWell(partial, well, library, spec,
-                optics[well.line * spec.plates_per_cell_type + well.plate - 1], seed);
+      writeWell(partial, well, library, spec, optics[well.line * spec.plates_per_cell_type + well.plate - 1], seed);
     });
     writeText(partial / "ground_truth.csv", groundTruthCsv(library));
     writeText(partial / "metadata.csv", metadataCsv(wells, library, spec.sites));
     context.checkCancelled();
     if (fs::exists(target, error)) fs::remove(target, error);  // the empty folder we were given
     fs::rename(partial, target, error);
-    if (error)
-      throw DataError(target.string(),
-                      "cannot move the finished screen into place: " + error.message());
+    if (error) throw DataError(target.string(), "cannot move the finished screen into place: " + error.message());
   } catch (...) {
     fs::remove_all(partial, error);
     throw;
   }
-  context.report(static_cast<std::int64_t>(wells.size()), static_cast<std::int64_t>(wells.size()),
-                 "wells", "screen written to " + target.string());
+  context.report(static_cast<std::int64_t>(wells.size()), static_cast<std::int64_t>(wells.size()), "wells",
+                 "screen written to " + target.string());
 
   SynthSummary summary;
   summary.root = target;

@@ -47,8 +47,7 @@ struct SynthSummary {
 // The screen is assembled in "<out>.partial-<pid>" and renamed into place when complete, so a
 // failed or cancelled run (tasks::Cancelled, checked once per well) leaves nothing behind.
 // threads: 0 uses the machine's cores; the output does not depend on it.
-SynthSummary writeSyntheticScreen(const std::filesystem::path& out, SynthPreset preset,
-                                  std::uint64_t seed, const tasks::TaskContext& context = {},
-                                  int threads = 0);
+SynthSummary writeSyntheticScreen(const std::filesystem::path& out, SynthPreset preset, std::uint64_t seed,
+                                  const tasks::TaskContext& context = {}, int threads = 0);
 
 }  // namespace gandl::data

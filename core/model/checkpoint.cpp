@@ -52,8 +52,8 @@ void writeArchive(torch::serialize::OutputArchive& archive, const std::filesyste
     archive.save_to(temporary.string());
   } catch (const c10::Error& e) {
     std::filesystem::remove(temporary);
-    throw std::runtime_error(temporary.string() + ": cannot write checkpoint (disk full?): " +
-                             e.what_without_backtrace());
+    throw std::runtime_error(temporary.string() +
+                             ": cannot write checkpoint (disk full?): " + e.what_without_backtrace());
   }
   std::filesystem::rename(temporary, file);
 }
@@ -76,10 +76,10 @@ TrainingState::TrainingState(const TrainingConfig& c) : config(c) {
   for (auto& p : generatorEma->parameters()) p.set_requires_grad(false);
   const int gInterval = config.pl_weight > 0 ? config.pl_interval : 0;
   const int dInterval = config.loss == GanLoss::Logistic && config.r1Gamma() > 0 ? config.r1_interval : 0;
-  generatorOptimizer = std::make_unique<torch::optim::Adam>(
-      generator->parameters(), adamOptions(config.g_lr, config, gInterval));
-  discriminatorOptimizer = std::make_unique<torch::optim::Adam>(
-      discriminator->parameters(), adamOptions(config.d_lr, config, dInterval));
+  generatorOptimizer =
+      std::make_unique<torch::optim::Adam>(generator->parameters(), adamOptions(config.g_lr, config, gInterval));
+  discriminatorOptimizer =
+      std::make_unique<torch::optim::Adam>(discriminator->parameters(), adamOptions(config.d_lr, config, dInterval));
   plMean = torch::zeros({});
 }
 
@@ -114,7 +114,8 @@ void loadCheckpoint(TrainingState& state, const std::filesystem::path& file) {
     torch::serialize::InputArchive archive;
     archive.load_from(file.string());
     if (isInferenceOnly(archive))
-      throw std::runtime_error(file.string() + ": is an inference-only export (discriminator and generator EMA, "
+      throw std::runtime_error(file.string() +
+                               ": is an inference-only export (discriminator and generator EMA, "
                                "no optimizer states); training cannot resume from it, start a new run");
     torch::serialize::InputArchive g, d, ema, gOpt, dOpt;
     archive.read("generator", g);
@@ -136,8 +137,8 @@ void loadCheckpoint(TrainingState& state, const std::filesystem::path& file) {
     auto generator = at::detail::getDefaultCPUGenerator();
     generator.set_state(rng);
   } catch (const c10::Error& e) {
-    throw std::runtime_error(file.string() + ": not a checkpoint of this configuration (" +
-                             e.what_without_backtrace() + ")");
+    throw std::runtime_error(file.string() + ": not a checkpoint of this configuration (" + e.what_without_backtrace() +
+                             ")");
   }
 }
 
@@ -181,8 +182,8 @@ Network loadLatestNetwork(const std::filesystem::path& runDir, const char* key, 
 
 }  // namespace
 
-Discriminator loadDiscriminator(const std::filesystem::path& runDir, const torch::Device& device,
-                                std::int64_t* step, std::string* checkpointFile) {
+Discriminator loadDiscriminator(const std::filesystem::path& runDir, const torch::Device& device, std::int64_t* step,
+                                std::string* checkpointFile) {
   return loadLatestNetwork<Discriminator>(runDir, "discriminator", "discriminator", device, step, checkpointFile);
 }
 

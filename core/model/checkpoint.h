@@ -22,8 +22,8 @@ struct TrainingState {
   Generator generatorEma{nullptr};  // exponential moving average of the generator's weights
   std::unique_ptr<torch::optim::Adam> generatorOptimizer;
   std::unique_ptr<torch::optim::Adam> discriminatorOptimizer;
-  torch::Tensor plMean;             // path-length running mean
-  std::int64_t step = 0;            // main-phase steps done
+  torch::Tensor plMean;   // path-length running mean
+  std::int64_t step = 0;  // main-phase steps done
 
   void to(const torch::Device& device);
 };

@@ -28,10 +28,13 @@
 namespace gandl::model {
 
 struct DiscriminatorBlockOptions {
-  DiscriminatorBlockOptions(int64_t in_channels, int64_t tmp_channels, int64_t out_channels,
-                            int64_t resolution, int64_t image_channels)
-      : in_channels_(in_channels), tmp_channels_(tmp_channels), out_channels_(out_channels),
-        resolution_(resolution), image_channels_(image_channels) {}
+  DiscriminatorBlockOptions(int64_t in_channels, int64_t tmp_channels, int64_t out_channels, int64_t resolution,
+                            int64_t image_channels)
+      : in_channels_(in_channels),
+        tmp_channels_(tmp_channels),
+        out_channels_(out_channels),
+        resolution_(resolution),
+        image_channels_(image_channels) {}
   TORCH_ARG(int64_t, in_channels);  // 0 = the first block, which reads the image via FromRGB
   TORCH_ARG(int64_t, tmp_channels);
   TORCH_ARG(int64_t, out_channels);
@@ -103,7 +106,7 @@ struct DiscriminatorImpl : torch::nn::Cloneable<DiscriminatorImpl> {
   int64_t embeddingDim() const { return config.embeddingDim(); }
 
   NetworkConfig config;
-  std::vector<DiscriminatorBlock> blocks;  // b<res>, ..., b8
+  std::vector<DiscriminatorBlock> blocks;   // b<res>, ..., b8
   DiscriminatorEpilogue epilogue{nullptr};  // registered as b4
 };
 TORCH_MODULE(Discriminator);

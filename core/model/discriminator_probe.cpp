@@ -54,8 +54,8 @@ ProbeOutput DiscriminatorProbe::run(common::ImageSource& source, const std::vect
   std::vector<std::string> names;
   std::vector<torch::Tensor> perView;  // one [views, dim] per readout, in `names` order
   std::vector<std::vector<torch::Tensor>> chunks;
-  std::vector<torch::Tensor> trunks;   // per batch and transform
-  std::vector<int64_t> trunkCounts;    // views per batch
+  std::vector<torch::Tensor> trunks;  // per batch and transform
+  std::vector<int64_t> trunkCounts;   // views per batch
   std::vector<std::size_t> viewItem;
   double stddevSum = 0;
   int64_t stddevGroups = 0;
@@ -65,9 +65,9 @@ ProbeOutput DiscriminatorProbe::run(common::ImageSource& source, const std::vect
   auto stream = source.embeddingBatches(items, batch);
   while (auto host = stream->next()) {
     context.checkCancelled();
-    const auto input = torch::from_blob(host->pixels.data(), {host->count, host->channels, host->height, host->width},
-                                        torch::kFloat32)
-                           .to(impl_->device);
+    const auto input =
+        torch::from_blob(host->pixels.data(), {host->count, host->channels, host->height, host->width}, torch::kFloat32)
+            .to(impl_->device);
     std::vector<torch::Tensor> outputs;  // summed over the transforms
     std::vector<std::string> batchNames;
     for (int k = 0; k < transforms; ++k) {
@@ -139,9 +139,8 @@ ProbeOutput DiscriminatorProbe::run(common::ImageSource& source, const std::vect
         const auto t = trunks[next++].to(impl_->device);
         auto withStddev = t;
         if (mbstdChannels > 0)
-          withStddev = torch::cat({t, torch::full({count, mbstdChannels, t.size(2), t.size(3)}, result.mbstdReal,
-                                                  t.options())},
-                                  1);
+          withStddev = torch::cat(
+              {t, torch::full({count, mbstdChannels, t.size(2), t.size(3)}, result.mbstdReal, t.options())}, 1);
         const auto fc = epilogue.fc->forward(epilogue.conv->forward(withStddev).flatten(1));
         sum = k == 0 ? fc : sum + fc;
       }
@@ -159,8 +158,8 @@ ProbeOutput DiscriminatorProbe::run(common::ImageSource& source, const std::vect
   rows.reserve(viewItem.size());
   for (auto item : viewItem) rows.push_back(static_cast<int64_t>(rowOf.at(item)));
   const auto index = torch::tensor(rows, torch::kLong);
-  const auto counts = torch::zeros({static_cast<int64_t>(items.size()), 1}).index_add_(
-      0, index, torch::ones({static_cast<int64_t>(viewItem.size()), 1}));
+  const auto counts = torch::zeros({static_cast<int64_t>(items.size()), 1})
+                          .index_add_(0, index, torch::ones({static_cast<int64_t>(viewItem.size()), 1}));
   for (std::size_t r = 0; r < names.size(); ++r) {
     const auto& views = perView[r];
     const auto sums = torch::zeros({static_cast<int64_t>(items.size()), views.size(1)}).index_add_(0, index, views);

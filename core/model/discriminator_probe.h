@@ -33,7 +33,7 @@ struct ProbeReadout {
 
 struct ProbeOutput {
   std::vector<ProbeReadout> readouts;  // the last one is "logit"
-  double mbstdReal = 0;               // the stddev channel's mean on real groups (fc512_mbstd)
+  double mbstdReal = 0;                // the stddev channel's mean on real groups (fc512_mbstd)
 };
 
 class DiscriminatorProbe {

@@ -69,8 +69,7 @@ struct Embedder::Impl {
 
 int defaultEmbedBatch(const std::string& device) { return device.rfind("cuda", 0) == 0 ? 64 : 16; }
 
-Embedder::Embedder(const CheckpointInfo& checkpoint, const EmbedOptions& options)
-    : impl_(std::make_unique<Impl>()) {
+Embedder::Embedder(const CheckpointInfo& checkpoint, const EmbedOptions& options) : impl_(std::make_unique<Impl>()) {
   impl_->checkpoint = checkpoint;
   impl_->readout = options.readout;
   impl_->dihedral = options.dihedral;
@@ -97,14 +96,14 @@ int Embedder::dimension() const {
 }
 
 double Embedder::embedItems(common::ImageSource& source, const std::vector<std::size_t>& items, const Sink& sink,
-                          const tasks::TaskContext& context) {
+                            const tasks::TaskContext& context) {
   const auto& checkpoint = impl_->checkpoint;
   auto& discriminator = impl_->discriminator;
   const auto device = impl_->device;
   if (source.resolution() != checkpoint.network.resolution)
-    throw std::runtime_error("the images are prepared at " + std::to_string(source.resolution()) +
-                             " px but " + checkpoint.file.string() + " expects " +
-                             std::to_string(checkpoint.network.resolution) + " px");
+    throw std::runtime_error("the images are prepared at " + std::to_string(source.resolution()) + " px but " +
+                             checkpoint.file.string() + " expects " + std::to_string(checkpoint.network.resolution) +
+                             " px");
   torch::NoGradGuard noGrad;
   const int64_t dim = dimension();
   const bool multiscale = impl_->readout == Readout::Multiscale;
@@ -127,10 +126,11 @@ double Embedder::embedItems(common::ImageSource& source, const std::vector<std::
   while (auto batch = stream->next()) {
     context.checkCancelled();
     const auto pixels = torch::from_blob(batch->pixels.data(),
-                                         {batch->count, batch->channels, batch->height, batch->width},
-                                         torch::kFloat32);
+                                         {batch->count, batch->channels, batch->height, batch->width}, torch::kFloat32);
     const auto input = pixels.to(device);
-    auto readout = [&](const torch::Tensor& x) { return multiscale ? discriminator->multiscale(x) : discriminator->embed(x); };
+    auto readout = [&](const torch::Tensor& x) {
+      return multiscale ? discriminator->multiscale(x) : discriminator->embed(x);
+    };
     torch::Tensor vectors = readout(input);
     if (impl_->dihedral) {
       for (int k = 1; k < 8; ++k) vectors = vectors + readout(dihedral(input, k));

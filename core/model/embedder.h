@@ -19,7 +19,7 @@
 namespace gandl::model {
 
 enum class EmbedderKind {
-  GanDl,           // the trained discriminator of a checkpoint
+  GanDl,                // the trained discriminator of a checkpoint
   RandomDiscriminator,  // the same architecture with random initial weights (a baseline)
 };
 
@@ -27,9 +27,9 @@ struct CheckpointInfo {
   std::filesystem::path run;
   std::filesystem::path file;  // the step-<N>.pt used
   std::int64_t step = 0;
-  std::string hash;            // content hash of that file ("fnv1a64:<hex>")
+  std::string hash;  // content hash of that file ("fnv1a64:<hex>")
   NetworkConfig network;
-  std::string view;            // training view: "resize" or "tiles"
+  std::string view;  // training view: "resize" or "tiles"
 };
 
 // Reads config.json and the latest checkpoint's identity; throws std::runtime_error naming the
@@ -82,7 +82,7 @@ class Embedder {
   // items (rows: items.size() x dimension(), row-major). Checks for cancel once per batch.
   // Returns the seconds spent waiting for the source's batches (I/O not hidden by compute).
   double embedItems(common::ImageSource& source, const std::vector<std::size_t>& items, const Sink& sink,
-                  const tasks::TaskContext& context = {});
+                    const tasks::TaskContext& context = {});
 
  private:
   struct Impl;

@@ -8,12 +8,9 @@
 
 namespace gandl::model {
 
-double activationGain(Activation activation) {
-  return activation == Activation::LeakyRelu ? std::sqrt(2.0) : 1.0;
-}
+double activationGain(Activation activation) { return activation == Activation::LeakyRelu ? std::sqrt(2.0) : 1.0; }
 
-torch::Tensor biasActivation(const torch::Tensor& x, const torch::Tensor& bias,
-                             Activation activation, double gain) {
+torch::Tensor biasActivation(const torch::Tensor& x, const torch::Tensor& bias, Activation activation, double gain) {
   auto y = x;
   if (bias.defined()) {
     std::vector<int64_t> shape(x.dim(), 1);
@@ -25,22 +22,17 @@ torch::Tensor biasActivation(const torch::Tensor& x, const torch::Tensor& bias,
   return totalGain == 1.0 ? y : y * totalGain;
 }
 
-EqualizedLinearImpl::EqualizedLinearImpl(EqualizedLinearOptions options_)
-    : options(std::move(options_)) {
-  reset();
-}
+EqualizedLinearImpl::EqualizedLinearImpl(EqualizedLinearOptions options_) : options(std::move(options_)) { reset(); }
 
 void EqualizedLinearImpl::reset() {
   TORCH_CHECK(options.in_features() > 0 && options.out_features() > 0,
-              "EqualizedLinear: feature counts must be positive, got ", options.in_features(),
-              " -> ", options.out_features());
+              "EqualizedLinear: feature counts must be positive, got ", options.in_features(), " -> ",
+              options.out_features());
   TORCH_CHECK(options.lr_multiplier() > 0, "EqualizedLinear: lr_multiplier must be positive, got ",
               options.lr_multiplier());
-  weight = register_parameter(
-      "weight", torch::randn({options.out_features(), options.in_features()}) /
-                    options.lr_multiplier());
-  if (options.bias())
-    bias = register_parameter("bias", torch::full({options.out_features()}, options.bias_init()));
+  weight = register_parameter("weight",
+                              torch::randn({options.out_features(), options.in_features()}) / options.lr_multiplier());
+  if (options.bias()) bias = register_parameter("bias", torch::full({options.out_features()}, options.bias_init()));
 }
 
 double EqualizedLinearImpl::weightGain() const {
@@ -54,16 +46,12 @@ torch::Tensor EqualizedLinearImpl::forward(const torch::Tensor& x) {
   const double outputGain = activationGain(options.activation());
   const double scale = weightGain() * outputGain;
   const auto w = weight.to(x.dtype()).t();
-  const auto y = bias.defined()
-                     ? torch::addmm(bias.to(x.dtype()) * (biasGain() * outputGain), x, w, 1.0, scale)
-                     : x.matmul(w) * scale;
+  const auto y = bias.defined() ? torch::addmm(bias.to(x.dtype()) * (biasGain() * outputGain), x, w, 1.0, scale)
+                                : x.matmul(w) * scale;
   return options.activation() == Activation::LeakyRelu ? torch::leaky_relu(y, kLeakySlope) : y;
 }
 
-EqualizedConv2dImpl::EqualizedConv2dImpl(EqualizedConv2dOptions options_)
-    : options(std::move(options_)) {
-  reset();
-}
+EqualizedConv2dImpl::EqualizedConv2dImpl(EqualizedConv2dOptions options_) : options(std::move(options_)) { reset(); }
 
 void EqualizedConv2dImpl::reset() {
   TORCH_CHECK(options.in_channels() > 0 && options.out_channels() > 0 && options.kernel_size() > 0,
@@ -71,11 +59,9 @@ void EqualizedConv2dImpl::reset() {
   TORCH_CHECK(options.up() >= 1 && options.down() >= 1 && (options.up() == 1 || options.down() == 1),
               "EqualizedConv2d: up and down must be >= 1 and not both > 1");
   const int64_t k = options.kernel_size();
-  weight = register_parameter("weight",
-                              torch::randn({options.out_channels(), options.in_channels(), k, k}));
+  weight = register_parameter("weight", torch::randn({options.out_channels(), options.in_channels(), k, k}));
   if (options.bias()) bias = register_parameter("bias", torch::zeros({options.out_channels()}));
-  if (options.up() > 1 || options.down() > 1)
-    resample_filter = register_buffer("resample_filter", makeFirFilter());
+  if (options.up() > 1 || options.down() > 1) resample_filter = register_buffer("resample_filter", makeFirFilter());
 }
 
 double EqualizedConv2dImpl::weightGain() const {
@@ -92,8 +78,8 @@ torch::Tensor EqualizedConv2dImpl::forward(const torch::Tensor& x, double gain) 
   const auto b = bias.defined() ? bias.to(x.dtype()) * outputGain : torch::Tensor();
   // ada correlates when not upsampling and convolves (flipped weight) when upsampling.
   const bool flipWeight = options.up() == 1;
-  const auto y = conv2dResample(x, w, resample_filter, options.up(), options.down(),
-                                options.kernel_size() / 2, 1, flipWeight, b);
+  const auto y =
+      conv2dResample(x, w, resample_filter, options.up(), options.down(), options.kernel_size() / 2, 1, flipWeight, b);
   return options.activation() == Activation::LeakyRelu ? torch::leaky_relu(y, kLeakySlope) : y;
 }
 

@@ -24,8 +24,8 @@ double activationGain(Activation activation);
 
 // x + bias (broadcast over dim 1; undefined bias = none), the activation, then times
 // activationGain(activation) * gain. The reference's bias_act without clamping.
-torch::Tensor biasActivation(const torch::Tensor& x, const torch::Tensor& bias,
-                             Activation activation, double gain = 1.0);
+torch::Tensor biasActivation(const torch::Tensor& x, const torch::Tensor& bias, Activation activation,
+                             double gain = 1.0);
 
 struct EqualizedLinearOptions {
   EqualizedLinearOptions(int64_t in_features, int64_t out_features)

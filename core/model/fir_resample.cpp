@@ -8,8 +8,8 @@ namespace gandl::model {
 namespace {
 
 // torch::conv2d with square stride and padding (also disambiguates the string-padding overload).
-torch::Tensor conv(const torch::Tensor& x, const torch::Tensor& weight, int64_t stride,
-                   int64_t padding, int64_t groups, const torch::Tensor& bias = {}) {
+torch::Tensor conv(const torch::Tensor& x, const torch::Tensor& weight, int64_t stride, int64_t padding, int64_t groups,
+                   const torch::Tensor& bias = {}) {
   return torch::conv2d(x, weight, bias, {stride, stride}, {padding, padding}, {1, 1}, groups);
 }
 
@@ -23,9 +23,8 @@ int64_t taps(const torch::Tensor& filter) { return filter.size(-1); }
 // kernel). All four 2-D phases come out of ONE ordinary convolution with 4 x O output channels
 // and a half x half kernel; pixel_shuffle interleaves them. That is 16 instead of 9 multiply-adds per input
 // pixel for k = 3 (the transposed conv) and 2.25x fewer than upsampling before a 3x3 conv.
-torch::Tensor convUp(const torch::Tensor& x, const torch::Tensor& weight,
-                     const torch::Tensor& filter, int64_t up, int64_t padding, int64_t groups,
-                     bool flip_weight, const torch::Tensor& bias) {
+torch::Tensor convUp(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& filter, int64_t up,
+                     int64_t padding, int64_t groups, bool flip_weight, const torch::Tensor& bias) {
   TORCH_CHECK(up == 2, "conv2dResample: only 2x upsampling is implemented, got ", up);
   const int64_t k = weight.size(-1), half = (k + 1) / 2;
   // v: the kernel the transposed convolution scatters (ada flips it when flip_weight is true).
@@ -61,8 +60,8 @@ torch::Tensor makeFirFilter(const std::vector<double>& taps) {
   return (filter / filter.sum()).to(torch::kFloat32);
 }
 
-torch::Tensor upfirdn2d(const torch::Tensor& x, const torch::Tensor& filter, int64_t up,
-                        int64_t down, FirPadding padding, double gain, bool flip_filter) {
+torch::Tensor upfirdn2d(const torch::Tensor& x, const torch::Tensor& filter, int64_t up, int64_t down,
+                        FirPadding padding, double gain, bool flip_filter) {
   TORCH_CHECK(x.dim() == 4, "upfirdn2d: expected x [N, C, H, W], got ", x.sizes());
   TORCH_CHECK(filter.dim() == 2, "upfirdn2d: expected a 2-D filter, got ", filter.sizes());
   TORCH_CHECK(up >= 1 && down >= 1, "upfirdn2d: up and down must be >= 1, got ", up, " and ", down);
@@ -76,9 +75,7 @@ torch::Tensor upfirdn2d(const torch::Tensor& x, const torch::Tensor& filter, int
     const int64_t paddedHeight = height * up + padBefore + padAfter;
     const int64_t paddedWidth = width * up + padBefore + padAfter;
     y = torch::zeros({batch, channels, paddedHeight, paddedWidth}, x.options());
-    y.slice(2, padBefore, padBefore + height * up, up)
-        .slice(3, padBefore, padBefore + width * up, up)
-        .copy_(x);
+    y.slice(2, padBefore, padBefore + height * up, up).slice(3, padBefore, padBefore + width * up, up).copy_(x);
   }
   const int64_t cropBefore = std::max<int64_t>(-padding.before, 0);
   const int64_t cropAfter = std::max<int64_t>(-padding.after, 0);
@@ -96,8 +93,7 @@ torch::Tensor upfirdn2d(const torch::Tensor& x, const torch::Tensor& filter, int
 
 torch::Tensor upsample2d(const torch::Tensor& x, const torch::Tensor& filter, int64_t up) {
   const int64_t f = taps(filter);
-  return upfirdn2d(x, filter, up, 1, {(f + up - 1) / 2, (f - up) / 2},
-                   static_cast<double>(up * up));
+  return upfirdn2d(x, filter, up, 1, {(f + up - 1) / 2, (f - up) / 2}, static_cast<double>(up * up));
 }
 
 torch::Tensor downsample2d(const torch::Tensor& x, const torch::Tensor& filter, int64_t down) {
@@ -105,9 +101,8 @@ torch::Tensor downsample2d(const torch::Tensor& x, const torch::Tensor& filter, 
   return upfirdn2d(x, filter, 1, down, {(f - down + 1) / 2, (f - down) / 2});
 }
 
-torch::Tensor conv2dResample(const torch::Tensor& x, const torch::Tensor& weight,
-                             const torch::Tensor& filter, int64_t up, int64_t down,
-                             int64_t padding, int64_t groups, bool flip_weight,
+torch::Tensor conv2dResample(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& filter,
+                             int64_t up, int64_t down, int64_t padding, int64_t groups, bool flip_weight,
                              const torch::Tensor& bias) {
   TORCH_CHECK(weight.dim() == 4 && weight.size(2) == weight.size(3),
               "conv2dResample: expected a square weight [O, I, k, k], got ", weight.sizes());

@@ -30,9 +30,8 @@ torch::Tensor makeFirFilter(const std::vector<double>& taps = {1.0, 3.0, 3.0, 1.
 // Per channel: upsample by inserting up-1 zeros after each pixel, pad, convolve with `filter`
 // (times gain; flip_filter = true correlates instead), keep every down-th pixel.
 // x: [N, C, H, W]; filter: [fh, fw]. The filter is cast to x's dtype and device.
-torch::Tensor upfirdn2d(const torch::Tensor& x, const torch::Tensor& filter, int64_t up = 1,
-                        int64_t down = 1, FirPadding padding = {}, double gain = 1.0,
-                        bool flip_filter = false);
+torch::Tensor upfirdn2d(const torch::Tensor& x, const torch::Tensor& filter, int64_t up = 1, int64_t down = 1,
+                        FirPadding padding = {}, double gain = 1.0, bool flip_filter = false);
 
 // 2x upsampling with output [N, C, 2H, 2W] and gain up^2 (keeps the DC level).
 torch::Tensor upsample2d(const torch::Tensor& x, const torch::Tensor& filter, int64_t up = 2);
@@ -43,9 +42,8 @@ torch::Tensor downsample2d(const torch::Tensor& x, const torch::Tensor& filter, 
 // counted on the upsampled image, as ada's conv2d_resample. flip_weight = false convolves
 // (the reference's upsampling layers), true correlates like torch::conv2d. `bias` (per output
 // channel, optional) is added at the end, inside the convolution where that comes last.
-torch::Tensor conv2dResample(const torch::Tensor& x, const torch::Tensor& weight,
-                             const torch::Tensor& filter, int64_t up = 1, int64_t down = 1,
-                             int64_t padding = 0, int64_t groups = 1, bool flip_weight = true,
-                             const torch::Tensor& bias = {});
+torch::Tensor conv2dResample(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& filter,
+                             int64_t up = 1, int64_t down = 1, int64_t padding = 0, int64_t groups = 1,
+                             bool flip_weight = true, const torch::Tensor& bias = {});
 
 }  // namespace gandl::model

@@ -8,9 +8,7 @@ namespace gandl::model {
 
 namespace F = torch::nn::functional;
 
-torch::Tensor generatorLogisticLoss(const torch::Tensor& fakeLogits) {
-  return F::softplus(-fakeLogits).mean();
-}
+torch::Tensor generatorLogisticLoss(const torch::Tensor& fakeLogits) { return F::softplus(-fakeLogits).mean(); }
 
 torch::Tensor discriminatorLogisticLoss(const torch::Tensor& realLogits, const torch::Tensor& fakeLogits) {
   return F::softplus(fakeLogits).mean() + F::softplus(-realLogits).mean();
@@ -24,8 +22,8 @@ torch::Tensor r1Penalty(const torch::Tensor& realLogits, const torch::Tensor& re
 
 torch::Tensor generatorWassersteinLoss(const torch::Tensor& fakeLogits) { return -fakeLogits.mean(); }
 
-torch::Tensor discriminatorWassersteinLoss(const torch::Tensor& realLogits,
-                                           const torch::Tensor& fakeLogits, double epsilon) {
+torch::Tensor discriminatorWassersteinLoss(const torch::Tensor& realLogits, const torch::Tensor& fakeLogits,
+                                           double epsilon) {
   return fakeLogits.mean() - realLogits.mean() + epsilon * realLogits.square().mean();
 }
 

@@ -18,8 +18,8 @@ torch::Tensor r1Penalty(const torch::Tensor& realLogits, const torch::Tensor& re
 // WGAN-GP (Gulrajani et al.; StyleGAN's tf config): D minimises D(fake) - D(real)
 // + lambda (||grad D(mix)|| - 1)^2 + epsilon D(real)^2; G minimises -D(fake).
 torch::Tensor generatorWassersteinLoss(const torch::Tensor& fakeLogits);
-torch::Tensor discriminatorWassersteinLoss(const torch::Tensor& realLogits,
-                                           const torch::Tensor& fakeLogits, double epsilon);
+torch::Tensor discriminatorWassersteinLoss(const torch::Tensor& realLogits, const torch::Tensor& fakeLogits,
+                                           double epsilon);
 // Gradient penalty on `mixed` (requires grad) with its logits.
 torch::Tensor gradientPenalty(const torch::Tensor& mixedLogits, const torch::Tensor& mixed, double lambda);
 

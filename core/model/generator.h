@@ -17,17 +17,14 @@ namespace gandl::model {
 
 struct GeneratorImpl : torch::nn::Cloneable<GeneratorImpl> {
   // Validates `config`; mode picks the modulated-conv formulation (same function either way).
-  explicit GeneratorImpl(NetworkConfig config,
-                         ModulationMode mode = ModulationMode::ScaledActivations);
+  explicit GeneratorImpl(NetworkConfig config, ModulationMode mode = ModulationMode::ScaledActivations);
   void reset() override;
 
   // z [N, z_dim] -> images [N, image_channels, res, res]. Updates w_avg in training mode.
-  torch::Tensor forward(const torch::Tensor& z, const MappingCall& call = {},
-                        NoiseMode noise_mode = NoiseMode::Random);
+  torch::Tensor forward(const torch::Tensor& z, const MappingCall& call = {}, NoiseMode noise_mode = NoiseMode::Random);
   // Inference: no autograd, no w_avg update, truncation psi towards w_avg, the layers' fixed
   // noise so the same z gives the same image at every call (a grid that tracks training).
-  torch::Tensor sample(const torch::Tensor& z, double truncation_psi = 1.0,
-                       NoiseMode noise_mode = NoiseMode::Const);
+  torch::Tensor sample(const torch::Tensor& z, double truncation_psi = 1.0, NoiseMode noise_mode = NoiseMode::Const);
 
   int64_t numWs() const { return config.numWs(); }
 

@@ -21,8 +21,7 @@ namespace gandl::model {
 torch::Tensor normalize2ndMoment(const torch::Tensor& x, int64_t dim = 1, double eps = 1e-8);
 
 struct MappingNetworkOptions {
-  MappingNetworkOptions(int64_t z_dim, int64_t w_dim, int64_t num_ws)
-      : z_dim_(z_dim), w_dim_(w_dim), num_ws_(num_ws) {}
+  MappingNetworkOptions(int64_t z_dim, int64_t w_dim, int64_t num_ws) : z_dim_(z_dim), w_dim_(w_dim), num_ws_(num_ws) {}
   TORCH_ARG(int64_t, z_dim);
   TORCH_ARG(int64_t, w_dim);
   TORCH_ARG(int64_t, num_ws);  // copies of w handed to the synthesis network
@@ -33,9 +32,9 @@ struct MappingNetworkOptions {
 
 // How a forward pass treats truncation and the w_avg tracker.
 struct MappingCall {
-  double truncation_psi = 1.0;       // 1 = no truncation; 0 = every w is w_avg
-  int64_t truncation_cutoff = -1;    // truncate only the first `cutoff` ws; -1 = all
-  bool update_w_avg = true;          // only has an effect in training mode
+  double truncation_psi = 1.0;     // 1 = no truncation; 0 = every w is w_avg
+  int64_t truncation_cutoff = -1;  // truncate only the first `cutoff` ws; -1 = all
+  bool update_w_avg = true;        // only has an effect in training mode
 };
 
 struct MappingNetworkImpl : torch::nn::Cloneable<MappingNetworkImpl> {

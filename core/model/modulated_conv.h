@@ -38,14 +38,13 @@ struct ModulatedConvOptions {
 
 // x [N, I, H, W], weight [O, I, k, k], styles [N, I]; noise broadcastable to the output (or
 // undefined) is added after demodulation; filter is the FIR filter when up > 1.
-torch::Tensor modulatedConv2d(const torch::Tensor& x, const torch::Tensor& weight,
-                              const torch::Tensor& styles, const ModulatedConvOptions& options,
-                              const torch::Tensor& noise = {}, const torch::Tensor& filter = {});
+torch::Tensor modulatedConv2d(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& styles,
+                              const ModulatedConvOptions& options, const torch::Tensor& noise = {},
+                              const torch::Tensor& filter = {});
 
 struct SynthesisLayerOptions {
   SynthesisLayerOptions(int64_t in_channels, int64_t out_channels, int64_t w_dim, int64_t resolution)
-      : in_channels_(in_channels), out_channels_(out_channels), w_dim_(w_dim),
-        resolution_(resolution) {}
+      : in_channels_(in_channels), out_channels_(out_channels), w_dim_(w_dim), resolution_(resolution) {}
   TORCH_ARG(int64_t, in_channels);
   TORCH_ARG(int64_t, out_channels);
   TORCH_ARG(int64_t, w_dim);
@@ -61,8 +60,8 @@ struct SynthesisLayerImpl : torch::nn::Cloneable<SynthesisLayerImpl> {
   explicit SynthesisLayerImpl(SynthesisLayerOptions options);
   void reset() override;
   // x [N, in, res/up, res/up], w [N, w_dim] -> [N, out, res, res]
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& w,
-                        NoiseMode noise_mode = NoiseMode::Random, double gain = 1.0);
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& w, NoiseMode noise_mode = NoiseMode::Random,
+                        double gain = 1.0);
 
   SynthesisLayerOptions options;
   EqualizedLinear affine{nullptr};  // w -> styles, bias initialised to 1

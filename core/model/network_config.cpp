@@ -47,13 +47,9 @@ bool isPowerOfTwo(int value) { return value > 0 && (value & (value - 1)) == 0; }
 
 }  // namespace
 
-int channelsAt(int channel_base, int channel_max, int res) {
-  return std::min(channel_base / res, channel_max);
-}
+int channelsAt(int channel_base, int channel_max, int res) { return std::min(channel_base / res, channel_max); }
 
-int NetworkConfig::channelsAt(int res) const {
-  return gandl::model::channelsAt(channel_base, channel_max, res);
-}
+int NetworkConfig::channelsAt(int res) const { return gandl::model::channelsAt(channel_base, channel_max, res); }
 
 int NetworkConfig::resolutionLog2() const {
   int log2 = 0;
@@ -78,14 +74,12 @@ void NetworkConfig::validate() const {
   if (z_dim < 1) fail("z_dim", z_dim, "at least 1");
   if (w_dim < 1) fail("w_dim", w_dim, "at least 1");
   if (mapping_layers < 1) fail("mapping_layers", mapping_layers, "at least 1");
-  if (!(mapping_lr_multiplier > 0.0))
-    fail("mapping_lr_multiplier", mapping_lr_multiplier, "a positive number");
+  if (!(mapping_lr_multiplier > 0.0)) fail("mapping_lr_multiplier", mapping_lr_multiplier, "a positive number");
   if (!(w_avg_beta >= 0.0 && w_avg_beta < 1.0)) fail("w_avg_beta", w_avg_beta, "a number in [0, 1)");
   if (channel_max < 1) fail("channel_max", channel_max, "at least 1");
   if (channel_base < resolution)
     fail("channel_base", channel_base,
-         "at least the resolution (" + std::to_string(resolution) +
-             ") so that every block has one channel or more");
+         "at least the resolution (" + std::to_string(resolution) + ") so that every block has one channel or more");
   if (mbstd_group < 1) fail("mbstd_group", mbstd_group, "at least 1");
   if (mbstd_channels < 0) fail("mbstd_channels", mbstd_channels, "0 (off) or more");
   if (mbstd_channels > 0 && channelsAt(4) % mbstd_channels != 0)
@@ -101,8 +95,7 @@ nlohmann::json NetworkConfig::toJson() const {
 }
 
 NetworkConfig NetworkConfig::fromJson(const nlohmann::json& json) {
-  if (!json.is_object())
-    throw std::invalid_argument("network config: expected a JSON object, got " + json.dump());
+  if (!json.is_object()) throw std::invalid_argument("network config: expected a JSON object, got " + json.dump());
   NetworkConfig config;
   for (const auto& [key, value] : json.items()) {
     bool known = false;
@@ -119,8 +112,8 @@ NetworkConfig NetworkConfig::fromJson(const nlohmann::json& json) {
       config.*field.member = value.get<double>();
     }
     if (!known)
-      throw std::invalid_argument("network config: unknown field '" + key + "' (value " +
-                                  value.dump() + "); is it misspelt?");
+      throw std::invalid_argument("network config: unknown field '" + key + "' (value " + value.dump() +
+                                  "); is it misspelt?");
   }
   config.validate();
   return config;

@@ -16,11 +16,11 @@ namespace gandl::model {
 int channelsAt(int channel_base, int channel_max, int res);
 
 struct NetworkConfig {
-  int resolution = 64;        // image side in pixels: a power of two, 32..512
-  int image_channels = 5;     // RxRx19a's five stains
+  int resolution = 64;     // image side in pixels: a power of two, 32..512
+  int image_channels = 5;  // RxRx19a's five stains
   int z_dim = 512;
   int w_dim = 512;
-  int mapping_layers = 3;     // GAN-DL's choice; the reference StyleGAN2 uses 8
+  int mapping_layers = 3;  // GAN-DL's choice; the reference StyleGAN2 uses 8
   double mapping_lr_multiplier = 0.01;
   double w_avg_beta = 0.995;  // decay of the tracked mean of w (truncation centre)
   // The reference uses 32768 (16384 for its fast setting). 2048 is the largest base whose networks
@@ -28,8 +28,8 @@ struct NetworkConfig {
   // of ~2.5 s at 16384) and still gives 512 channels at 4x4, so the embedding stays 512-d.
   int channel_base = 2048;
   int channel_max = 512;
-  int mbstd_group = 4;        // minibatch-stddev group size (training)
-  int mbstd_channels = 1;     // minibatch-stddev feature channels (0 disables the layer)
+  int mbstd_group = 4;     // minibatch-stddev group size (training)
+  int mbstd_channels = 1;  // minibatch-stddev feature channels (0 disables the layer)
 
   // Feature maps at a block of side `res`: min(channel_base / res, channel_max).
   int channelsAt(int res) const;

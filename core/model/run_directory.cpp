@@ -41,8 +41,7 @@ std::optional<std::int64_t> RunDirectory::latestStep() const {
   if (latest >> name) {
     static const std::regex pattern(R"(step-(\d+)\.pt)");
     std::smatch match;
-    if (std::regex_match(name, match, pattern) && fs::exists(root_ / name))
-      return std::stoll(match[1].str());
+    if (std::regex_match(name, match, pattern) && fs::exists(root_ / name)) return std::stoll(match[1].str());
   }
   const auto steps = checkpointSteps();
   if (steps.empty()) return std::nullopt;
@@ -75,8 +74,7 @@ void RunDirectory::writeConfig(const TrainingConfig& config) const {
 TrainingConfig RunDirectory::resumeConfig(const TrainingConfig& requested) const {
   TrainingConfig config = readConfig();
   if (config.network != requested.network)
-    throw std::runtime_error(root_.string() +
-                             ": the checkpoint's network config differs from the one requested");
+    throw std::runtime_error(root_.string() + ": the checkpoint's network config differs from the one requested");
   config.steps = std::max(config.steps, requested.steps);
   return config;
 }

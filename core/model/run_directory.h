@@ -34,7 +34,7 @@ class RunDirectory {
   // The config a resumed run uses: the stored one, with `steps` raised to the requested total
   // when that is larger. Throws std::runtime_error when the requested network differs.
   TrainingConfig resumeConfig(const TrainingConfig& requested) const;
-  void setLatest(std::int64_t step) const;               // atomic
+  void setLatest(std::int64_t step) const;  // atomic
   // Removes all but the newest `keep` checkpoints.
   void pruneCheckpoints(int keep) const;
   // Drops metrics lines with a step beyond `step` (left by a run that died after its last

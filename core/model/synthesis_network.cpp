@@ -9,10 +9,7 @@
 
 namespace gandl::model {
 
-SynthesisBlockImpl::SynthesisBlockImpl(SynthesisBlockOptions options_)
-    : options(std::move(options_)) {
-  reset();
-}
+SynthesisBlockImpl::SynthesisBlockImpl(SynthesisBlockOptions options_) : options(std::move(options_)) { reset(); }
 
 void SynthesisBlockImpl::reset() {
   const int64_t in = options.in_channels(), out = options.out_channels();
@@ -20,24 +17,19 @@ void SynthesisBlockImpl::reset() {
   if (in == 0) {
     constant = register_parameter("const", torch::randn({out, res, res}));
   } else {
-    conv0 = register_module(
-        "conv0", SynthesisLayer(SynthesisLayerOptions(in, out, wDim, res).up(2).mode(options.mode())));
+    conv0 =
+        register_module("conv0", SynthesisLayer(SynthesisLayerOptions(in, out, wDim, res).up(2).mode(options.mode())));
   }
-  conv1 = register_module("conv1",
-                          SynthesisLayer(SynthesisLayerOptions(out, out, wDim, res).mode(options.mode())));
-  torgb = register_module(
-      "torgb",
-      ToRgbLayer(ToRgbLayerOptions(out, options.image_channels(), wDim).mode(options.mode())));
+  conv1 = register_module("conv1", SynthesisLayer(SynthesisLayerOptions(out, out, wDim, res).mode(options.mode())));
+  torgb =
+      register_module("torgb", ToRgbLayer(ToRgbLayerOptions(out, options.image_channels(), wDim).mode(options.mode())));
   resample_filter = register_buffer("resample_filter", makeFirFilter());
 }
 
-std::pair<torch::Tensor, torch::Tensor> SynthesisBlockImpl::forward(const torch::Tensor& x,
-                                                                    const torch::Tensor& img,
-                                                                    const torch::Tensor& ws,
-                                                                    NoiseMode noise_mode) {
-  TORCH_CHECK(ws.dim() == 3 && ws.size(1) == numConv() + 1 && ws.size(2) == options.w_dim(),
-              "SynthesisBlock ", options.resolution(), ": expected ws [N, ", numConv() + 1, ", ",
-              options.w_dim(), "], got ", ws.sizes());
+std::pair<torch::Tensor, torch::Tensor> SynthesisBlockImpl::forward(const torch::Tensor& x, const torch::Tensor& img,
+                                                                    const torch::Tensor& ws, NoiseMode noise_mode) {
+  TORCH_CHECK(ws.dim() == 3 && ws.size(1) == numConv() + 1 && ws.size(2) == options.w_dim(), "SynthesisBlock ",
+              options.resolution(), ": expected ws [N, ", numConv() + 1, ", ", options.w_dim(), "], got ", ws.sizes());
   torch::Tensor y;
   int64_t wIndex = 0;
   if (options.in_channels() == 0) {
@@ -52,10 +44,7 @@ std::pair<torch::Tensor, torch::Tensor> SynthesisBlockImpl::forward(const torch:
   return {y, image};
 }
 
-SynthesisNetworkImpl::SynthesisNetworkImpl(SynthesisNetworkOptions options_)
-    : options(std::move(options_)) {
-  reset();
-}
+SynthesisNetworkImpl::SynthesisNetworkImpl(SynthesisNetworkOptions options_) : options(std::move(options_)) { reset(); }
 
 void SynthesisNetworkImpl::reset() {
   const int64_t resolution = options.resolution();
@@ -63,8 +52,7 @@ void SynthesisNetworkImpl::reset() {
               "SynthesisNetwork: resolution must be a power of two >= 4, got ", resolution);
   const auto channels = [this](int64_t res) {
     return static_cast<int64_t>(channelsAt(static_cast<int>(options.channel_base()),
-                                           static_cast<int>(options.channel_max()),
-                                           static_cast<int>(res)));
+                                           static_cast<int>(options.channel_max()), static_cast<int>(res)));
   };
   blocks.clear();
   num_ws_ = 0;
@@ -72,8 +60,7 @@ void SynthesisNetworkImpl::reset() {
     const int64_t in = res == 4 ? 0 : channels(res / 2);
     auto block = register_module(
         "b" + std::to_string(res),
-        SynthesisBlock(SynthesisBlockOptions(in, channels(res), options.w_dim(), res,
-                                             options.image_channels())
+        SynthesisBlock(SynthesisBlockOptions(in, channels(res), options.w_dim(), res, options.image_channels())
                            .mode(options.mode())));
     num_ws_ += block->numConv();
     blocks.push_back(block);
@@ -83,8 +70,7 @@ void SynthesisNetworkImpl::reset() {
 
 torch::Tensor SynthesisNetworkImpl::forward(const torch::Tensor& ws, NoiseMode noise_mode) {
   TORCH_CHECK(ws.dim() == 3 && ws.size(1) == num_ws_ && ws.size(2) == options.w_dim(),
-              "SynthesisNetwork: expected ws [N, ", num_ws_, ", ", options.w_dim(), "], got ",
-              ws.sizes());
+              "SynthesisNetwork: expected ws [N, ", num_ws_, ", ", options.w_dim(), "], got ", ws.sizes());
   torch::Tensor x, img;
   int64_t wIndex = 0;
   for (auto& block : blocks) {

@@ -19,10 +19,13 @@
 namespace gandl::model {
 
 struct SynthesisBlockOptions {
-  SynthesisBlockOptions(int64_t in_channels, int64_t out_channels, int64_t w_dim,
-                        int64_t resolution, int64_t image_channels)
-      : in_channels_(in_channels), out_channels_(out_channels), w_dim_(w_dim),
-        resolution_(resolution), image_channels_(image_channels) {}
+  SynthesisBlockOptions(int64_t in_channels, int64_t out_channels, int64_t w_dim, int64_t resolution,
+                        int64_t image_channels)
+      : in_channels_(in_channels),
+        out_channels_(out_channels),
+        w_dim_(w_dim),
+        resolution_(resolution),
+        image_channels_(image_channels) {}
   TORCH_ARG(int64_t, in_channels);  // 0 = the first block, which starts from the constant
   TORCH_ARG(int64_t, out_channels);
   TORCH_ARG(int64_t, w_dim);
@@ -37,17 +40,16 @@ struct SynthesisBlockImpl : torch::nn::Cloneable<SynthesisBlockImpl> {
   // x [N, in, res/2, res/2] (undefined for the first block), img [N, C, res/2, res/2] (undefined
   // for the first block), ws [N, numConv() + 1, w_dim] -> (x [N, out, res, res], img [N, C, res, res]).
   std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& x, const torch::Tensor& img,
-                                                  const torch::Tensor& ws,
-                                                  NoiseMode noise_mode = NoiseMode::Random);
+                                                  const torch::Tensor& ws, NoiseMode noise_mode = NoiseMode::Random);
   // Modulated 3x3 convolutions in this block: 1 for the 4x4 block, 2 otherwise.
   int64_t numConv() const { return options.in_channels() == 0 ? 1 : 2; }
 
   SynthesisBlockOptions options;
-  torch::Tensor constant;            // "const" [out, 4, 4], first block only
-  SynthesisLayer conv0{nullptr};     // upsampling conv, not in the first block
+  torch::Tensor constant;         // "const" [out, 4, 4], first block only
+  SynthesisLayer conv0{nullptr};  // upsampling conv, not in the first block
   SynthesisLayer conv1{nullptr};
   ToRgbLayer torgb{nullptr};
-  torch::Tensor resample_filter;     // [4, 4] buffer for the image upsampling
+  torch::Tensor resample_filter;  // [4, 4] buffer for the image upsampling
 };
 TORCH_MODULE(SynthesisBlock);
 

@@ -56,8 +56,7 @@ std::string loadedBlas() {
     if (path.find("blis") != std::string::npos) return "blis";
   }
   for (const auto& path : mappedLibraries("libblas.so")) {
-    if (path.find("/blas/") != std::string::npos || path.find("libblas.so.3") != std::string::npos)
-      return "reference";
+    if (path.find("/blas/") != std::string::npos || path.find("libblas.so.3") != std::string::npos) return "reference";
   }
   return "unknown";
 }
@@ -89,8 +88,7 @@ std::string resolveDevice(const std::string& requested) {
 std::vector<std::string> availableDevices() {
   std::vector<std::string> devices{"cpu"};
   if (torch::cuda::is_available())
-    for (std::size_t i = 0; i < torch::cuda::device_count(); ++i)
-      devices.push_back("cuda:" + std::to_string(i));
+    for (std::size_t i = 0; i < torch::cuda::device_count(); ++i) devices.push_back("cuda:" + std::to_string(i));
   return devices;
 }
 

@@ -94,17 +94,16 @@ struct Window {
 
 }  // namespace
 
-TrainingResult train(const TrainingConfig& requested, const std::filesystem::path& runDir,
-                     common::ImageSource& source, const std::string& deviceName, bool resume,
-                     const tasks::TaskContext& context, const TrainingCallbacks& callbacks) {
+TrainingResult train(const TrainingConfig& requested, const std::filesystem::path& runDir, common::ImageSource& source,
+                     const std::string& deviceName, bool resume, const tasks::TaskContext& context,
+                     const TrainingCallbacks& callbacks) {
   const auto wallStart = Clock::now();
   const RunDirectory run(runDir);
   TrainingConfig config = requested;
   std::optional<std::int64_t> startStep;
   if (resume) {
     startStep = run.latestStep();
-    if (!startStep)
-      throw std::runtime_error(runDir.string() + ": nothing to resume (no step-<N>.pt checkpoint)");
+    if (!startStep) throw std::runtime_error(runDir.string() + ": nothing to resume (no step-<N>.pt checkpoint)");
     config = run.resumeConfig(requested);
   } else {
     if (run.latestStep())
@@ -136,8 +135,7 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
 
   // Fixed latents for the sample grids: their own generator, untouched by training's draws.
   const auto sampleLatents =
-      torch::randn({config.sample_count, config.network.z_dim},
-                   at::detail::createCPUGenerator(config.seed + 0x5A5A))
+      torch::randn({config.sample_count, config.network.z_dim}, at::detail::createCPUGenerator(config.seed + 0x5A5A))
           .to(device);
 
   auto& G = *state.generator;
@@ -289,18 +287,17 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
                                (context.pausedSeconds() - window.pausedAtStart);
         const double images = static_cast<double>(window.steps * batch);
         const int n = std::max(1, window.steps);
-        nlohmann::json metrics = {
-            {"step", state.step},
-            {"kimg", state.step * batch / 1000.0},
-            {"loss_g", window.lossG / n},
-            {"loss_d", window.lossD / n},
-            {"d_real", window.realLogit / n},
-            {"d_fake", window.fakeLogit / n},
-            {"r1_penalty", window.r1Steps ? window.r1 / window.r1Steps : 0.0},
-            {"pl_penalty", window.plSteps ? window.pl / window.plSteps : 0.0},
-            {"img_per_s", images / std::max(seconds, 1e-9)},
-            {"data_wait_s", stream->waitedSeconds() - window.waitAtStart},
-            {"bad_steps", result.bad_steps}};
+        nlohmann::json metrics = {{"step", state.step},
+                                  {"kimg", state.step * batch / 1000.0},
+                                  {"loss_g", window.lossG / n},
+                                  {"loss_d", window.lossD / n},
+                                  {"d_real", window.realLogit / n},
+                                  {"d_fake", window.fakeLogit / n},
+                                  {"r1_penalty", window.r1Steps ? window.r1 / window.r1Steps : 0.0},
+                                  {"pl_penalty", window.plSteps ? window.pl / window.plSteps : 0.0},
+                                  {"img_per_s", images / std::max(seconds, 1e-9)},
+                                  {"data_wait_s", stream->waitedSeconds() - window.waitAtStart},
+                                  {"bad_steps", result.bad_steps}};
         {
           torch::NoGradGuard noGrad;
           metrics["real_channels"] = channelStats(reals);
@@ -309,8 +306,8 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
         run.appendMetrics(metrics.dump());
         if (callbacks.metrics) callbacks.metrics(metrics);
         char line[160];
-        std::snprintf(line, sizeof line, "loss G %.3f D %.3f, %.1f img/s", window.lossG / n,
-                      window.lossD / n, images / std::max(seconds, 1e-9));
+        std::snprintf(line, sizeof line, "loss G %.3f D %.3f, %.1f img/s", window.lossG / n, window.lossD / n,
+                      images / std::max(seconds, 1e-9));
         context.report(state.step, config.steps, "steps", line);
         window = Window{};
         window.waitAtStart = stream->waitedSeconds();

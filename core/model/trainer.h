@@ -28,19 +28,18 @@ struct TrainingCallbacks {
 };
 
 struct TrainingResult {
-  std::int64_t step = 0;        // steps done in total (including before a resume)
-  bool finished = false;        // reached config.steps (false: cancelled)
-  std::int64_t bad_steps = 0;   // steps skipped for non-finite losses
-  double seconds = 0.0;         // wall time of this invocation
+  std::int64_t step = 0;       // steps done in total (including before a resume)
+  bool finished = false;       // reached config.steps (false: cancelled)
+  std::int64_t bad_steps = 0;  // steps skipped for non-finite losses
+  double seconds = 0.0;        // wall time of this invocation
   double data_wait_seconds = 0.0;
 };
 
 // Trains into `runDir`. With resume = false the folder must hold no checkpoint; with resume = true
 // it must, and its stored config is used (only `steps` may be raised by `config`). On cancel a
 // checkpoint of the current step is written before tasks::Cancelled propagates.
-TrainingResult train(const TrainingConfig& config, const std::filesystem::path& runDir,
-                     common::ImageSource& source, const std::string& device, bool resume,
-                     const tasks::TaskContext& context = {},
+TrainingResult train(const TrainingConfig& config, const std::filesystem::path& runDir, common::ImageSource& source,
+                     const std::string& device, bool resume, const tasks::TaskContext& context = {},
                      const TrainingCallbacks& callbacks = {});
 
 }  // namespace gandl::model

@@ -6,11 +6,8 @@
 namespace gandl::model {
 namespace {
 
-void require(bool ok, const std::string& field, const std::string& value,
-             const std::string& expected) {
-  if (!ok)
-    throw std::invalid_argument("training config: " + field + " = " + value + ", expected " +
-                                expected);
+void require(bool ok, const std::string& field, const std::string& value, const std::string& expected) {
+  if (!ok) throw std::invalid_argument("training config: " + field + " = " + value + ", expected " + expected);
 }
 
 }  // namespace
@@ -22,15 +19,13 @@ double TrainingConfig::r1Gamma() const {
 
 double TrainingConfig::emaKimg() const { return ema_kimg >= 0 ? ema_kimg : batch * 10.0 / 32.0; }
 
-int TrainingConfig::augmentShift() const {
-  return augment_shift >= 0 ? augment_shift : network.resolution / 8;
-}
+int TrainingConfig::augmentShift() const { return augment_shift >= 0 ? augment_shift : network.resolution / 8; }
 
 void TrainingConfig::validate() const {
   network.validate();
   require(batch >= 2, "batch", std::to_string(batch), "at least 2 (8 or more recommended)");
-  require(network.mbstd_group <= 0 || batch % std::min(network.mbstd_group, batch) == 0, "batch",
-          std::to_string(batch), "a multiple of mbstd_group " + std::to_string(network.mbstd_group));
+  require(network.mbstd_group <= 0 || batch % std::min(network.mbstd_group, batch) == 0, "batch", std::to_string(batch),
+          "a multiple of mbstd_group " + std::to_string(network.mbstd_group));
   require(steps >= 1, "steps", std::to_string(steps), "at least 1");
   require(g_lr > 0 && d_lr > 0, "lr", std::to_string(g_lr) + "/" + std::to_string(d_lr), "> 0");
   require(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "betas",
@@ -38,8 +33,7 @@ void TrainingConfig::validate() const {
   require(r1_interval >= 1, "r1_interval", std::to_string(r1_interval), ">= 1");
   require(pl_interval >= 1, "pl_interval", std::to_string(pl_interval), ">= 1");
   require(pl_batch_shrink >= 1, "pl_batch_shrink", std::to_string(pl_batch_shrink), ">= 1");
-  require(style_mixing >= 0 && style_mixing <= 1, "style_mixing", std::to_string(style_mixing),
-          "a probability");
+  require(style_mixing >= 0 && style_mixing <= 1, "style_mixing", std::to_string(style_mixing), "a probability");
   require(view == "resize" || view == "tiles", "view", view, "resize or tiles");
   require(checkpoint_every >= 1, "checkpoint_every", std::to_string(checkpoint_every), ">= 1");
   require(keep_checkpoints >= 1, "keep_checkpoints", std::to_string(keep_checkpoints), ">= 1");
@@ -88,46 +82,75 @@ TrainingConfig TrainingConfig::fromJson(const nlohmann::json& json) {
   if (!json.is_object()) throw std::invalid_argument("training config: expected a JSON object");
   for (const auto& [key, value] : json.items()) {
     try {
-      if (key == "network") c.network = NetworkConfig::fromJson(value);
-      else if (key == "batch") c.batch = value.get<int>();
-      else if (key == "steps") c.steps = value.get<std::int64_t>();
-      else if (key == "g_lr") c.g_lr = value.get<double>();
-      else if (key == "d_lr") c.d_lr = value.get<double>();
-      else if (key == "beta1") c.beta1 = value.get<double>();
-      else if (key == "beta2") c.beta2 = value.get<double>();
-      else if (key == "adam_eps") c.adam_eps = value.get<double>();
+      if (key == "network")
+        c.network = NetworkConfig::fromJson(value);
+      else if (key == "batch")
+        c.batch = value.get<int>();
+      else if (key == "steps")
+        c.steps = value.get<std::int64_t>();
+      else if (key == "g_lr")
+        c.g_lr = value.get<double>();
+      else if (key == "d_lr")
+        c.d_lr = value.get<double>();
+      else if (key == "beta1")
+        c.beta1 = value.get<double>();
+      else if (key == "beta2")
+        c.beta2 = value.get<double>();
+      else if (key == "adam_eps")
+        c.adam_eps = value.get<double>();
       else if (key == "loss") {
         const auto name = value.get<std::string>();
         if (name != "logistic" && name != "wgan-gp")
           throw std::invalid_argument("training config: loss = " + name + ", expected logistic or wgan-gp");
         c.loss = name == "logistic" ? GanLoss::Logistic : GanLoss::WassersteinGp;
-      }
-      else if (key == "r1_gamma") c.r1_gamma = value.get<double>();
-      else if (key == "r1_gamma_effective") continue;  // derived, written for the reader
-      else if (key == "r1_interval") c.r1_interval = value.get<int>();
-      else if (key == "pl_weight") c.pl_weight = value.get<double>();
-      else if (key == "pl_interval") c.pl_interval = value.get<int>();
-      else if (key == "pl_decay") c.pl_decay = value.get<double>();
-      else if (key == "pl_batch_shrink") c.pl_batch_shrink = value.get<int>();
-      else if (key == "gp_lambda") c.gp_lambda = value.get<double>();
-      else if (key == "wgan_epsilon") c.wgan_epsilon = value.get<double>();
-      else if (key == "style_mixing") c.style_mixing = value.get<double>();
-      else if (key == "ema_kimg") c.ema_kimg = value.get<double>();
-      else if (key == "ema_rampup") c.ema_rampup = value.get<double>();
-      else if (key == "augment") c.augment = value.get<bool>();
-      else if (key == "augment_shift") c.augment_shift = value.get<int>();
-      else if (key == "seed") c.seed = value.get<std::uint64_t>();
-      else if (key == "view") c.view = value.get<std::string>();
-      else if (key == "checkpoint_every") c.checkpoint_every = value.get<int>();
-      else if (key == "keep_checkpoints") c.keep_checkpoints = value.get<int>();
-      else if (key == "log_every") c.log_every = value.get<int>();
-      else if (key == "sample_every") c.sample_every = value.get<int>();
-      else if (key == "sample_count") c.sample_count = value.get<int>();
-      else if (key == "max_bad_steps") c.max_bad_steps = value.get<int>();
-      else throw std::invalid_argument("training config: unknown key '" + key + "'");
+      } else if (key == "r1_gamma")
+        c.r1_gamma = value.get<double>();
+      else if (key == "r1_gamma_effective")
+        continue;  // derived, written for the reader
+      else if (key == "r1_interval")
+        c.r1_interval = value.get<int>();
+      else if (key == "pl_weight")
+        c.pl_weight = value.get<double>();
+      else if (key == "pl_interval")
+        c.pl_interval = value.get<int>();
+      else if (key == "pl_decay")
+        c.pl_decay = value.get<double>();
+      else if (key == "pl_batch_shrink")
+        c.pl_batch_shrink = value.get<int>();
+      else if (key == "gp_lambda")
+        c.gp_lambda = value.get<double>();
+      else if (key == "wgan_epsilon")
+        c.wgan_epsilon = value.get<double>();
+      else if (key == "style_mixing")
+        c.style_mixing = value.get<double>();
+      else if (key == "ema_kimg")
+        c.ema_kimg = value.get<double>();
+      else if (key == "ema_rampup")
+        c.ema_rampup = value.get<double>();
+      else if (key == "augment")
+        c.augment = value.get<bool>();
+      else if (key == "augment_shift")
+        c.augment_shift = value.get<int>();
+      else if (key == "seed")
+        c.seed = value.get<std::uint64_t>();
+      else if (key == "view")
+        c.view = value.get<std::string>();
+      else if (key == "checkpoint_every")
+        c.checkpoint_every = value.get<int>();
+      else if (key == "keep_checkpoints")
+        c.keep_checkpoints = value.get<int>();
+      else if (key == "log_every")
+        c.log_every = value.get<int>();
+      else if (key == "sample_every")
+        c.sample_every = value.get<int>();
+      else if (key == "sample_count")
+        c.sample_count = value.get<int>();
+      else if (key == "max_bad_steps")
+        c.max_bad_steps = value.get<int>();
+      else
+        throw std::invalid_argument("training config: unknown key '" + key + "'");
     } catch (const nlohmann::json::exception& e) {
-      throw std::invalid_argument("training config: key '" + key + "' has the wrong type (" +
-                                  value.dump() + ")");
+      throw std::invalid_argument("training config: key '" + key + "' has the wrong type (" + value.dump() + ")");
     }
   }
   c.validate();

@@ -16,35 +16,35 @@ enum class GanLoss { Logistic, WassersteinGp };
 
 struct TrainingConfig {
   NetworkConfig network;
-  int batch = 16;                 // images per step; >= 8 (batch 4 went NaN in ros issue 210)
-  std::int64_t steps = 1000;      // total optimizer steps of the main phases
+  int batch = 16;             // images per step; >= 8 (batch 4 went NaN in ros issue 210)
+  std::int64_t steps = 1000;  // total optimizer steps of the main phases
   double g_lr = 0.0025;
   double d_lr = 0.0025;
   double beta1 = 0.0;
   double beta2 = 0.99;
   double adam_eps = 1e-8;
   GanLoss loss = GanLoss::Logistic;
-  double r1_gamma = -1.0;         // < 0: ada's heuristic 0.0002 * res^2 / batch
-  int r1_interval = 16;           // lazy R1: every 16 D steps
-  double pl_weight = 0.0;         // path-length regularisation; 2 enables it (ada's value)
+  double r1_gamma = -1.0;  // < 0: ada's heuristic 0.0002 * res^2 / batch
+  int r1_interval = 16;    // lazy R1: every 16 D steps
+  double pl_weight = 0.0;  // path-length regularisation; 2 enables it (ada's value)
   int pl_interval = 4;
   double pl_decay = 0.01;
   int pl_batch_shrink = 2;
-  double gp_lambda = 10.0;        // WGAN-GP
-  double wgan_epsilon = 0.001;    // WGAN-GP drift term
+  double gp_lambda = 10.0;      // WGAN-GP
+  double wgan_epsilon = 0.001;  // WGAN-GP drift term
   double style_mixing = 0.9;
-  double ema_kimg = -1.0;         // < 0: ada's batch * 10 / 32
-  double ema_rampup = 0.05;       // ema half-life limited to rampup * images seen; 0 disables
-  bool augment = true;            // flips, 90-degree rotations, integer shifts
-  int augment_shift = -1;         // max shift in pixels; < 0: resolution / 8
+  double ema_kimg = -1.0;    // < 0: ada's batch * 10 / 32
+  double ema_rampup = 0.05;  // ema half-life limited to rampup * images seen; 0 disables
+  bool augment = true;       // flips, 90-degree rotations, integer shifts
+  int augment_shift = -1;    // max shift in pixels; < 0: resolution / 8
   std::uint64_t seed = 0;
-  std::string view = "resize";    // how sites become images: "resize" or "tiles"
-  int checkpoint_every = 500;     // steps; the last step is always checkpointed
+  std::string view = "resize";  // how sites become images: "resize" or "tiles"
+  int checkpoint_every = 500;   // steps; the last step is always checkpointed
   int keep_checkpoints = 3;
   int log_every = 10;
   int sample_every = 250;
   int sample_count = 16;
-  int max_bad_steps = 10;         // consecutive non-finite losses before the run stops
+  int max_bad_steps = 10;  // consecutive non-finite losses before the run stops
 
   double r1Gamma() const;
   double emaKimg() const;

@@ -32,10 +32,14 @@ std::string number(std::size_t value) { return std::to_string(value); }
 
 std::string roleName(SiteTable::Role role) {
   switch (role) {
-    case SiteTable::Role::PositiveControl: return "positive_control";
-    case SiteTable::Role::NegativeControl: return "negative_control";
-    case SiteTable::Role::Compound: return "compound";
-    case SiteTable::Role::Other: break;
+    case SiteTable::Role::PositiveControl:
+      return "positive_control";
+    case SiteTable::Role::NegativeControl:
+      return "negative_control";
+    case SiteTable::Role::Compound:
+      return "compound";
+    case SiteTable::Role::Other:
+      break;
   }
   return "other";
 }
@@ -112,20 +116,20 @@ std::string doseResponseCsv(const AnalysisResult& result) {
 }
 
 std::string doseFitsCsv(const AnalysisResult& result) {
-  std::string out = csvRow({"hit_rank", "compound", "cell_type", "status", "ec50_uM", "ec50_lower_uM", "ec50_upper_uM",
-                            "hill_slope", "top", "bottom", "r_squared", "max_efficacy", "f_test_p", "n_sites",
-                            "n_doses", "toxic_conc_uM", "note"});
+  std::string out =
+      csvRow({"hit_rank", "compound", "cell_type", "status", "ec50_uM", "ec50_lower_uM", "ec50_upper_uM", "hill_slope",
+              "top", "bottom", "r_squared", "max_efficacy", "f_test_p", "n_sites", "n_doses", "toxic_conc_uM", "note"});
   for (const auto& c : result.compounds) {
     const auto& r = c.response;
     std::string toxic;
     for (double t : r.toxicConcentrations) toxic += (toxic.empty() ? "" : ";") + number(t);
     const double nan = std::nan("");
-    out += csvRow({number(r.hitRank), c.compound, c.cellType, analysis::doseResponseStatusName(r.status),
-                   number(r.ec50Micromolar), number(r.ec50LowerMicromolar), number(r.ec50UpperMicromolar),
-                   number(r.hasFit ? r.fit.hill : nan), number(r.hasFit ? r.fit.top : nan),
-                   number(r.hasFit ? r.fit.bottom : nan), number(r.hasFit ? r.fit.rSquared : nan),
-                   number(r.maxEfficacy), number(r.fTestPValue), number(r.pointCount),
-                   number(r.doses.size()), toxic, r.note});
+    out +=
+        csvRow({number(r.hitRank), c.compound, c.cellType, analysis::doseResponseStatusName(r.status),
+                number(r.ec50Micromolar), number(r.ec50LowerMicromolar), number(r.ec50UpperMicromolar),
+                number(r.hasFit ? r.fit.hill : nan), number(r.hasFit ? r.fit.top : nan),
+                number(r.hasFit ? r.fit.bottom : nan), number(r.hasFit ? r.fit.rSquared : nan), number(r.maxEfficacy),
+                number(r.fTestPValue), number(r.pointCount), number(r.doses.size()), toxic, r.note});
   }
   return out;
 }
@@ -153,9 +157,13 @@ std::string summaryJson(const AnalysisResult& result) {
   j["sites_by_role"] = roles;
   auto& classifications = j["classifications"] = nlohmann::json::array();
   for (const auto& o : result.classifications)
-    classifications.push_back({{"task", o.task}, {"subset", o.subset}, {"embedding", o.embedding},
-                               {"accuracy", o.accuracy}, {"balanced_accuracy", o.balancedAccuracy},
-                               {"n_test_sites", o.nTestSites}, {"svm_c", o.c}});
+    classifications.push_back({{"task", o.task},
+                               {"subset", o.subset},
+                               {"embedding", o.embedding},
+                               {"accuracy", o.accuracy},
+                               {"balanced_accuracy", o.balancedAccuracy},
+                               {"n_test_sites", o.nTestSites},
+                               {"svm_c", o.c}});
   for (const auto* p : {&result.e2, &result.c2})
     if (*p)
       j["projections"][(*p)->name] = {{"positive", (*p)->positiveLabel},
@@ -170,14 +178,17 @@ std::string summaryJson(const AnalysisResult& result) {
     if (c.response.status != analysis::DoseResponseStatus::Fitted &&
         c.response.status != analysis::DoseResponseStatus::Ambiguous)
       continue;
-    hits.push_back({{"rank", c.response.hitRank}, {"compound", c.compound}, {"cell_type", c.cellType},
+    hits.push_back({{"rank", c.response.hitRank},
+                    {"compound", c.compound},
+                    {"cell_type", c.cellType},
                     {"status", analysis::doseResponseStatusName(c.response.status)},
                     {"ec50_uM", finiteOrNull(c.response.ec50Micromolar)}});
   }
   auto& plates = j["plate_qc"] = nlohmann::json::array();
   for (const auto& q : result.plateQuality)
     plates.push_back({{"plate", result.sites.plateNames.at(static_cast<std::size_t>(q.plate))},
-                      {"z_prime", finiteOrNull(q.zPrime)}, {"flagged", q.flagged}});
+                      {"z_prime", finiteOrNull(q.zPrime)},
+                      {"flagged", q.flagged}});
   if (result.groundTruth) {
     const auto& g = *result.groundTruth;
     j["ground_truth"] = {{"file", g.file.string()},
@@ -243,8 +254,7 @@ GroundTruthComparison compareWithGroundTruth(const AnalysisResult& result, const
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     const auto& row = table.rows[r];
     const auto flag = [&](std::size_t c, const char* name) {
-      if (row[c] != "0" && row[c] != "1")
-        throw data::DataError(file.string(), table.lines[r], name, row[c], "0 or 1");
+      if (row[c] != "0" && row[c] != "1") throw data::DataError(file.string(), table.lines[r], name, row[c], "0 or 1");
       return row[c] == "1";
     };
     Truth t{flag(active, "active"), flag(toxic, "toxic"), std::nan("")};
@@ -286,7 +296,7 @@ GroundTruthComparison compareWithGroundTruth(const AnalysisResult& result, const
     out.rows.push_back(row);
   }
   std::sort(errors.begin(), errors.end());
-  out.medianAbsLog10Error = errors.empty() ? std::nan("")
+  out.medianAbsLog10Error = errors.empty()      ? std::nan("")
                             : errors.size() % 2 ? errors[errors.size() / 2]
                                                 : 0.5 * (errors[errors.size() / 2 - 1] + errors[errors.size() / 2]);
   return out;

@@ -1,6 +1,5 @@
 #include "core/pipeline/analyze_task.h"
 
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -108,8 +107,8 @@ FeatureMatrix importAligned(const std::filesystem::path& file, const std::vector
   for (const auto& id : siteIds) {
     const auto row = other.rowOf(id);
     if (!row)
-      throw data::DataError(file.string(), "has no site '" + id +
-                                               "' of the analysed store; compare stores of the same sites");
+      throw data::DataError(file.string(),
+                            "has no site '" + id + "' of the analysed store; compare stores of the same sites");
     rows.push_back(*row);
   }
   return other.readRows(rows);
@@ -126,13 +125,12 @@ std::vector<NamedMatrix> loadEmbeddings(const AnalyzeOptions& options, const Sit
       const auto eq = spec.find('=');
       if (eq == std::string::npos) {
         if (spec != kEmbeddingX && std::find(obsm.begin(), obsm.end(), spec) == obsm.end())
-          throw data::DataError(options.embeddings.string(),
-                                "has no embedding '" + spec + "' to compare (it has X" +
-                                    [&] {
-                                      std::string list;
-                                      for (const auto& n : obsm) list += ", " + n;
-                                      return list;
-                                    }() + ")");
+          throw data::DataError(
+              options.embeddings.string(), "has no embedding '" + spec + "' to compare (it has X" + [&] {
+                std::string list;
+                for (const auto& n : obsm) list += ", " + n;
+                return list;
+              }() + ")");
         out.push_back({spec, store.readAll(storeName(spec))});
       } else {
         const std::string name = spec.substr(0, eq);
@@ -147,12 +145,13 @@ std::vector<NamedMatrix> loadEmbeddings(const AnalyzeOptions& options, const Sit
   for (std::size_t i = 0; i < out.size(); ++i)
     if (out[i].values.rows() != static_cast<Eigen::Index>(sites.size()))
       throw data::DataError(options.embeddings.string(), "embedding '" + out[i].name + "' has " +
-                                                             std::to_string(out[i].values.rows()) +
-                                                             " rows for " + std::to_string(sites.size()) + " sites");
+                                                             std::to_string(out[i].values.rows()) + " rows for " +
+                                                             std::to_string(sites.size()) + " sites");
   if (options.writeToStore && !imports.empty()) {
     auto store = store::EmbeddingStore::open(options.embeddings, store::EmbeddingStore::Access::ReadWrite);
     for (const auto& [name, file] : imports) {
-      const auto& matrix = std::find_if(out.begin(), out.end(), [&](const NamedMatrix& m) { return m.name == name; })->values;
+      const auto& matrix =
+          std::find_if(out.begin(), out.end(), [&](const NamedMatrix& m) { return m.name == name; })->values;
       writeImported(store, name, matrix, file);
     }
   }
@@ -169,33 +168,35 @@ struct ClassifierRun {
 template <typename Options>
 ClassifierRun classify(const FeatureMatrix& x, const Rows& rows, const std::vector<int>& labelOfRow,
                        const std::vector<int>& groupOfRow, const std::vector<std::string>& groupNames,
-                       const std::map<int, std::string>& labelNames, bool splitByPlate,
-                       const std::string& task, const std::string& subset, const std::string& embedding,
-                       const Options& options, const tasks::TaskContext& context) {
+                       const std::map<int, std::string>& labelNames, bool splitByPlate, const std::string& task,
+                       const std::string& subset, const std::string& embedding, const Options& options,
+                       const tasks::TaskContext& context) {
   std::vector<int> groups, labels;
   for (auto r : rows) {
     groups.push_back(groupOfRow[static_cast<std::size_t>(r)]);
     labels.push_back(labelOfRow[static_cast<std::size_t>(r)]);
   }
-  const analysis::GroupSplit split =
-      splitByPlate ? analysis::splitByPlate(groups, labels, options.trainFraction, options.seed)
-                   : analysis::splitByWell(groups, labels, options.trainFraction, options.seed);
+  const analysis::GroupSplit split = splitByPlate
+                                         ? analysis::splitByPlate(groups, labels, options.trainFraction, options.seed)
+                                         : analysis::splitByWell(groups, labels, options.trainFraction, options.seed);
   Rows train, test;
   for (std::size_t i = 0; i < rows.size(); ++i) (split.isTrainRow[i] ? train : test).push_back(rows[i]);
-  if (test.empty()) throw std::invalid_argument("no " + std::string(splitByPlate ? "plate" : "well") + " left for testing");
+  if (test.empty())
+    throw std::invalid_argument("no " + std::string(splitByPlate ? "plate" : "well") + " left for testing");
 
   ClassifierRun run{{}, analysis::LinearSvm(options.svm), {}};
   const std::string taskKey = task + "/" + subset;
   for (std::size_t g = 0; g < split.groups.size(); ++g)
-    run.split.push_back({groupNames[static_cast<std::size_t>(split.groups[g])], taskKey, static_cast<bool>(split.isTrainGroup[g])});
+    run.split.push_back(
+        {groupNames[static_cast<std::size_t>(split.groups[g])], taskKey, static_cast<bool>(split.isTrainGroup[g])});
 
   analysis::CGridSearchOptions search;
   search.cGrid = options.cGrid;
   search.folds = options.folds;
   search.seed = options.seed;
   analysis::CGridSearchResult selection;
-  run.model = analysis::fitWithCrossValidatedC(x, labelOfRow, groupOfRow, train, options.svm, search,
-                                               context, &selection);
+  run.model =
+      analysis::fitWithCrossValidatedC(x, labelOfRow, groupOfRow, train, options.svm, search, context, &selection);
   std::vector<int> truth;
   for (auto r : test) truth.push_back(labelOfRow[static_cast<std::size_t>(r)]);
   const auto predicted = run.model.predict(rowsOf(x, test));
@@ -238,8 +239,7 @@ ProjectionOutcome projectOn(const std::string& name, const FeatureMatrix& x, con
   return p;
 }
 
-void analyzeDoseResponse(const AnalyzeOptions& options, AnalysisResult& result,
-                         const tasks::TaskContext& context) {
+void analyzeDoseResponse(const AnalyzeOptions& options, AnalysisResult& result, const tasks::TaskContext& context) {
   const SiteTable& s = result.sites;
   const auto& on = result.e2->scores.on;
   const auto& off = result.e2->scores.off;
@@ -365,8 +365,8 @@ SiteTable readSiteTable(const std::filesystem::path& path) {
   t.treatment = text("treatment");
   t.plate = integers("plate");
   t.site = integers("site");
-  t.concentrationMicromolar = has("treatment_conc") ? store.obsNumbers("treatment_conc")
-                                                    : std::vector<double>(n, std::nan(""));
+  t.concentrationMicromolar =
+      has("treatment_conc") ? store.obsNumbers("treatment_conc") : std::vector<double>(n, std::nan(""));
   const auto roles = text("role");
   t.role.reserve(n);
   for (const auto& r : roles) t.role.push_back(parseRole(r));
@@ -507,7 +507,8 @@ AnalysisResult runAnalysis(const AnalyzeOptions& options, const tasks::TaskConte
     std::vector<int> classOfRow(s.size(), 0);
     for (auto r : controls)
       classOfRow[static_cast<std::size_t>(r)] = s.cellType[static_cast<std::size_t>(r)] == cellTypes[0] ? 1 : -1;
-    result.c2 = projectOn("C2", embeddings.front().cellTypeValues, *cellTypeModel, classOfRow, cellTypes[0], cellTypes[1], context);
+    result.c2 = projectOn("C2", embeddings.front().cellTypeValues, *cellTypeModel, classOfRow, cellTypes[0],
+                          cellTypes[1], context);
   }
 
   step("fitting dose-response curves");
@@ -564,7 +565,8 @@ AnalysisResult runZeroShot(const ZeroShotOptions& options, const tasks::TaskCont
 }
 
 void importEmbedding(const std::filesystem::path& store, const std::string& name, const std::filesystem::path& other) {
-  if (name.empty() || name == kEmbeddingX) throw std::invalid_argument("an imported embedding needs a name other than X");
+  if (name.empty() || name == kEmbeddingX)
+    throw std::invalid_argument("an imported embedding needs a name other than X");
   std::vector<std::string> siteIds = store::EmbeddingStore::open(store).siteIds();
   const FeatureMatrix matrix = importAligned(other, siteIds);
   auto writable = store::EmbeddingStore::open(store, store::EmbeddingStore::Access::ReadWrite);

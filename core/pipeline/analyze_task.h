@@ -77,7 +77,7 @@ struct ClassificationOutcome {
   std::string embedding;  // X or the /obsm name (raw; normalized by AnalyzeOptions::normalization)
   int nTrainWells = 0, nTestWells = 0, nTestSites = 0;
   double accuracy = 0.0, balancedAccuracy = 0.0;
-  double c = 0.0;  // chosen by cross-validation
+  double c = 0.0;                       // chosen by cross-validation
   analysis::ConfusionMatrix confusion;  // held-out sites
 };
 
@@ -88,7 +88,7 @@ struct SplitEntry {
 };
 
 struct ProjectionOutcome {
-  std::string name;                        // E2 or C2
+  std::string name;                          // E2 or C2
   std::string positiveLabel, negativeLabel;  // what +1 and -1 mean
   analysis::ProjectionAxes axes;
   analysis::ProjectedScores scores;  // every store row
@@ -114,7 +114,7 @@ struct GroundTruthRow {
 struct GroundTruthComparison {
   std::filesystem::path file;
   std::vector<GroundTruthRow> rows;
-  int activeCurves = 0, activeWithin03 = 0;   // |log10 error| <= 0.3
+  int activeCurves = 0, activeWithin03 = 0;  // |log10 error| <= 0.3
   int inactiveCurves = 0, inactiveCalledInactive = 0;
   double medianAbsLog10Error = 0.0;  // over active curves with an EC50
 };
@@ -127,9 +127,9 @@ struct AnalysisResult {
   std::vector<ClassificationOutcome> classifications;  // primary embedding first
   std::vector<SplitEntry> split;
   std::optional<ProjectionOutcome> e2, c2;
-  std::vector<CompoundOutcome> compounds;  // in hit-rank order
+  std::vector<CompoundOutcome> compounds;            // in hit-rank order
   std::vector<analysis::PlateQuality> plateQuality;  // plate = index into sites.plateNames
-  std::vector<std::string> warnings;  // what could not be computed and why
+  std::vector<std::string> warnings;                 // what could not be computed and why
   std::optional<GroundTruthComparison> groundTruth;  // set by the caller (synthetic screens)
   double seconds = 0.0;
 };
@@ -173,8 +173,7 @@ std::string groundTruthCsv(const GroundTruthComparison& comparison);
 // confusion_<task>[_<subset>].csv, split.csv, and when computed projection_E2.csv,
 // projection_C2.csv, dose_response.csv, dose_fits.csv, plate_qc.csv; then summary.json.
 // Returns the files written.
-std::vector<std::filesystem::path> writeAnalysisReport(const AnalysisResult& result,
-                                                       const std::filesystem::path& dir);
+std::vector<std::filesystem::path> writeAnalysisReport(const AnalysisResult& result, const std::filesystem::path& dir);
 
 // The individual tables, for the GUI's per-panel CSV exports.
 std::string accuracyCsv(const AnalysisResult& result);

@@ -130,16 +130,16 @@ class IntensityEmbedder final : public SiteEmbedder {
 }  // namespace
 
 void registerBuiltinEmbedders(EmbedderRegistry& registry) {
-  registry.add({"gandl", "1", "GAN-DL: the trained discriminator's epilogue FC-512 (or --readout multiscale)",
-                EmbedderNeeds::Model, 0, "built-in"},
-               [](const EmbedderSetup& s) {
-                 return std::make_unique<DiscriminatorEmbedder>(s, model::EmbedderKind::GanDl);
-               });
-  registry.add({"random-d", "1", "baseline: the architecture of --checkpoint (its config.json) with seeded random weights",
-                EmbedderNeeds::Nothing, 0, "built-in"},
-               [](const EmbedderSetup& s) {
-                 return std::make_unique<DiscriminatorEmbedder>(s, model::EmbedderKind::RandomDiscriminator);
-               });
+  registry.add(
+      {"gandl", "1", "GAN-DL: the trained discriminator's epilogue FC-512 (or --readout multiscale)",
+       EmbedderNeeds::Model, 0, "built-in"},
+      [](const EmbedderSetup& s) { return std::make_unique<DiscriminatorEmbedder>(s, model::EmbedderKind::GanDl); });
+  registry.add(
+      {"random-d", "1", "baseline: the architecture of --checkpoint (its config.json) with seeded random weights",
+       EmbedderNeeds::Nothing, 0, "built-in"},
+      [](const EmbedderSetup& s) {
+        return std::make_unique<DiscriminatorEmbedder>(s, model::EmbedderKind::RandomDiscriminator);
+      });
   registry.add({"intensity", "1", "baseline: 14 intensity and texture statistics per channel at native resolution",
                 EmbedderNeeds::Nothing, data::kModelChannels * data::kIntensityFeaturesPerChannel, "built-in"},
                [](const EmbedderSetup& s) { return std::make_unique<IntensityEmbedder>(s); });

@@ -19,15 +19,15 @@ struct EmbedTaskOptions {
   std::string embedder = "gandl";   // gandl | random-d
   std::string readout = "fc512";    // gandl, random-d: fc512 (GAN-DL's feature) | multiscale
   std::string tta = "none";         // gandl, random-d: none | dihedral (mean over the 8 symmetries)
-  int batch = 0;  // views per forward pass; 0: 16 on the CPU, 64 on a GPU
+  int batch = 0;                    // views per forward pass; 0: 16 on the CPU, 64 on a GPU
   std::string device = "auto";
   int loader_threads = 2;
-  std::uint64_t seed = 0;           // random-d weights
+  std::uint64_t seed = 0;  // random-d weights
 };
 
 struct EmbedTaskResult {
-  std::size_t embedded = 0;          // computed by this run
-  std::size_t already_stored = 0;    // found in the .partial of an earlier, interrupted run
+  std::size_t embedded = 0;        // computed by this run
+  std::size_t already_stored = 0;  // found in the .partial of an earlier, interrupted run
   std::size_t incomplete_skipped = 0;
   double seconds = 0.0;
   // Where `seconds` went: opening the screen, the checkpoint and the store; the sites themselves

@@ -74,8 +74,7 @@ ProbeRow probeTask(const FeatureMatrix& x, const std::vector<Eigen::Index>& rows
   analysis::CGridSearchOptions search;
   search.seed = seed;
   // The fits' own progress would drown the checkpoint's: only cancellation goes through.
-  const auto model =
-      analysis::fitWithCrossValidatedC(x, labelOfRow, wellOfRow, train, {}, search, context.relay({}));
+  const auto model = analysis::fitWithCrossValidatedC(x, labelOfRow, wellOfRow, train, {}, search, context.relay({}));
   FeatureMatrix testX(static_cast<Eigen::Index>(test.size()), x.cols());
   std::vector<int> truth;
   for (std::size_t i = 0; i < test.size(); ++i) {
@@ -134,9 +133,10 @@ void writeCsvs(const std::filesystem::path& out, const ProbeTaskResult& result) 
   std::string probe = data::csvRow({"step", "kimg", "readout", "dimension", "task", "subset", "train_sites",
                                     "test_sites", "balanced_accuracy", "balanced_accuracy_sd", "repeats"});
   for (const auto& r : result.rows)
-    probe += data::csvRow({std::to_string(r.step), number(r.kimg), r.readout, std::to_string(r.dimension), r.task,
-                           r.subset, std::to_string(r.train_sites), std::to_string(r.test_sites),
-                           number(r.balanced_accuracy, 4), number(r.balanced_accuracy_sd, 3), std::to_string(r.repeats)});
+    probe +=
+        data::csvRow({std::to_string(r.step), number(r.kimg), r.readout, std::to_string(r.dimension), r.task, r.subset,
+                      std::to_string(r.train_sites), std::to_string(r.test_sites), number(r.balanced_accuracy, 4),
+                      number(r.balanced_accuracy_sd, 3), std::to_string(r.repeats)});
   common::writeFileAtomically(out / "probe.csv", probe);
   std::string logits = data::csvRow({"step", "kimg", "screen", "sites", "mean_logit", "r_t"});
   for (const auto& r : result.logits)
@@ -144,7 +144,6 @@ void writeCsvs(const std::filesystem::path& out, const ProbeTaskResult& result) 
                             number(r.mean_logit, 5), number(r.r_t, 4)});
   common::writeFileAtomically(out / "logits.csv", logits);
 }
-
 
 // probe.png: C+ vs C- balanced accuracy (all controls) against kimg, one line per readout, the
 // random-weight discriminator's value of each as a dashed line of the same colour.
@@ -176,11 +175,11 @@ void writePlot(const std::filesystem::path& file, const std::vector<ProbeRow>& r
     cv::putText(image, number(k, 3), px(k, yLow) + cv::Point(-12, 22), font, 0.45, black, 1, cv::LINE_AA);
   }
   cv::rectangle(image, px(0, yHigh), px(maxKimg, yLow), black, 1);
-  cv::putText(image, "kimg (thousands of real images shown to D)", cv::Point(left + 150, height - 15), font, 0.5, black, 1,
-              cv::LINE_AA);
+  cv::putText(image, "kimg (thousands of real images shown to D)", cv::Point(left + 150, height - 15), font, 0.5, black,
+              1, cv::LINE_AA);
   cv::putText(image, "C+ vs C- balanced accuracy, held-out wells (dashed: random weights)", cv::Point(left, 25), font,
               0.55, black, 1, cv::LINE_AA);
-  static const cv::Scalar palette[] = {{180, 119, 31}, {14, 127, 255}, {44, 160, 44}, {40, 39, 214},
+  static const cv::Scalar palette[] = {{180, 119, 31},  {14, 127, 255}, {44, 160, 44},   {40, 39, 214},
                                        {189, 103, 148}, {75, 86, 140},  {194, 119, 227}, {127, 127, 127},
                                        {34, 189, 188},  {207, 190, 23}};
   for (std::size_t k = 0; k < readouts.size(); ++k) {
@@ -190,7 +189,9 @@ void writePlot(const std::filesystem::path& file, const std::vector<ProbeRow>& r
       if (r.task != "c_pos_vs_c_neg" || r.subset != "all" || r.readout != readouts[k]) continue;
       if (r.step < 0) {  // dashed random-weight level
         for (int x = 0; x < 20; ++x)
-          if (x % 2 == 0) cv::line(image, px(maxKimg * x / 20.0, r.balanced_accuracy), px(maxKimg * (x + 1) / 20.0, r.balanced_accuracy), colour, 1);
+          if (x % 2 == 0)
+            cv::line(image, px(maxKimg * x / 20.0, r.balanced_accuracy),
+                     px(maxKimg * (x + 1) / 20.0, r.balanced_accuracy), colour, 1);
         continue;
       }
       line.push_back(px(r.kimg, r.balanced_accuracy));
@@ -230,10 +231,12 @@ ProbeTaskResult runProbe(const ProbeTaskOptions& options, const tasks::TaskConte
   if (!options.train_data.empty()) {
     auto trainSites = data::completeSites(data::loadScreen(options.train_data, data::Layout::Auto, context));
     // An even spread over the screen, the same sites at every checkpoint.
-    const std::size_t n = std::min<std::size_t>(trainSites.size(), static_cast<std::size_t>(std::max(1, options.train_sites)));
+    const std::size_t n =
+        std::min<std::size_t>(trainSites.size(), static_cast<std::size_t>(std::max(1, options.train_sites)));
     std::vector<data::Site> chosen;
     for (std::size_t i = 0; i < n; ++i) chosen.push_back(trainSites[i * trainSites.size() / n]);
-    trainSource = std::make_unique<data::ScreenImageSource>(chosen, config.network.resolution, view, options.loader_threads);
+    trainSource =
+        std::make_unique<data::ScreenImageSource>(chosen, config.network.resolution, view, options.loader_threads);
     trainItems.resize(chosen.size());
     std::iota(trainItems.begin(), trainItems.end(), 0);
   }
@@ -286,7 +289,8 @@ ProbeTaskResult runProbe(const ProbeTaskOptions& options, const tasks::TaskConte
       };
       add(normalized, all, controls.label, "c_pos_vs_c_neg", "all");
       for (std::size_t t = 0; t < perType.size(); ++t)
-        if (controls.cellTypes.size() > 1) add(normalized, perType[t], controls.label, "c_pos_vs_c_neg", controls.cellTypes[t]);
+        if (controls.cellTypes.size() > 1)
+          add(normalized, perType[t], controls.label, "c_pos_vs_c_neg", controls.cellTypes[t]);
       // Plates hold one cell type, so per-plate centring would erase it: the raw readout here.
       if (controls.cellTypes.size() > 1) add(raw, all, controls.cellType, "cell_type", "controls");
       if (readout.name == "logit") result.logits.push_back(logitRow(step, kimg, "probed", readout.rows));

@@ -24,17 +24,18 @@
 namespace gandl::pipeline {
 
 struct ProbeTaskOptions {
-  std::string run = "demo";          // run folder (every step-<N>.pt in it), an export, or "demo"
-  std::filesystem::path data;        // the screen whose controls are probed
+  std::string run = "demo";    // run folder (every step-<N>.pt in it), an export, or "demo"
+  std::filesystem::path data;  // the screen whose controls are probed
   data::Layout layout = data::Layout::Auto;
   std::filesystem::path train_data;  // optional: the screen the run trained on (logits only)
   int train_sites = 256;             // sites of train_data whose logits are averaged
   std::filesystem::path out;
-  std::string steps = "all";         // all | latest | comma-separated steps
-  bool random_d = true;              // also the random-weight discriminator (step -1)
-  std::uint64_t seed = 0;            // split and random weights
+  std::string steps = "all";  // all | latest | comma-separated steps
+  bool random_d = true;       // also the random-weight discriminator (step -1)
+  std::uint64_t seed = 0;     // split and random weights
   int repeats = 5;
-  bool dihedral = false;             // readouts averaged over the 8 symmetries (embed --tta dihedral)                   // well splits (seeds seed, seed+1, ...) averaged per score
+  bool dihedral = false;  // readouts averaged over the 8 symmetries (embed --tta dihedral)                   // well
+                          // splits (seeds seed, seed+1, ...) averaged per score
   std::string device = "auto";
   int batch = 16;
   int loader_threads = 2;
@@ -59,7 +60,7 @@ struct LogitRow {
   std::string screen;  // "training" | "probed"
   int sites = 0;
   double mean_logit = 0;
-  double r_t = 0;      // mean sign of the logits
+  double r_t = 0;  // mean sign of the logits
 };
 
 struct ProbeTaskResult {

@@ -6,9 +6,12 @@ namespace gandl::pipeline {
 
 const char* embedderNeedsName(EmbedderNeeds needs) {
   switch (needs) {
-    case EmbedderNeeds::Nothing: return "nothing";
-    case EmbedderNeeds::Model: return "a model";
-    case EmbedderNeeds::Training: return "training";
+    case EmbedderNeeds::Nothing:
+      return "nothing";
+    case EmbedderNeeds::Model:
+      return "a model";
+    case EmbedderNeeds::Training:
+      return "training";
   }
   return "?";
 }

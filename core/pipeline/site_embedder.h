@@ -35,8 +35,8 @@ struct EmbedderInfo {
   std::string version;      // of the method; part of the store identity where results depend on it
   std::string description;  // one line, for `gandl plugins` and the GUI
   EmbedderNeeds needs = EmbedderNeeds::Nothing;
-  int dimension = 0;        // 0: depends on the model or the options
-  std::string source;       // where it comes from: "built-in" or a plugin's file
+  int dimension = 0;   // 0: depends on the model or the options
+  std::string source;  // where it comes from: "built-in" or a plugin's file
 };
 
 // The screen an embedder works on and the options of the run.

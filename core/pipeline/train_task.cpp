@@ -40,8 +40,8 @@ TrainTaskResult runTraining(const TrainTaskOptions& options, const tasks::TaskCo
   callbacks.samples = [&](std::int64_t step, const common::HostBatch& images) {
     std::filesystem::create_directories(run.samplePath(step).parent_path());
     const int columns = std::max(1, static_cast<int>(std::lround(std::sqrt(images.count))));
-    data::writeCompositeGrid(run.samplePath(step), images.pixels.data(), images.count, images.channels,
-                             images.height, images.width, columns, styles, 2);
+    data::writeCompositeGrid(run.samplePath(step), images.pixels.data(), images.count, images.channels, images.height,
+                             images.width, columns, styles, 2);
     if (extra.samples) extra.samples(step, images);
   };
   result.training = model::train(config, options.run, source, result.device, options.resume, context, callbacks);

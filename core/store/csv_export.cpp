@@ -13,8 +13,8 @@ constexpr std::size_t kBlockRows = 4096;
 
 }  // namespace
 
-void exportCsv(const EmbeddingStore& store, const std::filesystem::path& csv,
-               const std::string& embedding, const tasks::TaskContext& context) {
+void exportCsv(const EmbeddingStore& store, const std::filesystem::path& csv, const std::string& embedding,
+               const tasks::TaskContext& context) {
   const bool raw = embedding.empty() || embedding == "X";
   const std::size_t columns = store.columns(embedding);
   std::vector<std::string> header{"site_id"};
@@ -43,8 +43,7 @@ void exportCsv(const EmbeddingStore& store, const std::filesystem::path& csv,
       fields[field++] = store.siteIds()[first + i];
       for (const auto& column : obsValues) fields[field++] = column[i];
       for (std::size_t j = 0; j < columns; ++j) {
-        fields[field++] = formatReal(values(static_cast<Eigen::Index>(i),
-                                            static_cast<Eigen::Index>(j)));
+        fields[field++] = formatReal(values(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)));
       }
       out << data::csvRow(fields);
     }

@@ -14,7 +14,7 @@ namespace gandl::store {
 // <name>_0.. for an /obsm entry. UTF-8, "." decimal point, shortest round-trip numbers, NaN as an
 // empty field. Written to a temporary file and renamed, so a failed or cancelled export leaves
 // any older `csv` as it was. `embedding`: an /obsm name, empty for /X.
-void exportCsv(const EmbeddingStore& store, const std::filesystem::path& csv,
-               const std::string& embedding = {}, const tasks::TaskContext& context = {});
+void exportCsv(const EmbeddingStore& store, const std::filesystem::path& csv, const std::string& embedding = {},
+               const tasks::TaskContext& context = {});
 
 }  // namespace gandl::store

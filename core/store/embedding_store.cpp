@@ -16,8 +16,7 @@ namespace {
 constexpr const char* kMethodsGroup = "obsm_methods";
 
 bool endsWith(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::vector<std::string> asText(h5ad::ColumnValues values) {
@@ -81,10 +80,10 @@ void EmbeddingStore::Impl::load() {
   if (h5::exists(root, "uns/gandl/complete")) {
     const h5::Handle gandl = h5::openGroup(root, "uns/gandl");
     const auto complete = h5ad::readScalar(gandl.get(), "complete");
-    if (complete && std::holds_alternative<std::int64_t>(*complete) &&
-        std::get<std::int64_t>(*complete) == 0) {
-      throw h5::Failure("is incomplete: the run that wrote it did not finish "
-                        "(uns/gandl/complete = 0)");
+    if (complete && std::holds_alternative<std::int64_t>(*complete) && std::get<std::int64_t>(*complete) == 0) {
+      throw h5::Failure(
+          "is incomplete: the run that wrote it did not finish "
+          "(uns/gandl/complete = 0)");
     }
   }
 
@@ -93,8 +92,7 @@ void EmbeddingStore::Impl::load() {
   const h5::Handle index = h5::openDataset(obs.get(), indexName);
   siteIds = h5::readStrings(index.get());
   if (siteIds.size() != rows) {
-    throw h5::Failure("/obs has " + std::to_string(siteIds.size()) + " rows but /X has " +
-                      std::to_string(rows));
+    throw h5::Failure("/obs has " + std::to_string(siteIds.size()) + " rows but /X has " + std::to_string(rows));
   }
   rowOfSite.reserve(rows);
   for (std::size_t i = 0; i < rows; ++i) rowOfSite.emplace(siteIds[i], i);
@@ -102,12 +100,11 @@ void EmbeddingStore::Impl::load() {
   indexPlates();
 
   const h5::Handle var = h5::openGroup(root, "var");
-  const h5::Handle varIndex =
-      h5::openDataset(var.get(), h5ad::stringAttribute(var.get(), "_index"));
+  const h5::Handle varIndex = h5::openDataset(var.get(), h5ad::stringAttribute(var.get(), "_index"));
   varNames = h5::readStrings(varIndex.get());
   if (varNames.size() != dimension) {
-    throw h5::Failure("/var has " + std::to_string(varNames.size()) + " rows but /X has " +
-                      std::to_string(dimension) + " columns");
+    throw h5::Failure("/var has " + std::to_string(varNames.size()) + " rows but /X has " + std::to_string(dimension) +
+                      " columns");
   }
 }
 
@@ -124,8 +121,7 @@ void EmbeddingStore::Impl::indexPlates() {
   plateOfRow.reserve(rows);
   for (std::size_t i = 0; i < rows; ++i) {
     const int plate = static_cast<int>(numbers[i]);
-    const auto [it, added] =
-        indexOfPlate.try_emplace({experiments[i], plate}, static_cast<int>(plates.size()));
+    const auto [it, added] = indexOfPlate.try_emplace({experiments[i], plate}, static_cast<int>(plates.size()));
     if (added) plates.push_back({experiments[i], plate});
     plateOfRow.push_back(it->second);
     rowsOfPlate[it->first].push_back(i);
@@ -154,13 +150,13 @@ EmbeddingStore& EmbeddingStore::operator=(EmbeddingStore&&) noexcept = default;
 EmbeddingStore EmbeddingStore::open(const std::filesystem::path& path, Access access) {
   const std::string file = path.string();
   if (endsWith(file, kPartialSuffix)) {
-    throw data::DataError(file, "is an unfinished store; run the command that writes it again to "
-                                "resume and finish it");
+    throw data::DataError(file,
+                          "is an unfinished store; run the command that writes it again to "
+                          "resume and finish it");
   }
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) {
-    throw data::DataError(file, std::filesystem::exists(path, error) ? "is not a regular file"
-                                                                     : "no such file");
+    throw data::DataError(file, std::filesystem::exists(path, error) ? "is not a regular file" : "no such file");
   }
   auto impl = std::make_unique<Impl>();
   impl->path = path;
@@ -169,9 +165,8 @@ EmbeddingStore EmbeddingStore::open(const std::filesystem::path& path, Access ac
     if (H5Fis_hdf5(file.c_str()) <= 0) {
       throw h5::Failure("is not an HDF5 file (an .h5ad embedding store was expected)");
     }
-    impl->file = h5::check(
-        H5Fopen(file.c_str(), impl->writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT),
-        "cannot open");
+    impl->file =
+        h5::check(H5Fopen(file.c_str(), impl->writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT), "cannot open");
     impl->load();
   });
   return EmbeddingStore(std::move(impl));
@@ -227,24 +222,19 @@ std::size_t EmbeddingStore::columns(const std::string& embedding) const {
   });
 }
 
-RowMatrix EmbeddingStore::readAll(const std::string& embedding) const {
-  return readRange(0, impl_->rows, embedding);
-}
+RowMatrix EmbeddingStore::readAll(const std::string& embedding) const { return readRange(0, impl_->rows, embedding); }
 
-RowMatrix EmbeddingStore::readRange(std::size_t first, std::size_t count,
-                                    const std::string& embedding) const {
+RowMatrix EmbeddingStore::readRange(std::size_t first, std::size_t count, const std::string& embedding) const {
   return h5::guarded(impl_->path, [&] {
     h5::Handle holder;
     const hid_t dataset = impl_->embedding(embedding, holder);
-    RowMatrix values(static_cast<Eigen::Index>(count),
-                     static_cast<Eigen::Index>(h5::shape(dataset).at(1)));
+    RowMatrix values(static_cast<Eigen::Index>(count), static_cast<Eigen::Index>(h5::shape(dataset).at(1)));
     h5::readRows(dataset, first, count, values.data());
     return values;
   });
 }
 
-RowMatrix EmbeddingStore::readRows(const std::vector<std::size_t>& rows,
-                                   const std::string& embedding) const {
+RowMatrix EmbeddingStore::readRows(const std::vector<std::size_t>& rows, const std::string& embedding) const {
   return h5::guarded(impl_->path, [&] {
     h5::Handle holder;
     const hid_t dataset = impl_->embedding(embedding, holder);
@@ -260,9 +250,7 @@ RowMatrix EmbeddingStore::readRows(const std::vector<std::size_t>& rows,
     // to the last: one decompression per chunk, however scattered the rows.
     std::vector<std::size_t> order(rows.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return rows[a] < rows[b];
-    });
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rows[a] < rows[b]; });
     const std::size_t chunk = std::max<hsize_t>(1, h5::chunkRows(dataset));
     RowMatrix span;
     for (std::size_t begin = 0; begin < order.size();) {
@@ -273,8 +261,7 @@ RowMatrix EmbeddingStore::readRows(const std::vector<std::size_t>& rows,
       span.resize(static_cast<Eigen::Index>(last - first + 1), columns);
       h5::readRows(dataset, first, last - first + 1, span.data());
       for (std::size_t k = begin; k < end; ++k) {
-        values.row(static_cast<Eigen::Index>(order[k])) =
-            span.row(static_cast<Eigen::Index>(rows[order[k]] - first));
+        values.row(static_cast<Eigen::Index>(order[k])) = span.row(static_cast<Eigen::Index>(rows[order[k]] - first));
       }
       begin = end;
     }
@@ -282,8 +269,7 @@ RowMatrix EmbeddingStore::readRows(const std::vector<std::size_t>& rows,
   });
 }
 
-Eigen::RowVectorXf EmbeddingStore::row(const std::string& site_id,
-                                       const std::string& embedding) const {
+Eigen::RowVectorXf EmbeddingStore::row(const std::string& site_id, const std::string& embedding) const {
   const auto index = rowOf(site_id);
   if (!index) throw data::DataError(impl_->path.string(), "has no site '" + site_id + "'");
   return readRange(*index, 1, embedding).row(0);
@@ -291,8 +277,9 @@ Eigen::RowVectorXf EmbeddingStore::row(const std::string& site_id,
 
 const std::vector<PlateKey>& EmbeddingStore::plates() const {
   if (!impl_->hasPlates) {
-    throw data::DataError(impl_->path.string(), "has no numeric obs column 'plate' beside "
-                                                "'experiment', so its plates are unknown");
+    throw data::DataError(impl_->path.string(),
+                          "has no numeric obs column 'plate' beside "
+                          "'experiment', so its plates are unknown");
   }
   return impl_->plates;
 }
@@ -302,16 +289,14 @@ const std::vector<int>& EmbeddingStore::plateOfRow() const {
   return impl_->plateOfRow;
 }
 
-const std::vector<std::size_t>& EmbeddingStore::rowsOfPlate(const std::string& experiment,
-                                                            int plate) const {
+const std::vector<std::size_t>& EmbeddingStore::rowsOfPlate(const std::string& experiment, int plate) const {
   static const std::vector<std::size_t> none;
   plates();  // throws when the store has no plates
   const auto it = impl_->rowsOfPlate.find({experiment, plate});
   return it == impl_->rowsOfPlate.end() ? none : it->second;
 }
 
-RowMatrix EmbeddingStore::readPlate(const std::string& experiment, int plate,
-                                    const std::string& embedding) const {
+RowMatrix EmbeddingStore::readPlate(const std::string& experiment, int plate, const std::string& embedding) const {
   return readRows(rowsOfPlate(experiment, plate), embedding);
 }
 
@@ -337,8 +322,7 @@ std::string EmbeddingStore::obsmMethod(const std::string& name) const {
   });
 }
 
-void EmbeddingStore::writeObsm(const std::string& name, const RowMatrix& values,
-                               const std::string& method) {
+void EmbeddingStore::writeObsm(const std::string& name, const RowMatrix& values, const std::string& method) {
   const std::string file = impl_->path.string();
   if (!impl_->writable) {
     throw std::logic_error(file + ": writeObsm needs a store opened with Access::ReadWrite");
@@ -348,8 +332,7 @@ void EmbeddingStore::writeObsm(const std::string& name, const RowMatrix& values,
     throw std::invalid_argument(file + ": '" + name + "' cannot name an /obsm entry");
   }
   if (static_cast<std::size_t>(values.rows()) != impl_->rows) {
-    throw std::invalid_argument(file + ": /obsm/" + name + " needs " +
-                                std::to_string(impl_->rows) + " rows, got " +
+    throw std::invalid_argument(file + ": /obsm/" + name + " needs " + std::to_string(impl_->rows) + " rows, got " +
                                 std::to_string(values.rows()));
   }
   h5::guarded(impl_->path, [&] {
@@ -358,15 +341,13 @@ void EmbeddingStore::writeObsm(const std::string& name, const RowMatrix& values,
     const std::string temporary = name + kPartialSuffix;
     if (h5::exists(obsm.get(), temporary)) h5::removeLink(obsm.get(), temporary);
     {
-      const h5::Handle dataset =
-          h5ad::createMatrix(obsm.get(), temporary, static_cast<hsize_t>(values.cols()));
+      const h5::Handle dataset = h5ad::createMatrix(obsm.get(), temporary, static_cast<hsize_t>(values.cols()));
       h5::appendRows(dataset.get(), values.data(), static_cast<hsize_t>(values.rows()));
     }
     h5::checkStatus(H5Fflush(root, H5F_SCOPE_LOCAL), "cannot flush");
     // HDF5 keeps the space of a replaced entry until the file is repacked (h5repack).
     if (h5::exists(obsm.get(), name)) h5::removeLink(obsm.get(), name);
-    h5::checkStatus(H5Lmove(obsm.get(), temporary.c_str(), obsm.get(), name.c_str(), H5P_DEFAULT,
-                            H5P_DEFAULT),
+    h5::checkStatus(H5Lmove(obsm.get(), temporary.c_str(), obsm.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
                     "cannot rename /obsm/" + temporary);
     const h5::Handle uns = h5ad::openOrCreateDict(root, "uns");
     const h5::Handle gandl = h5ad::openOrCreateDict(uns.get(), "gandl");

@@ -27,9 +27,7 @@ using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 struct PlateKey {
   std::string experiment;
   int plate = 0;
-  bool operator==(const PlateKey& other) const {
-    return plate == other.plate && experiment == other.experiment;
-  }
+  bool operator==(const PlateKey& other) const { return plate == other.plate && experiment == other.experiment; }
 };
 
 class EmbeddingStore {
@@ -60,11 +58,9 @@ class EmbeddingStore {
 
   std::size_t columns(const std::string& embedding = {}) const;
   RowMatrix readAll(const std::string& embedding = {}) const;
-  RowMatrix readRange(std::size_t first, std::size_t count,
-                      const std::string& embedding = {}) const;
+  RowMatrix readRange(std::size_t first, std::size_t count, const std::string& embedding = {}) const;
   // Rows in the order given (repeats allowed); reads each chunk of the file once.
-  RowMatrix readRows(const std::vector<std::size_t>& rows,
-                     const std::string& embedding = {}) const;
+  RowMatrix readRows(const std::vector<std::size_t>& rows, const std::string& embedding = {}) const;
   // One site; throws when the store does not hold it.
   Eigen::RowVectorXf row(const std::string& site_id, const std::string& embedding = {}) const;
   // The plates (obs experiment + plate) in order of first appearance, and the rows of one, in
@@ -74,8 +70,7 @@ class EmbeddingStore {
   // For every row, its plate's index in plates() (the plate ids analysis::normalize takes).
   const std::vector<int>& plateOfRow() const;
   const std::vector<std::size_t>& rowsOfPlate(const std::string& experiment, int plate) const;
-  RowMatrix readPlate(const std::string& experiment, int plate,
-                      const std::string& embedding = {}) const;
+  RowMatrix readPlate(const std::string& experiment, int plate, const std::string& embedding = {}) const;
 
   std::vector<std::string> obsmNames() const;
   RowMatrix readObsm(const std::string& name) const { return readAll(name); }

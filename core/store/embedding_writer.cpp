@@ -28,19 +28,14 @@ const ObsColumn kObsColumns[] = {
     {"well_id", Element::Text, [](const Site& s) { return s.well_id; }, nullptr, nullptr},
     {"cell_type", Element::Text, [](const Site& s) { return s.cell_type; }, nullptr, nullptr},
     {"experiment", Element::Text, [](const Site& s) { return s.experiment; }, nullptr, nullptr},
-    {"plate", Element::Int64, nullptr, [](const Site& s) -> std::int64_t { return s.plate; },
-     nullptr},
+    {"plate", Element::Int64, nullptr, [](const Site& s) -> std::int64_t { return s.plate; }, nullptr},
     {"well", Element::Text, [](const Site& s) { return s.well; }, nullptr, nullptr},
-    {"site", Element::Int64, nullptr, [](const Site& s) -> std::int64_t { return s.site; },
-     nullptr},
-    {"disease_condition", Element::Text, [](const Site& s) { return s.disease_condition; },
-     nullptr, nullptr},
+    {"site", Element::Int64, nullptr, [](const Site& s) -> std::int64_t { return s.site; }, nullptr},
+    {"disease_condition", Element::Text, [](const Site& s) { return s.disease_condition; }, nullptr, nullptr},
     {"treatment", Element::Text, [](const Site& s) { return s.treatment; }, nullptr, nullptr},
-    {"treatment_conc", Element::Float64, nullptr, nullptr,
-     [](const Site& s) { return s.concentration_uM; }},
+    {"treatment_conc", Element::Float64, nullptr, nullptr, [](const Site& s) { return s.concentration_uM; }},
     {"SMILES", Element::Text, [](const Site& s) { return s.smiles; }, nullptr, nullptr},
-    {"role", Element::Text, [](const Site& s) { return std::string(data::roleName(s.role)); },
-     nullptr, nullptr},
+    {"role", Element::Text, [](const Site& s) { return std::string(data::roleName(s.role)); }, nullptr, nullptr},
 };
 constexpr std::size_t kObsColumnCount = std::size(kObsColumns);
 constexpr const char* kIndexName = "site_id";
@@ -59,8 +54,11 @@ bool isValidUtf8(const std::string& text) {
   std::size_t i = 0;
   while (i < text.size()) {
     const auto lead = static_cast<unsigned char>(text[i]);
-    const std::size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3
-                                             : (lead >> 3) == 0x1E ? 4 : 0;
+    const std::size_t length = lead < 0x80           ? 1
+                               : (lead >> 5) == 0x6  ? 2
+                               : (lead >> 4) == 0xE  ? 3
+                               : (lead >> 3) == 0x1E ? 4
+                                                     : 0;
     if (length == 0 || i + length > text.size()) return false;
     for (std::size_t k = 1; k < length; ++k) {
       if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) return false;
@@ -98,8 +96,7 @@ struct EmbeddingWriter::Impl {
 };
 
 void EmbeddingWriter::Impl::create(int dimension, Provenance values, std::vector<std::string> varNames) {
-  file = h5::check(H5Fcreate(partial.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT),
-                   "cannot create the file");
+  file = h5::check(H5Fcreate(partial.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), "cannot create the file");
   const hid_t root = file.get();
   h5ad::setEncoding(root, h5ad::kAnnData);
   matrix = h5ad::createMatrix(root, "X", static_cast<hsize_t>(dimension));
@@ -132,10 +129,9 @@ void EmbeddingWriter::Impl::create(int dimension, Provenance values, std::vector
   h5::checkStatus(H5Fflush(root, H5F_SCOPE_LOCAL), "cannot flush the file");
 }
 
-void EmbeddingWriter::Impl::resume(int dimension, const Provenance& values,
-                                   std::unordered_set<std::string>& held) {
-  file = h5::check(H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT),
-                   "cannot resume (delete the file to start again)");
+void EmbeddingWriter::Impl::resume(int dimension, const Provenance& values, std::unordered_set<std::string>& held) {
+  file =
+      h5::check(H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "cannot resume (delete the file to start again)");
   const hid_t root = file.get();
   for (const char* path : {"X", "obs/site_id", "uns/gandl/n_sites"}) {
     if (!h5::exists(root, path)) {
@@ -146,27 +142,23 @@ void EmbeddingWriter::Impl::resume(int dimension, const Provenance& values,
   matrix = h5::openDataset(root, "X");
   const auto dims = h5::shape(matrix.get());
   if (dims.size() != 2 || dims[1] != static_cast<hsize_t>(dimension)) {
-    throw h5::Failure("cannot resume: it holds " +
-                      (dims.size() == 2 ? std::to_string(dims[1]) : std::string("?")) +
+    throw h5::Failure("cannot resume: it holds " + (dims.size() == 2 ? std::to_string(dims[1]) : std::string("?")) +
                       "-d embeddings and this run makes " + std::to_string(dimension) +
                       "-d ones (delete it to start again)");
   }
   provenance = h5::openGroup(root, "uns/gandl");
   const auto wanted = values.find(kCheckpointHashKey);
   const std::string expected = wanted == values.end() ? std::string() : toString(wanted->second);
-  const std::string stored =
-      h5::exists(provenance.get(), kCheckpointHashKey)
-          ? storedCheckpoint(h5ad::readScalar(provenance.get(), kCheckpointHashKey))
-          : std::string();
+  const std::string stored = h5::exists(provenance.get(), kCheckpointHashKey)
+                                 ? storedCheckpoint(h5ad::readScalar(provenance.get(), kCheckpointHashKey))
+                                 : std::string();
   if (stored != expected) {
-    throw h5::Failure("cannot resume: it was written with checkpoint_hash '" + stored +
-                      "' and this run uses '" + expected +
-                      "' (use the same checkpoint, or delete the file to start again)");
+    throw h5::Failure("cannot resume: it was written with checkpoint_hash '" + stored + "' and this run uses '" +
+                      expected + "' (use the same checkpoint, or delete the file to start again)");
   }
 
   const auto committed = h5ad::readScalar(provenance.get(), "n_sites");
-  if (!committed || !std::holds_alternative<std::int64_t>(*committed) ||
-      std::get<std::int64_t>(*committed) < 0) {
+  if (!committed || !std::holds_alternative<std::int64_t>(*committed) || std::get<std::int64_t>(*committed) < 0) {
     throw h5::Failure("cannot resume: /uns/gandl/n_sites is not a count");
   }
   const auto rows = static_cast<hsize_t>(std::get<std::int64_t>(*committed));
@@ -181,9 +173,8 @@ void EmbeddingWriter::Impl::resume(int dimension, const Provenance& values,
   for (const hid_t dataset : growing) {
     const hsize_t length = h5::shape(dataset).at(0);
     if (length < rows) {
-      throw h5::Failure("cannot resume: it is damaged (n_sites is " + std::to_string(rows) +
-                        " but a dataset has " + std::to_string(length) +
-                        " rows); delete it to start again");
+      throw h5::Failure("cannot resume: it is damaged (n_sites is " + std::to_string(rows) + " but a dataset has " +
+                        std::to_string(length) + " rows); delete it to start again");
     }
     if (length > rows) h5::truncate(dataset, rows);
   }
@@ -239,8 +230,9 @@ void EmbeddingWriter::append(const std::vector<const data::Site*>& sites, const 
   const std::string file = impl_->partial.string();
   if (impl_->finished) throw std::logic_error(file + ": append after finish()");
   if (impl_->broken) {
-    throw data::DataError(file, "an earlier append failed; open a new writer to resume from the "
-                                "last complete plate");
+    throw data::DataError(file,
+                          "an earlier append failed; open a new writer to resume from the "
+                          "last complete plate");
   }
   if (sites.empty()) return;
   if (!rows) throw std::invalid_argument(file + ": append without embedding rows");
@@ -266,14 +258,17 @@ void EmbeddingWriter::append(const std::vector<const data::Site*>& sites, const 
         case Element::Text: {
           std::string value = column.text(*site);
           if (!isValidUtf8(value)) {
-            throw data::DataError(file, "site '" + id + "': " + column.name + " '" + value +
-                                            "' is not valid UTF-8");
+            throw data::DataError(file, "site '" + id + "': " + column.name + " '" + value + "' is not valid UTF-8");
           }
           texts[c].push_back(std::move(value));
           break;
         }
-        case Element::Int64: integers[c].push_back(column.integer(*site)); break;
-        case Element::Float64: reals[c].push_back(column.real(*site)); break;
+        case Element::Int64:
+          integers[c].push_back(column.integer(*site));
+          break;
+        case Element::Float64:
+          reals[c].push_back(column.real(*site));
+          break;
       }
     }
   }
@@ -285,9 +280,15 @@ void EmbeddingWriter::append(const std::vector<const data::Site*>& sites, const 
     for (std::size_t c = 0; c < kObsColumnCount; ++c) {
       const hid_t dataset = impl_->columns[c].get();
       switch (kObsColumns[c].element) {
-        case Element::Text: h5::appendStrings(dataset, texts[c]); break;
-        case Element::Int64: h5::appendIntegers(dataset, integers[c]); break;
-        case Element::Float64: h5::appendReals(dataset, reals[c]); break;
+        case Element::Text:
+          h5::appendStrings(dataset, texts[c]);
+          break;
+        case Element::Int64:
+          h5::appendIntegers(dataset, integers[c]);
+          break;
+        case Element::Float64:
+          h5::appendReals(dataset, reals[c]);
+          break;
       }
     }
     // n_sites last: a run killed before this flush resumes without the rows just written.
@@ -330,8 +331,7 @@ void EmbeddingWriter::finish() {
   std::error_code error;
   std::filesystem::rename(impl_->partial, path_, error);
   if (error) {
-    throw data::DataError(path_.string(), "cannot rename " + file + " into place: " +
-                                              error.message());
+    throw data::DataError(path_.string(), "cannot rename " + file + " into place: " + error.message());
   }
   syncToDisk(path_.parent_path().empty() ? "." : path_.parent_path(), O_RDONLY | O_DIRECTORY);
   impl_->finished = true;

@@ -44,36 +44,31 @@ void setStringAttribute(hid_t object, const char* name, const std::string& value
   const Handle space = check(H5Screate(H5S_SCALAR), "cannot create a dataspace");
   const Handle attribute = createAttribute(object, name, type.get(), space.get());
   const char* text = value.c_str();
-  checkStatus(H5Awrite(attribute.get(), type.get(), &text),
-              std::string("cannot write attribute ") + name);
+  checkStatus(H5Awrite(attribute.get(), type.get(), &text), std::string("cannot write attribute ") + name);
 }
 
 std::string stringAttribute(hid_t object, const char* name) {
   auto values = h5::readAttributeStrings(object, name);
   if (values.size() != 1) {
-    throw Failure("attribute '" + std::string(name) + "' of " + h5::objectName(object) +
-                  " is not a single string");
+    throw Failure("attribute '" + std::string(name) + "' of " + h5::objectName(object) + " is not a single string");
   }
   return values.front();
 }
 
-void setStringListAttribute(hid_t object, const char* name,
-                            const std::vector<std::string>& values) {
+void setStringListAttribute(hid_t object, const char* name, const std::vector<std::string>& values) {
   const hsize_t count = values.size();
   const Handle space = check(H5Screate_simple(1, &count, nullptr), "cannot create a dataspace");
-  const Handle type = values.empty() ? check(H5Tcopy(H5T_IEEE_F64LE), "cannot copy a type")
-                                     : h5::utf8StringType();
+  const Handle type = values.empty() ? check(H5Tcopy(H5T_IEEE_F64LE), "cannot copy a type") : h5::utf8StringType();
   const Handle attribute = createAttribute(object, name, type.get(), space.get());
   if (values.empty()) return;
   std::vector<const char*> texts;
   for (const auto& value : values) texts.push_back(value.c_str());
-  checkStatus(H5Awrite(attribute.get(), type.get(), texts.data()),
-              std::string("cannot write attribute ") + name);
+  checkStatus(H5Awrite(attribute.get(), type.get(), texts.data()), std::string("cannot write attribute ") + name);
 }
 
 h5::Handle createGroup(hid_t location, const std::string& name, Encoding encoding) {
-  Handle group = check(H5Gcreate2(location, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                       "cannot create group " + name);
+  Handle group =
+      check(H5Gcreate2(location, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), "cannot create group " + name);
   setEncoding(group.get(), encoding);
   return group;
 }
@@ -83,15 +78,12 @@ h5::Handle openOrCreateDict(hid_t location, const std::string& name) {
   return createGroup(location, name, kDict);
 }
 
-void initDataFrame(hid_t group, const std::string& indexName,
-                   const std::vector<std::string>& order) {
+void initDataFrame(hid_t group, const std::string& indexName, const std::vector<std::string>& order) {
   setStringAttribute(group, "_index", indexName);
   setStringListAttribute(group, "column-order", order);
 }
 
-std::vector<std::string> columnOrder(hid_t dataframe) {
-  return h5::readAttributeStrings(dataframe, "column-order");
-}
+std::vector<std::string> columnOrder(hid_t dataframe) { return h5::readAttributeStrings(dataframe, "column-order"); }
 
 h5::Handle createColumn(hid_t group, const std::string& name, Element element) {
   const Handle text = h5::utf8StringType();
@@ -143,13 +135,11 @@ void writeScalar(hid_t group, const std::string& name, const ProvenanceValue& va
   if (!dataset.valid()) {
     const hid_t fileType = isText ? text.get() : isInteger ? H5T_STD_I64LE : H5T_IEEE_F64LE;
     const Handle space = check(H5Screate(H5S_SCALAR), "cannot create a dataspace");
-    dataset = check(H5Dcreate2(group, name.c_str(), fileType, space.get(), H5P_DEFAULT,
-                               H5P_DEFAULT, H5P_DEFAULT),
+    dataset = check(H5Dcreate2(group, name.c_str(), fileType, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                     "cannot create " + name);
     setEncoding(dataset.get(), isText ? kString : kNumericScalar);
   }
-  checkStatus(H5Dwrite(dataset.get(), memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
-              "cannot write " + name);
+  checkStatus(H5Dwrite(dataset.get(), memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "cannot write " + name);
 }
 
 std::optional<ProvenanceValue> readScalar(hid_t group, const std::string& name) {
@@ -160,20 +150,20 @@ std::optional<ProvenanceValue> readScalar(hid_t group, const std::string& name) 
   if (H5Sget_simple_extent_type(space.get()) != H5S_SCALAR) return std::nullopt;
   const Handle type = check(H5Dget_type(dataset), "cannot read the type of " + name);
   switch (H5Tget_class(type.get())) {
-    case H5T_STRING: return h5::readScalarString(dataset);
+    case H5T_STRING:
+      return h5::readScalarString(dataset);
     case H5T_INTEGER: {
       std::int64_t value = 0;
-      checkStatus(H5Dread(dataset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value),
-                  "cannot read " + name);
+      checkStatus(H5Dread(dataset, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value), "cannot read " + name);
       return value;
     }
     case H5T_FLOAT: {
       double value = 0;
-      checkStatus(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value),
-                  "cannot read " + name);
+      checkStatus(H5Dread(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &value), "cannot read " + name);
       return value;
     }
-    default: return std::nullopt;
+    default:
+      return std::nullopt;
   }
 }
 
@@ -183,8 +173,7 @@ ColumnValues readColumn(hid_t dataframe, const std::string& name, hsize_t first,
   if (H5Iget_type(object.get()) == H5I_GROUP) {
     const std::string encoding = encodingType(object.get());
     if (encoding != "categorical") {
-      throw Failure(what + " has encoding '" + encoding +
-                    "'; expected string-array, array or categorical");
+      throw Failure(what + " has encoding '" + encoding + "'; expected string-array, array or categorical");
     }
     const Handle categoriesSet = h5::openDataset(object.get(), "categories");
     const Handle codesSet = h5::openDataset(object.get(), "codes");
@@ -194,8 +183,8 @@ ColumnValues readColumn(hid_t dataframe, const std::string& name, hsize_t first,
     values.reserve(codes.size());
     for (const std::int64_t code : codes) {
       if (code >= static_cast<std::int64_t>(categories.size())) {
-        throw Failure(what + " has code " + std::to_string(code) + " but only " +
-                      std::to_string(categories.size()) + " categories");
+        throw Failure(what + " has code " + std::to_string(code) + " but only " + std::to_string(categories.size()) +
+                      " categories");
       }
       values.push_back(code < 0 ? std::string() : categories[static_cast<std::size_t>(code)]);
     }
@@ -203,10 +192,14 @@ ColumnValues readColumn(hid_t dataframe, const std::string& name, hsize_t first,
   }
   const Handle type = check(H5Dget_type(object.get()), "cannot read the type of " + what);
   switch (H5Tget_class(type.get())) {
-    case H5T_STRING: return h5::readStrings(object.get(), first, count);
-    case H5T_INTEGER: return h5::readIntegers(object.get(), first, count);
-    case H5T_FLOAT: return h5::readReals(object.get(), first, count);
-    default: throw Failure(what + " holds neither strings nor numbers");
+    case H5T_STRING:
+      return h5::readStrings(object.get(), first, count);
+    case H5T_INTEGER:
+      return h5::readIntegers(object.get(), first, count);
+    case H5T_FLOAT:
+      return h5::readReals(object.get(), first, count);
+    default:
+      throw Failure(what + " holds neither strings nor numbers");
   }
 }
 

@@ -41,8 +41,7 @@ h5::Handle createGroup(hid_t location, const std::string& name, Encoding encodin
 h5::Handle openOrCreateDict(hid_t location, const std::string& name);
 
 // A dataframe with an index dataset and its columns, in order (the index is not a column).
-void initDataFrame(hid_t group, const std::string& indexName,
-                   const std::vector<std::string>& columnOrder);
+void initDataFrame(hid_t group, const std::string& indexName, const std::vector<std::string>& columnOrder);
 std::vector<std::string> columnOrder(hid_t dataframe);
 
 // Growable elements (see h5::createGrowable): 1-D columns, text as "string-array", numbers as
@@ -58,10 +57,8 @@ std::optional<ProvenanceValue> readScalar(hid_t group, const std::string& name);
 
 // One dataframe column: "string-array", numeric "array" or "categorical" (what anndata writes
 // after a round trip through Python; a missing category reads as "").
-using ColumnValues =
-    std::variant<std::vector<std::string>, std::vector<std::int64_t>, std::vector<double>>;
-ColumnValues readColumn(hid_t dataframe, const std::string& name, hsize_t first = 0,
-                        hsize_t count = h5::kToEnd);
+using ColumnValues = std::variant<std::vector<std::string>, std::vector<std::int64_t>, std::vector<double>>;
+ColumnValues readColumn(hid_t dataframe, const std::string& name, hsize_t first = 0, hsize_t count = h5::kToEnd);
 bool isNumericColumn(hid_t dataframe, const std::string& name);
 
 }  // namespace gandl::store::h5ad

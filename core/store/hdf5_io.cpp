@@ -43,8 +43,7 @@ constexpr unsigned kDeflateLevel = 1;
 
 Handle datasetAccess() {
   Handle access = check(H5Pcreate(H5P_DATASET_ACCESS), "cannot create a property list");
-  checkStatus(H5Pset_chunk_cache(access.get(), kChunkCacheSlots, kChunkCacheBytes, 1.0),
-              "cannot set the chunk cache");
+  checkStatus(H5Pset_chunk_cache(access.get(), kChunkCacheSlots, kChunkCacheBytes, 1.0), "cannot set the chunk cache");
   return access;
 }
 
@@ -93,8 +92,8 @@ class VlenStrings {
 // Reads `count` strings stored with `fileType` (variable-length or fixed-size) through
 // read(memType, buffer), which wraps H5Dread or H5Aread; memSpace describes the buffer.
 template <typename Read>
-std::vector<std::string> readStringElements(hid_t fileType, hid_t memSpace, std::size_t count,
-                                            const std::string& what, Read read) {
+std::vector<std::string> readStringElements(hid_t fileType, hid_t memSpace, std::size_t count, const std::string& what,
+                                            Read read) {
   if (H5Tget_class(fileType) != H5T_STRING) throw Failure(what + " does not hold strings");
   // HDF5 converts between string types only within one character set.
   const H5T_cset_t cset = H5Tget_cset(fileType);
@@ -142,19 +141,17 @@ RowSelection selectRows(hid_t dataset, hsize_t first, hsize_t count) {
   H5Sget_simple_extent_dims(selection.fileSpace.get(), dims.data(), nullptr);
   if (count == kToEnd) count = first <= dims[0] ? dims[0] - first : 0;
   if (first > dims[0] || count > dims[0] - first) {
-    throw Failure("rows " + std::to_string(first) + ".." + std::to_string(first + count) +
-                  " of " + what + " are out of range (it has " + std::to_string(dims[0]) +
-                  " rows)");
+    throw Failure("rows " + std::to_string(first) + ".." + std::to_string(first + count) + " of " + what +
+                  " are out of range (it has " + std::to_string(dims[0]) + " rows)");
   }
   selection.count = count;
   selection.columns = rank == 2 ? dims[1] : 1;
   const std::array<hsize_t, 2> start{first, 0};
   const std::array<hsize_t, 2> size{count, selection.columns};
-  checkStatus(H5Sselect_hyperslab(selection.fileSpace.get(), H5S_SELECT_SET, start.data(), nullptr,
-                                  size.data(), nullptr),
-              "cannot select rows of " + what);
-  selection.memSpace = check(H5Screate_simple(rank, size.data(), nullptr),
-                             "cannot create a dataspace");
+  checkStatus(
+      H5Sselect_hyperslab(selection.fileSpace.get(), H5S_SELECT_SET, start.data(), nullptr, size.data(), nullptr),
+      "cannot select rows of " + what);
+  selection.memSpace = check(H5Screate_simple(rank, size.data(), nullptr), "cannot create a dataspace");
   return selection;
 }
 
@@ -164,9 +161,9 @@ std::vector<Number> readNumbers(hid_t dataset, hid_t memType, hsize_t first, hsi
   std::vector<Number> values(selection.count * selection.columns);
   if (values.empty()) return values;
   const Handle transfer = transferFor(values.size());
-  checkStatus(H5Dread(dataset, memType, selection.memSpace.get(), selection.fileSpace.get(),
-                      transfer.get(), values.data()),
-              "cannot read " + objectName(dataset));
+  checkStatus(
+      H5Dread(dataset, memType, selection.memSpace.get(), selection.fileSpace.get(), transfer.get(), values.data()),
+      "cannot read " + objectName(dataset));
   return values;
 }
 
@@ -179,8 +176,7 @@ void appendElements(hid_t dataset, hid_t memType, const void* data, hsize_t coun
   checkStatus(H5Dset_extent(dataset, dims.data()), "cannot extend " + what);
   const RowSelection selection = selectRows(dataset, first, count);
   const Handle transfer = transferFor(selection.count * selection.columns);
-  checkStatus(H5Dwrite(dataset, memType, selection.memSpace.get(), selection.fileSpace.get(),
-                       transfer.get(), data),
+  checkStatus(H5Dwrite(dataset, memType, selection.memSpace.get(), selection.fileSpace.get(), transfer.get(), data),
               "cannot write " + what);
 }
 
@@ -233,12 +229,10 @@ std::vector<std::string> memberNames(hid_t group) {
   checkStatus(H5Gget_info(group, &info), "cannot list " + objectName(group));
   std::vector<std::string> names;
   for (hsize_t i = 0; i < info.nlinks; ++i) {
-    const ssize_t length =
-        H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
+    const ssize_t length = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, nullptr, 0, H5P_DEFAULT);
     if (length < 0) throw Failure("cannot list " + objectName(group) + ": " + errorMessage());
     std::string name(static_cast<std::size_t>(length) + 1, '\0');
-    H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(),
-                       H5P_DEFAULT);
+    H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, i, name.data(), name.size(), H5P_DEFAULT);
     name.resize(static_cast<std::size_t>(length));
     names.push_back(std::move(name));
   }
@@ -260,14 +254,13 @@ std::string objectName(hid_t object) {
 
 Handle utf8StringType() { return stringType(H5T_CSET_UTF8, H5T_VARIABLE); }
 
-Handle createGrowable(hid_t group, const std::string& name, hid_t fileType, hsize_t columns,
-                      hsize_t chunkRows, bool compress) {
+Handle createGrowable(hid_t group, const std::string& name, hid_t fileType, hsize_t columns, hsize_t chunkRows,
+                      bool compress) {
   const int rank = columns == 0 ? 1 : 2;
   const std::array<hsize_t, 2> dims{0, columns};
   const std::array<hsize_t, 2> maxDims{H5S_UNLIMITED, columns};
   const std::array<hsize_t, 2> chunk{chunkRows, columns};
-  const Handle space = check(H5Screate_simple(rank, dims.data(), maxDims.data()),
-                             "cannot create a dataspace");
+  const Handle space = check(H5Screate_simple(rank, dims.data(), maxDims.data()), "cannot create a dataspace");
   const Handle create = check(H5Pcreate(H5P_DATASET_CREATE), "cannot create a property list");
   checkStatus(H5Pset_chunk(create.get(), rank, chunk.data()), "cannot set chunks of " + name);
   if (compress) {
@@ -275,8 +268,7 @@ Handle createGrowable(hid_t group, const std::string& name, hid_t fileType, hsiz
     checkStatus(H5Pset_deflate(create.get(), kDeflateLevel), "cannot set gzip for " + name);
   }
   const Handle access = datasetAccess();
-  return check(H5Dcreate2(group, name.c_str(), fileType, space.get(), H5P_DEFAULT, create.get(),
-                          access.get()),
+  return check(H5Dcreate2(group, name.c_str(), fileType, space.get(), H5P_DEFAULT, create.get(), access.get()),
                "cannot create " + name);
 }
 
@@ -329,11 +321,10 @@ std::vector<std::string> readStrings(hid_t dataset, hsize_t first, hsize_t count
   if (selection.count == 0) return {};
   const Handle type = check(H5Dget_type(dataset), "cannot read the type of a dataset");
   const Handle transfer = transferFor(selection.count);
-  return readStringElements(type.get(), selection.memSpace.get(), selection.count,
-                            objectName(dataset), [&](hid_t memType, void* buffer) {
-                              return H5Dread(dataset, memType, selection.memSpace.get(),
-                                             selection.fileSpace.get(), transfer.get(), buffer);
-                            });
+  return readStringElements(
+      type.get(), selection.memSpace.get(), selection.count, objectName(dataset), [&](hid_t memType, void* buffer) {
+        return H5Dread(dataset, memType, selection.memSpace.get(), selection.fileSpace.get(), transfer.get(), buffer);
+      });
 }
 
 std::vector<std::int64_t> readIntegers(hid_t dataset, hsize_t first, hsize_t count) {
@@ -347,8 +338,7 @@ std::vector<double> readReals(hid_t dataset, hsize_t first, hsize_t count) {
 void readRows(hid_t dataset, hsize_t first, hsize_t count, float* out) {
   if (count == 0) return;
   const RowSelection selection = selectRows(dataset, first, count);
-  checkStatus(H5Dread(dataset, H5T_NATIVE_FLOAT, selection.memSpace.get(),
-                      selection.fileSpace.get(), H5P_DEFAULT, out),
+  checkStatus(H5Dread(dataset, H5T_NATIVE_FLOAT, selection.memSpace.get(), selection.fileSpace.get(), H5P_DEFAULT, out),
               "cannot read " + objectName(dataset));
 }
 
@@ -357,8 +347,7 @@ std::string readScalarString(hid_t dataset) {
   const Handle space = check(H5Screate(H5S_SCALAR), "cannot create a dataspace");
   return readStringElements(type.get(), space.get(), 1, objectName(dataset),
                             [&](hid_t memType, void* buffer) {
-                              return H5Dread(dataset, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                             buffer);
+                              return H5Dread(dataset, memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
                             })
       .front();
 }
@@ -372,9 +361,7 @@ std::vector<std::string> readAttributeStrings(hid_t object, const char* name) {
   if (count < 0) throw Failure("cannot read the shape of " + what);
   if (count == 0) return {};  // anndata's empty list is a float array of shape (0,)
   return readStringElements(type.get(), space.get(), static_cast<std::size_t>(count), what,
-                            [&](hid_t memType, void* buffer) {
-                              return H5Aread(attribute.get(), memType, buffer);
-                            });
+                            [&](hid_t memType, void* buffer) { return H5Aread(attribute.get(), memType, buffer); });
 }
 
 }  // namespace gandl::store::h5

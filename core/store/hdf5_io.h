@@ -78,8 +78,8 @@ Handle utf8StringType();
 
 // A chunked dataset whose first dimension starts at 0 and grows with append*(): 1-D when
 // columns is 0, else [rows, columns]. compress: shuffle + gzip.
-Handle createGrowable(hid_t group, const std::string& name, hid_t fileType, hsize_t columns,
-                      hsize_t chunkRows, bool compress);
+Handle createGrowable(hid_t group, const std::string& name, hid_t fileType, hsize_t columns, hsize_t chunkRows,
+                      bool compress);
 void appendStrings(hid_t dataset, const std::vector<std::string>& values);
 void appendIntegers(hid_t dataset, const std::vector<std::int64_t>& values);
 void appendReals(hid_t dataset, const std::vector<double>& values);

@@ -93,11 +93,9 @@ using ProgressCallback = std::function<void(const ProgressUpdate&)>;
 class TaskContext {
  public:
   TaskContext() = default;
-  TaskContext(ProgressCallback callback, const CancelToken* token)
-      : callback_(std::move(callback)), token_(token) {}
+  TaskContext(ProgressCallback callback, const CancelToken* token) : callback_(std::move(callback)), token_(token) {}
 
-  void report(std::int64_t done, std::int64_t total, const std::string& unit,
-              const std::string& message = {}) const {
+  void report(std::int64_t done, std::int64_t total, const std::string& unit, const std::string& message = {}) const {
     if (callback_) callback_(ProgressUpdate{done, total, unit, message});
   }
   // The same cancel token with another progress callback: for a sub-task whose progress the

@@ -12,15 +12,16 @@ namespace {
 
 const double kDoses[6] = {0.0316, 0.1, 0.316, 1.0, 3.16, 10.0};  // uM, half-log
 
-CompoundInput compound(const std::string& name, double logEc50, double hill, double noise,
-                       std::uint64_t seed, int perDose = 6) {
+CompoundInput compound(const std::string& name, double logEc50, double hill, double noise, std::uint64_t seed,
+                       int perDose = 6) {
   std::mt19937_64 engine(seed);
   std::normal_distribution<double> normal(0.0, noise);
   CompoundInput input;
   input.name = name;
   for (double dose : kDoses)
     for (int i = 0; i < perDose; ++i)
-      input.points.push_back({dose, fourParameterLogistic(std::log10(dose), -1.0, 1.0, logEc50, hill) + normal(engine)});
+      input.points.push_back(
+          {dose, fourParameterLogistic(std::log10(dose), -1.0, 1.0, logEc50, hill) + normal(engine)});
   return input;
 }
 
@@ -57,7 +58,8 @@ class TestDoseResponse : public QObject {
     const CompoundResponse response = analyzeCompound(compound("active", -0.5, 1.2, 0.3, 1));
     QCOMPARE(response.status, DoseResponseStatus::Fitted);
     QVERIFY(response.hasFit);
-    QVERIFY2(std::abs(std::log10(response.ec50Micromolar) + 0.5) < 0.25, qPrintable(QString::number(response.ec50Micromolar)));
+    QVERIFY2(std::abs(std::log10(response.ec50Micromolar) + 0.5) < 0.25,
+             qPrintable(QString::number(response.ec50Micromolar)));
     QVERIFY(response.ec50LowerMicromolar < response.ec50Micromolar &&
             response.ec50Micromolar < response.ec50UpperMicromolar);
     QVERIFY(response.fTestPValue < 1e-6);
@@ -155,7 +157,8 @@ class TestDoseResponse : public QObject {
     inputs.push_back(compound("potent", -1.0, 1.0, 0.3, 9));
     inputs.push_back(compound("late", 1.1, 1.5, 0.2, 10));
     inputs.push_back(CompoundInput{"single", {{1.0, 0.0}, {1.0, 0.1}}, {}});
-    for (int i = 0; i < 20; ++i) inputs.push_back(compound("filler" + std::to_string(i), -0.5 + 0.05 * i, 1.0, 0.3, 20 + i));
+    for (int i = 0; i < 20; ++i)
+      inputs.push_back(compound("filler" + std::to_string(i), -0.5 + 0.05 * i, 1.0, 0.3, 20 + i));
     const auto one = analyzeCompounds(inputs, {}, 1);
     const auto two = analyzeCompounds(inputs, {}, 2);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -165,9 +168,9 @@ class TestDoseResponse : public QObject {
       QCOMPARE(one[i].fit.logEc50Upper, two[i].fit.logEc50Upper);
       QCOMPARE(one[i].hitRank, two[i].hitRank);
     }
-    QCOMPARE(one[2].hitRank, 1);  // the most potent fitted curve
-    QVERIFY(one[1].hitRank < one[3].hitRank);  // fitted before ambiguous
-    QVERIFY(one[3].hitRank < one[0].hitRank);  // ambiguous before inactive
+    QCOMPARE(one[2].hitRank, 1);                                // the most potent fitted curve
+    QVERIFY(one[1].hitRank < one[3].hitRank);                   // fitted before ambiguous
+    QVERIFY(one[3].hitRank < one[0].hitRank);                   // ambiguous before inactive
     QCOMPARE(one[4].hitRank, static_cast<int>(inputs.size()));  // insufficient last
     gandl::tasks::CancelToken token;
     token.cancel();

@@ -57,8 +57,8 @@ class TestFourParameterLogistic : public QObject {
     free.plateaus = Plateaus::Free;
     const Curve partial = sample(-0.8, 0.6, 0.1, 2.2, 2, 0.0, engine);
     const FourParameterLogisticFit f = fitFourParameterLogistic(partial.x, partial.y, free);
-    QVERIFY2(std::abs(f.bottom + 0.8) < 1e-5 && std::abs(f.top - 0.6) < 1e-5 &&
-                 std::abs(f.logEc50 - 0.1) < 1e-5 && std::abs(f.hill - 2.2) < 1e-4,
+    QVERIFY2(std::abs(f.bottom + 0.8) < 1e-5 && std::abs(f.top - 0.6) < 1e-5 && std::abs(f.logEc50 - 0.1) < 1e-5 &&
+                 std::abs(f.hill - 2.2) < 1e-4,
              qPrintable(QString("%1 %2 %3 %4").arg(f.bottom).arg(f.top).arg(f.logEc50).arg(f.hill)));
     QCOMPARE(f.parameterCount, 4);
   }
@@ -105,10 +105,8 @@ class TestFourParameterLogistic : public QObject {
   }
 
   void rejectsWhatCannotBeFitted() {
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             fitFourParameterLogistic({0, 0, 1, 1}, {-1, -1, 1, 1}));  // 2 doses
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             fitFourParameterLogistic({0, 1, std::nan("")}, {-1, 0, 1}));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, fitFourParameterLogistic({0, 0, 1, 1}, {-1, -1, 1, 1}));  // 2 doses
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, fitFourParameterLogistic({0, 1, std::nan("")}, {-1, 0, 1}));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, fitFourParameterLogistic({0, 1}, {-1}));
     FourParameterLogisticOptions free;
     free.plateaus = Plateaus::Free;

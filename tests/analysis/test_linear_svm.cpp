@@ -54,7 +54,8 @@ Labelled overlapping(int n, int positives, int d, double separation, std::mt1993
   data.x.resize(n, d);
   for (int r = 0; r < n; ++r) {
     const int label = r < positives ? 1 : -1;
-    for (int j = 0; j < d; ++j) data.x(r, j) = static_cast<float>(normal(engine) + (j == 0 ? label * separation / 2 : 0.0));
+    for (int j = 0; j < d; ++j)
+      data.x(r, j) = static_cast<float>(normal(engine) + (j == 0 ? label * separation / 2 : 0.0));
     data.y.push_back(label);
   }
   return data;
@@ -75,7 +76,8 @@ class TestLinearSvm : public QObject {
       QTest::newRow(qPrintable(QString("libsvm") + suffix)) << int(SvmBackend::Libsvm) << standardize;
       QTest::newRow(qPrintable(QString("liblinear L2") + suffix)) << int(SvmBackend::LiblinearL2Loss) << standardize;
       QTest::newRow(qPrintable(QString("liblinear L1") + suffix)) << int(SvmBackend::LiblinearL1Loss) << standardize;
-      QTest::newRow(qPrintable(QString("liblinear primal") + suffix)) << int(SvmBackend::LiblinearL2LossPrimal) << standardize;
+      QTest::newRow(qPrintable(QString("liblinear primal") + suffix))
+          << int(SvmBackend::LiblinearL2LossPrimal) << standardize;
     }
   }
   void separableDataEveryBackend() {
@@ -142,8 +144,7 @@ class TestLinearSvm : public QObject {
       plain.fit(train.x, train.y);
       const double withWeights = balancedAccuracy(test.y, weighted.predict(test.x));
       const double without = balancedAccuracy(test.y, plain.predict(test.x));
-      QVERIFY2(withWeights > without + 0.05,
-               qPrintable(QString("%1 vs %2").arg(withWeights).arg(without)));
+      QVERIFY2(withWeights > without + 0.05, qPrintable(QString("%1 vs %2").arg(withWeights).arg(without)));
       QVERIFY(withWeights > 0.8);
     }
   }
@@ -181,7 +182,8 @@ class TestLinearSvm : public QObject {
       LinearSvm single(options);
       single.fit(data.x, data.y);
       QCOMPARE(path[k].options().c, cValues[k]);
-      QVERIFY((path[k].weights() - single.weights()).cwiseAbs().maxCoeff() < 1e-4 * single.weights().cwiseAbs().maxCoeff());
+      QVERIFY((path[k].weights() - single.weights()).cwiseAbs().maxCoeff() <
+              1e-4 * single.weights().cwiseAbs().maxCoeff());
     }
   }
 

@@ -50,15 +50,13 @@ class TestNormalization : public QObject {
     const PlateData data = shiftedPlates(60, 20, 4, 1);
     const FeatureMatrix out = normalize(data.x, data.plate, data.control);
     const int n = data.rowsPerPlate;
-    for (int p = 1; p < 3; ++p)
-      QVERIFY((out.middleRows(p * n, n) - out.topRows(n)).cwiseAbs().maxCoeff() < 1e-4f);
+    for (int p = 1; p < 3; ++p) QVERIFY((out.middleRows(p * n, n) - out.topRows(n)).cwiseAbs().maxCoeff() < 1e-4f);
     // Controls of each plate: mean 0, sd 1 (up to the eps guard).
     for (int p = 0; p < 3; ++p) {
       const Eigen::MatrixXd controls = out.middleRows(p * n, 20).cast<double>();
       const Eigen::RowVectorXd centre = controls.colwise().mean();
       QVERIFY(centre.cwiseAbs().maxCoeff() < 1e-5);
-      const Eigen::RowVectorXd sd =
-          ((controls.rowwise() - centre).array().square().colwise().sum() / 19.0).sqrt();
+      const Eigen::RowVectorXd sd = ((controls.rowwise() - centre).array().square().colwise().sum() / 19.0).sqrt();
       QVERIFY((sd.array() - 1.0).abs().maxCoeff() < 1e-4);
     }
     // The raw matrix is untouched and differs from the result.
@@ -71,15 +69,13 @@ class TestNormalization : public QObject {
     options.method = NormalizationMethod::PlateRobust;
     const FeatureMatrix out = normalize(data.x, data.plate, data.control, options);
     const int n = data.rowsPerPlate;
-    for (int p = 1; p < 3; ++p)
-      QVERIFY((out.middleRows(p * n, n) - out.topRows(n)).cwiseAbs().maxCoeff() < 1e-4f);
+    for (int p = 1; p < 3; ++p) QVERIFY((out.middleRows(p * n, n) - out.topRows(n)).cwiseAbs().maxCoeff() < 1e-4f);
 
     // Hand-computed: controls {1, 2, 3, 4, 100}: median 3, MAD 1; the row 10 -> 7 / 1.4826.
     FeatureMatrix x(6, 1);
     x << 1, 2, 3, 4, 100, 10;
     options.spreadEpsilon = 0.0;
-    const FeatureMatrix hand = normalize(x, {0, 0, 0, 0, 0, 0},
-                                         {true, true, true, true, true, false}, options);
+    const FeatureMatrix hand = normalize(x, {0, 0, 0, 0, 0, 0}, {true, true, true, true, true, false}, options);
     QVERIFY(std::abs(hand(5, 0) - 7.0 / 1.4826) < 1e-5);
     QVERIFY(std::abs(hand(4, 0) - 97.0 / 1.4826) < 1e-4);
   }
@@ -150,8 +146,7 @@ class TestNormalization : public QObject {
     NormalizationOptions robust;
     robust.method = NormalizationMethod::PlateRobust;
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, normalize(data.x, data.plate, control, robust));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             normalize(data.x, std::vector<int>(3, 0), data.control));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, normalize(data.x, std::vector<int>(3, 0), data.control));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseNormalizationMethod("zscore"));
     QCOMPARE(parseNormalizationMethod("tvn"), NormalizationMethod::Tvn);
     QCOMPARE(normalizationMethodName(NormalizationMethod::PlateRobust), std::string("robust"));

@@ -15,9 +15,8 @@ class TestPlateQc : public QObject {
     //          Z' = 1 - 3 (0.3) / 2 = 0.55.
     // Plate 2: C+ {0.0, 1.0, 2.0} sd 1; C- {-1.5, -1.0, -0.5} sd 0.5; Z' = 1 - 3 (1.5) / 2 = -1.25.
     // Plate 3: one C- score: undefined. A compound row (0) and a NaN score are ignored.
-    const std::vector<double> scores = {0.8, 1.0, 1.2, -1.1, -1.0, -0.9, 0.3,
-                                        0.0, 1.0, 2.0, -1.5, -1.0, -0.5, std::nan(""),
-                                        1.0, 1.1, -1.0};
+    const std::vector<double> scores = {0.8, 1.0,  1.2,  -1.1, -1.0,         -0.9, 0.3, 0.0, 1.0,
+                                        2.0, -1.5, -1.0, -0.5, std::nan(""), 1.0,  1.1, -1.0};
     const std::vector<int> plate = {1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3};
     const std::vector<int> role = {1, 1, 1, -1, -1, -1, 0, 1, 1, 1, -1, -1, -1, -1, 1, 1, -1};
     const std::vector<PlateQuality> quality = plateQuality(scores, plate, role);

@@ -89,9 +89,9 @@ class TestProjection : public QObject {
   void offAxisOfAKnownResidual() {
     // d = 3, u = e1: residuals only along e2 (controls) -> v = e2 exactly (sign fixed positive).
     FeatureMatrix x(4, 3);
-    x << 2, 1, 0,   //
-        3, -1, 0,   //
-        -1, 2, 0,   //
+    x << 2, 1, 0,  //
+        3, -1, 0,  //
+        -1, 2, 0,  //
         -2, -2, 0;
     const ProjectionAxes axes = fitProjection(x, Eigen::Vector3d(1, 0, 0), -0.5, {1, 1, -1, -1});
     QVERIFY((axes.offAxis - Eigen::Vector3d(0, 1, 0)).norm() < 1e-12);

@@ -28,7 +28,8 @@ class TestStatistics : public QObject {
       QVERIFY(std::abs(regularizedIncompleteBeta(3.0, 1.0, x) - std::pow(x, 3.0)) < 1e-13);
       QVERIFY(std::abs(regularizedIncompleteBeta(1.0, 4.5, x) - (1.0 - std::pow(1.0 - x, 4.5))) < 1e-13);
       // I_x(a, b) = 1 - I_{1-x}(b, a)
-      QVERIFY(std::abs(regularizedIncompleteBeta(2.5, 7.0, x) + regularizedIncompleteBeta(7.0, 2.5, 1.0 - x) - 1.0) < 1e-13);
+      QVERIFY(std::abs(regularizedIncompleteBeta(2.5, 7.0, x) + regularizedIncompleteBeta(7.0, 2.5, 1.0 - x) - 1.0) <
+              1e-13);
     }
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, regularizedIncompleteBeta(0.0, 1.0, 0.5));
   }

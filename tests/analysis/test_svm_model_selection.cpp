@@ -51,8 +51,7 @@ class TestSvmModelSelection : public QObject {
     const WellData data = wellData(40, 8, 30, 0.0, 21);
     const CGridSearchResult result = selectC(data.x, data.label, data.well, data.rows, LinearSvmOptions{});
     QCOMPARE(result.folds, 5);
-    for (double score : result.meanBalancedAccuracy)
-      QVERIFY2(score < 0.7, qPrintable(QString::number(score)));
+    for (double score : result.meanBalancedAccuracy) QVERIFY2(score < 0.7, qPrintable(QString::number(score)));
     // The same search with every site its own group leaks siblings and scores far above chance,
     // which is what the grouped folds prevent.
     std::vector<int> siteAsWell(data.well.size());
@@ -70,8 +69,8 @@ class TestSvmModelSelection : public QObject {
     search.cGrid = {1e-3, 1e-1, 10.0};
     search.folds = 4;
     CGridSearchResult first;
-    const LinearSvm model = fitWithCrossValidatedC(data.x, data.label, data.well, training,
-                                                   LinearSvmOptions{}, search, {}, &first);
+    const LinearSvm model =
+        fitWithCrossValidatedC(data.x, data.label, data.well, training, LinearSvmOptions{}, search, {}, &first);
     const CGridSearchResult second = selectC(data.x, data.label, data.well, training, LinearSvmOptions{}, search);
     QCOMPARE(first.meanBalancedAccuracy, second.meanBalancedAccuracy);
     QVERIFY(std::find(search.cGrid.begin(), search.cGrid.end(), first.bestC) != search.cGrid.end());

@@ -120,8 +120,7 @@ class TestWellSplit : public QObject {
     for (const auto& [well, folds] : foldsOfWell) QCOMPARE(folds.size(), std::size_t(1));
     for (int label = 0; label < 2; ++label) {
       QCOMPARE(wellsOfFold[label].size(), std::size_t(5));
-      for (const auto& [f, wells] : wellsOfFold[label])
-        QVERIFY(wells.size() == (label == 0 ? 30u : 10u));
+      for (const auto& [f, wells] : wellsOfFold[label]) QVERIFY(wells.size() == (label == 0 ? 30u : 10u));
     }
     QVERIFY(fold == groupedFolds(rows.well, rows.label, 5, 3));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, groupedFolds({1, 2, 3}, {0, 0, 1}, 2));

@@ -22,8 +22,8 @@ Result gandl(const QStringList& arguments, int timeoutMs = 120000) {
     process.kill();
     process.waitForFinished();
   }
-  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-          process.readAllStandardOutput(), process.readAllStandardError()};
+  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
+          process.readAllStandardError()};
 }
 
 QByteArray lastLine(const QByteArray& text) {
@@ -62,8 +62,7 @@ class TestCli : public QObject {
     QTemporaryDir dir;
     const Result r = gandl({"inspect", "--data", dir.path()});
     QCOMPARE(r.exitCode, 1);
-    QVERIFY2(lastLine(r.err).startsWith("gandl: ") && lastLine(r.err).contains("metadata.csv"),
-             r.err.constData());
+    QVERIFY2(lastLine(r.err).startsWith("gandl: ") && lastLine(r.err).contains("metadata.csv"), r.err.constData());
     QCOMPARE(gandl({"inspect"}).exitCode == 0, false);
     QCOMPARE(gandl({"inspect", "--data", dir.path(), "--layout", "nonsense"}).exitCode == 0, false);
   }

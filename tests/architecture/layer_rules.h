@@ -61,8 +61,10 @@ inline std::set<std::string> torchFreeModelHeaders(const std::vector<SourceFile>
     s = 1;
     bool torch = false;
     for (const auto& inc : includes[path]) {
-      if (isTorchHeader(inc)) torch = true;
-      else if (!inc.angled && includes.count(inc.target) && reachesTorch(inc.target)) torch = true;
+      if (isTorchHeader(inc))
+        torch = true;
+      else if (!inc.angled && includes.count(inc.target) && reachesTorch(inc.target))
+        torch = true;
     }
     state[path] = torch ? 3 : 2;
     return torch;

@@ -67,7 +67,8 @@ class TestLayers : public QObject {
         {{"app/gandl/x.cpp", "#include \"ui/workspace.h\"\n"}, "does not link the GUI"},
     };
     for (const auto& [file, why] : breaches) {
-      std::vector<SourceFile> files = {file, {"core/model/discriminator.h", "#include <torch/torch.h>\n"},
+      std::vector<SourceFile> files = {file,
+                                       {"core/model/discriminator.h", "#include <torch/torch.h>\n"},
                                        {"core/model/wrapper.h", "#include \"core/model/discriminator.h\"\n"}};
       const auto found = layerViolations(files);
       bool named = false;
@@ -77,7 +78,8 @@ class TestLayers : public QObject {
     // Allowed includes stay quiet.
     const std::vector<SourceFile> fine = {
         {"core/model/torch_runtime.h", "#include <string>\n"},
-        {"ui/x.cpp", "#include \"core/model/torch_runtime.h\"\n#include \"core/pipeline/demo.h\"\n#include <QWidget>\n"},
+        {"ui/x.cpp",
+         "#include \"core/model/torch_runtime.h\"\n#include \"core/pipeline/demo.h\"\n#include <QWidget>\n"},
         {"core/pipeline/x.cpp", "#include <torch/torch.h>\n#include \"core/model/checkpoint.h\"\n"},
         {"core/store/x.cpp", "#include \"core/data/screen.h\"\n"}};
     QVERIFY(layerViolations(fine).empty());

@@ -67,8 +67,7 @@ class TestBatchLoader : public QObject {
   void tilesArePicked() {
     QTemporaryDir dir;
     const auto sites = makeSites(dir.path().toStdString(), 2);
-    BatchLoader loader(sites, [](std::int64_t) { return std::vector<BatchPick>{{1, 3}}; },
-                       {8, 0, 1, 1, 1});
+    BatchLoader loader(sites, [](std::int64_t) { return std::vector<BatchPick>{{1, 3}}; }, {8, 0, 1, 1, 1});
     const auto batch = loader.next();
     const auto tiles = loadSiteTiles(sites[1], 8);
     QCOMPARE(tiles.size(), std::size_t(4));
@@ -79,7 +78,10 @@ class TestBatchLoader : public QObject {
     QTemporaryDir dir;
     auto sites = makeSites(dir.path().toStdString(), 4);
     std::ofstream(sites[2].channel_files[3], std::ios::trunc) << "corrupt";
-    BatchLoader loader(sites, [](std::int64_t k) { return std::vector<BatchPick>{{std::size_t(k), -1}}; },
+    BatchLoader loader(sites,
+                       [](std::int64_t k) {
+                         return std::vector<BatchPick>{{std::size_t(k), -1}};
+                       },
                        {8, 0, 4, 2, 2});
     QVERIFY(loader.next());
     QVERIFY(loader.next());

@@ -28,7 +28,7 @@ class TestComposite : public QObject {
     const float pixels[5] = {half, -1, -1, -1, -1};
     auto rgb = composite(pixels, 5, 1, 1, styles);
     QVERIFY(std::abs(int(rgb[2]) - 124.5) <= 0.5);  // 249 / 2
-    QVERIFY(std::abs(int(rgb[0]) - 9.5) <= 0.5);  // 19 / 2
+    QVERIFY(std::abs(int(rgb[0]) - 9.5) <= 0.5);    // 19 / 2
     // Every channel saturated: sums clip at 255.
     const float all[5] = {1, 1, 1, 1, 1};
     rgb = composite(all, 5, 1, 1, styles);

@@ -84,8 +84,7 @@ class TestCsv : public QObject {
   }
 
   void writerRoundTrips() {
-    const std::vector<std::string> fields{"plain", "with, comma", "with \"quote\"", "two\nlines",
-                                          ""};
+    const std::vector<std::string> fields{"plain", "with, comma", "with \"quote\"", "two\nlines", ""};
     const std::string text = "h1,h2,h3,h4,h5\n" + gandl::data::csvRow(fields);
     const CsvTable t = parseCsv(text, "rt.csv");
     QCOMPARE(t.rows.size(), std::size_t(1));

@@ -23,8 +23,8 @@ void writeText(const fs::path& path, const std::string& text) {
 }
 
 // Empty channel files: the layout only indexes names, decoding is the loader's job.
-void touchChannels(const fs::path& root, const std::string& experiment, int plate,
-                   const std::string& well, int site, std::initializer_list<int> channels) {
+void touchChannels(const fs::path& root, const std::string& experiment, int plate, const std::string& well, int site,
+                   std::initializer_list<int> channels) {
   for (int c : channels)
     writeText(root / "images" / experiment / ("Plate" + std::to_string(plate)) /
                   (well + "_s" + std::to_string(site) + "_w" + std::to_string(c) + ".png"),
@@ -84,8 +84,7 @@ class TestScreenLayout : public QObject {
   void missingPlateFolderMarksSitesIncomplete() {
     QTemporaryDir dir;
     const fs::path root = dir.path().toStdString();
-    writeText(root / "metadata.csv",
-              std::string(kHeader19a) + "V_2_B02_1,V_2_B02,VERO,VERO-1,2,B02,1,Mock,,,\n");
+    writeText(root / "metadata.csv", std::string(kHeader19a) + "V_2_B02_1,V_2_B02,VERO,VERO-1,2,B02,1,Mock,,,\n");
     const Screen screen = loadScreen(root);
     QVERIFY(!screen.sites[0].complete());
     QVERIFY(screen.sites[0].incomplete_reason.find("Plate2 not found") != std::string::npos);
@@ -121,9 +120,8 @@ class TestScreenLayout : public QObject {
   void badMetadataIsNamedPrecisely_data() {
     QTest::addColumn<QString>("body");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("non-numeric concentration")
-        << QString(kHeader19a) + "a,w,HRCE,E,1,B02,1,Active SARS-CoV-2,X,ten,\n"
-        << "line 2, column 'treatment_conc': got 'ten'";
+    QTest::newRow("non-numeric concentration") << QString(kHeader19a) + "a,w,HRCE,E,1,B02,1,Active SARS-CoV-2,X,ten,\n"
+                                               << "line 2, column 'treatment_conc': got 'ten'";
     QTest::newRow("duplicate site_id")
         << QString(kHeader19a) + "a,w,HRCE,E,1,B02,1,Mock,,,\na,w,HRCE,E,1,B02,1,Mock,,,\n"
         << "line 3, column 'site_id': got 'a', expected a unique site_id (it is already on line 2)";
@@ -132,13 +130,15 @@ class TestScreenLayout : public QObject {
     QTest::newRow("bad well") << QString(kHeader19a) + "a,w,HRCE,E,1,2B,1,Mock,,,\n"
                               << "column 'well': got '2B'";
     QTest::newRow("missing column")
-        << QString("site_id,well_id,cell_type,experiment,plate,well,site,disease_condition,treatment\n"
-                   "a,w,HRCE,E,1,B02,1,Mock,\n")
+        << QString(
+               "site_id,well_id,cell_type,experiment,plate,well,site,disease_condition,treatment\n"
+               "a,w,HRCE,E,1,B02,1,Mock,\n")
         << "column 'treatment_conc': got '(missing)'";
     QTest::newRow("empty file") << QString() << "the file is empty";
     QTest::newRow("header only") << QString(kHeader19a) << "no site rows";
     QTest::newRow("unknown header") << QString("x,y\n1,2\n") << "expected an RxRx19a header";
-    QTest::newRow("ragged row") << QString(kHeader19a) + "a,w,HRCE\n" << "line 2";
+    QTest::newRow("ragged row") << QString(kHeader19a) + "a,w,HRCE\n"
+                                << "line 2";
   }
   void badMetadataIsNamedPrecisely() {
     QFETCH(QString, body);
@@ -154,8 +154,7 @@ class TestScreenLayout : public QObject {
   void notAScreenFolder() {
     QTemporaryDir dir;
     QVERIFY(expectError(dir.path().toStdString()).find("metadata.csv") != std::string::npos);
-    QVERIFY(expectError(fs::path(dir.path().toStdString()) / "absent").find("not a folder") !=
-            std::string::npos);
+    QVERIFY(expectError(fs::path(dir.path().toStdString()) / "absent").find("not a folder") != std::string::npos);
   }
 
   void copiedScreenKeepsItsIndex() {

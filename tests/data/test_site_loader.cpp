@@ -14,8 +14,7 @@ using namespace gandl::data;
 
 namespace {
 
-Site siteFromImages(const fs::path& dir, const std::vector<cv::Mat>& channels,
-                    const std::string& extension = ".png") {
+Site siteFromImages(const fs::path& dir, const std::vector<cv::Mat>& channels, const std::string& extension = ".png") {
   Site site;
   site.site_id = "E_1_B02_1";
   for (std::size_t c = 0; c < channels.size(); ++c) {
@@ -64,8 +63,7 @@ class TestSiteLoader : public QObject {
     for (const std::string extension : {".png", ".tif"}) {
       std::vector<cv::Mat> channels(5, cv::Mat(8, 8, CV_16U, cv::Scalar(65535)));
       channels[2] = cv::Mat(8, 8, CV_16U, cv::Scalar(0));
-      const SiteImage image =
-          loadSiteImage(siteFromImages(dir.path().toStdString(), channels, extension));
+      const SiteImage image = loadSiteImage(siteFromImages(dir.path().toStdString(), channels, extension));
       QCOMPARE(image.bit_depth, 16);
       QCOMPARE(image.channel(0)[5], 1.0f);
       QCOMPARE(image.channel(2)[5], -1.0f);
@@ -77,8 +75,7 @@ class TestSiteLoader : public QObject {
     cv::Mat m(4, 4, CV_8U);
     for (int y = 0; y < 4; ++y)
       for (int x = 0; x < 4; ++x) m.at<uchar>(y, x) = static_cast<uchar>((x < 2) == (y < 2) ? 255 : 0);
-    const SiteImage image =
-        loadSiteImage(siteFromImages(dir.path().toStdString(), std::vector<cv::Mat>(5, m)), 2);
+    const SiteImage image = loadSiteImage(siteFromImages(dir.path().toStdString(), std::vector<cv::Mat>(5, m)), 2);
     QCOMPARE(image.height, 2);
     QCOMPARE(image.channel(0)[0], 1.0f);
     QCOMPARE(image.channel(0)[1], -1.0f);

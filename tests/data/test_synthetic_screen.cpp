@@ -95,9 +95,7 @@ double effectSize(const std::vector<double>& reference, const std::vector<double
   return (b.mean - a.mean) / std::sqrt(0.5 * (a.sd * a.sd + b.sd * b.sd));
 }
 
-std::string plateKey(const Site& site) {
-  return site.experiment + "/" + std::to_string(site.plate);
-}
+std::string plateKey(const Site& site) { return site.experiment + "/" + std::to_string(site.plate); }
 
 }  // namespace
 
@@ -113,9 +111,7 @@ class TestSyntheticScreen : public QObject {
   Screen screen_;
   std::map<std::string, std::vector<std::string>> truthByName_;
 
-  fs::path temporary(const std::string& name) const {
-    return fs::path(dir_.path().toStdString()) / name;
-  }
+  fs::path temporary(const std::string& name) const { return fs::path(dir_.path().toStdString()) / name; }
 
   bool partialLeftBehind() const {
     for (const auto& entry : fs::directory_iterator(dir_.path().toStdString()))
@@ -127,8 +123,7 @@ class TestSyntheticScreen : public QObject {
   void initTestCase() {
     QVERIFY(dir_.isValid());
     root_ = temporary("demo");
-    const TaskContext context([this](const ProgressUpdate& update) { progress_.push_back(update); },
-                              nullptr);
+    const TaskContext context([this](const ProgressUpdate& update) { progress_.push_back(update); }, nullptr);
     summary_ = writeSyntheticScreen(root_, SynthPreset::Demo, kSeed, context, 2);
     metadata_ = readCsv(root_ / "metadata.csv");
     truth_ = readCsv(root_ / "ground_truth.csv");
@@ -145,27 +140,24 @@ class TestSyntheticScreen : public QObject {
   }
 
   void writesTheRxRx19aLayout() {
-    const std::vector<std::string> header = {
-        "site_id", "well_id",           "cell_type", "experiment",     "plate", "well",
-        "site",    "disease_condition", "treatment", "treatment_conc", "SMILES"};
+    const std::vector<std::string> header = {"site_id",   "well_id",        "cell_type", "experiment",
+                                             "plate",     "well",           "site",      "disease_condition",
+                                             "treatment", "treatment_conc", "SMILES"};
     QCOMPARE(metadata_.header, header);
     QCOMPARE(static_cast<int>(metadata_.rows.size()), summary_.sites);
     std::size_t images = 0;
-    for (const auto& entry : fs::recursive_directory_iterator(root_ / "images"))
-      images += entry.is_regular_file();
+    for (const auto& entry : fs::recursive_directory_iterator(root_ / "images")) images += entry.is_regular_file();
     QCOMPARE(images, metadata_.rows.size() * 5);  // nothing on disk that the metadata omits
     for (const auto& row : metadata_.rows) {
       const std::string well_id = row[3] + "_" + row[4] + "_" + row[5];
       QCOMPARE(row[1], well_id);
       QCOMPARE(row[0], well_id + "_" + row[6]);
-      QVERIFY2((row[3] == "HRCE-1" && row[2] == "HRCE") || (row[3] == "VERO-1" && row[2] == "VERO"),
-               row[0].c_str());
+      QVERIFY2((row[3] == "HRCE-1" && row[2] == "HRCE") || (row[3] == "VERO-1" && row[2] == "VERO"), row[0].c_str());
       const auto position = parseWell(row[5]);
       QVERIFY(position && position->row < 16 && position->column <= 24);
       QCOMPARE(wellName(position->row, position->column), row[5]);
       for (int channel = 1; channel <= 5; ++channel) {
-        const cv::Mat image =
-            cv::imread(imageFile(root_, row, channel).string(), cv::IMREAD_UNCHANGED);
+        const cv::Mat image = cv::imread(imageFile(root_, row, channel).string(), cv::IMREAD_UNCHANGED);
         QVERIFY2(!image.empty(), imageFile(root_, row, channel).c_str());
         QCOMPARE(image.type(), CV_8UC1);
         QCOMPARE(image.rows, 64);
@@ -178,8 +170,7 @@ class TestSyntheticScreen : public QObject {
     std::size_t quoted = 0, with_comma = 0;
     for (const auto& row : metadata_.rows) {
       const std::string& condition = row[7];
-      QVERIFY2(condition == kMock || condition == kUvInactivated || condition == kActive,
-               condition.c_str());
+      QVERIFY2(condition == kMock || condition == kUvInactivated || condition == kActive, condition.c_str());
       if (row[8].empty()) {  // a control: no concentration, no structure
         QVERIFY(row[9].empty() && row[10].empty());
         continue;
@@ -187,8 +178,7 @@ class TestSyntheticScreen : public QObject {
       QCOMPARE(condition, std::string(kActive));
       QVERIFY(!row[10].empty() && row[10].find(',') == std::string::npos);
       bool known_dose = false;
-      for (double dose : kDoses)
-        known_dose = known_dose || std::abs(std::stod(row[9]) / dose - 1) < 1e-5;
+      for (double dose : kDoses) known_dose = known_dose || std::abs(std::stod(row[9]) / dose - 1) < 1e-5;
       QVERIFY2(known_dose, row[9].c_str());
       quoted += row[8].find('"') != std::string::npos;
       with_comma += row[8].find(',') != std::string::npos;
@@ -245,8 +235,7 @@ class TestSyntheticScreen : public QObject {
   }
 
   void groundTruthMatchesTheMetadata() {
-    QCOMPARE(truth_.header,
-             (std::vector<std::string>{"compound", "active", "ec50_uM", "hill_slope", "toxic"}));
+    QCOMPARE(truth_.header, (std::vector<std::string>{"compound", "active", "ec50_uM", "hill_slope", "toxic"}));
     QCOMPARE(static_cast<int>(truth_.rows.size()), summary_.compounds);
     int active_toxic = 0, inactive_toxic = 0, active = 0, inactive = 0;
     for (const auto& row : truth_.rows) {
@@ -266,8 +255,7 @@ class TestSyntheticScreen : public QObject {
     QVERIFY(active_toxic >= 1 && inactive_toxic >= 1 && active >= 3 && inactive >= 3);
 
     // Every treatment is in the truth and vice versa; each at six doses in three replicate wells.
-    std::map<std::string, std::map<std::string, std::set<std::string>>>
-        wells;  // name -> type+dose -> wells
+    std::map<std::string, std::map<std::string, std::set<std::string>>> wells;  // name -> type+dose -> wells
     for (const auto& row : metadata_.rows)
       if (!row[8].empty()) wells[row[8]][row[2] + " " + row[9]].insert(row[1]);
     QCOMPARE(wells.size(), truthByName_.size());
@@ -285,9 +273,8 @@ class TestSyntheticScreen : public QObject {
     QCOMPARE(readBytes(again / "ground_truth.csv"), readBytes(root_ / "ground_truth.csv"));
     for (const auto& row : metadata_.rows)
       for (int channel = 1; channel <= 5; ++channel)
-        QVERIFY2(
-            readBytes(imageFile(again, row, channel)) == readBytes(imageFile(root_, row, channel)),
-            imageFile(again, row, channel).c_str());
+        QVERIFY2(readBytes(imageFile(again, row, channel)) == readBytes(imageFile(root_, row, channel)),
+                 imageFile(again, row, channel).c_str());
     fs::remove_all(again);
   }
 
@@ -319,8 +306,7 @@ class TestSyntheticScreen : public QObject {
 
   void progressCountsWells() {
     QVERIFY(!progress_.empty());
-    for (std::size_t i = 1; i < progress_.size(); ++i)
-      QVERIFY(progress_[i].done >= progress_[i - 1].done);
+    for (std::size_t i = 1; i < progress_.size(); ++i) QVERIFY(progress_[i].done >= progress_[i - 1].done);
     QCOMPARE(progress_.back().done, static_cast<std::int64_t>(summary_.wells));
     QCOMPARE(progress_.back().total, static_cast<std::int64_t>(summary_.wells));
     QCOMPARE(progress_.back().unit, std::string("wells"));
@@ -333,8 +319,7 @@ class TestSyntheticScreen : public QObject {
     for (const Site& site : screen_.sites)
       if (site.role == Role::PositiveControl && site.cell_type == "HRCE")
         for (int channel = 0; channel < 5; ++channel)
-          means[plateKey(site) + " w" + std::to_string(channel)].push_back(
-              cv::mean(readChannel(site, channel))[0]);
+          means[plateKey(site) + " w" + std::to_string(channel)].push_back(cv::mean(readChannel(site, channel))[0]);
     double largest = 0;
     for (int channel = 0; channel < 5; ++channel) {
       const Moments a = momentsOf(means["HRCE-1/1 w" + std::to_string(channel)]);
@@ -348,8 +333,7 @@ class TestSyntheticScreen : public QObject {
   void toxicCompoundsKillCellsAtTheTopDose() {
     std::map<std::string, std::vector<double>> thresholds;
     for (const Site& site : screen_.sites)
-      if (site.role == Role::PositiveControl)
-        thresholds[plateKey(site)].push_back(otsuThreshold(readChannel(site, 0)));
+      if (site.role == Role::PositiveControl) thresholds[plateKey(site)].push_back(otsuThreshold(readChannel(site, 0)));
     std::map<std::string, double> threshold;
     for (auto& [plate, values] : thresholds) {
       std::sort(values.begin(), values.end());
@@ -365,10 +349,8 @@ class TestSyntheticScreen : public QObject {
       const bool toxic = truthByName_.at(site.treatment)[4] == "1";
       (toxic ? (lowest ? toxic_low : toxic_high) : (lowest ? safe_low : safe_high)) += nuclei;
     }
-    QVERIFY2(toxic_high < 0.6 * toxic_low,
-             (std::to_string(toxic_high) + " vs " + std::to_string(toxic_low)).c_str());
-    QVERIFY2(safe_high > 0.8 * safe_low,
-             (std::to_string(safe_high) + " vs " + std::to_string(safe_low)).c_str());
+    QVERIFY2(toxic_high < 0.6 * toxic_low, (std::to_string(toxic_high) + " vs " + std::to_string(toxic_low)).c_str());
+    QVERIFY2(safe_high > 0.8 * safe_low, (std::to_string(safe_high) + " vs " + std::to_string(safe_low)).c_str());
   }
 
   void infectionIsTextureNotBrightness() {
@@ -381,16 +363,13 @@ class TestSyntheticScreen : public QObject {
     std::map<std::string, std::vector<std::pair<const Site*, Features>>> plates;
     for (const Site& site : screen_.sites) {
       const cv::Mat actin = readChannel(site, 2), rna = readChannel(site, 3);
-      plates[plateKey(site)].push_back(
-          {&site, {edgeEnergy(rna), cv::mean(rna)[0], cv::mean(actin)[0]}});
+      plates[plateKey(site)].push_back({&site, {edgeEnergy(rna), cv::mean(rna)[0], cv::mean(actin)[0]}});
     }
     std::vector<double> positive[3], negative[3];
     std::map<std::string, std::vector<double>> texture_by_group;  // "active low" ... in z units
     for (const auto& [plate, sites] : plates) {
       for (int f = 0; f < 3; ++f) {
-        auto value = [f](const Features& x) {
-          return f == 0 ? x.rna_texture : f == 1 ? x.rna_mean : x.actin_mean;
-        };
+        auto value = [f](const Features& x) { return f == 0 ? x.rna_texture : f == 1 ? x.rna_mean : x.actin_mean; };
         std::vector<double> controls;
         for (const auto& [site, x] : sites)
           if (site->role == Role::PositiveControl) controls.push_back(value(x));
@@ -405,8 +384,7 @@ class TestSyntheticScreen : public QObject {
           const bool lowest = std::abs(site->concentration_uM / kDoses.front() - 1) < 1e-5;
           const bool highest = std::abs(site->concentration_uM / kDoses.back() - 1) < 1e-5;
           if (lowest || highest)
-            texture_by_group[(truth[1] == "1" ? "active " : "inactive ") +
-                             std::string(lowest ? "low" : "high")]
+            texture_by_group[(truth[1] == "1" ? "active " : "inactive ") + std::string(lowest ? "low" : "high")]
                 .push_back(z);
         }
       }
@@ -414,9 +392,8 @@ class TestSyntheticScreen : public QObject {
     const double texture = effectSize(positive[0], negative[0]);
     const double rna_mean = std::abs(effectSize(positive[1], negative[1]));
     const double actin_mean = std::abs(effectSize(positive[2], negative[2]));
-    const std::string effects = "texture " + std::to_string(texture) + ", RNA mean " +
-                                std::to_string(rna_mean) + ", actin mean " +
-                                std::to_string(actin_mean);
+    const std::string effects = "texture " + std::to_string(texture) + ", RNA mean " + std::to_string(rna_mean) +
+                                ", actin mean " + std::to_string(actin_mean);
     QVERIFY2(texture > 0.6, effects.c_str());
     QVERIFY2(texture > 2 * std::max(rna_mean, actin_mean), effects.c_str());
 
@@ -426,9 +403,8 @@ class TestSyntheticScreen : public QObject {
     const double active_low = momentsOf(texture_by_group["active low"]).mean;
     const double active_high = momentsOf(texture_by_group["active high"]).mean;
     const double inactive_high = momentsOf(texture_by_group["inactive high"]).mean;
-    const std::string doses = "C- " + std::to_string(c_minus) + ", active low " +
-                              std::to_string(active_low) + ", active high " +
-                              std::to_string(active_high) + ", inactive high " +
+    const std::string doses = "C- " + std::to_string(c_minus) + ", active low " + std::to_string(active_low) +
+                              ", active high " + std::to_string(active_high) + ", inactive high " +
                               std::to_string(inactive_high);
     QVERIFY2(active_high < active_low - 0.5, doses.c_str());
     QVERIFY2(active_high < inactive_high - 0.5, doses.c_str());
@@ -449,9 +425,8 @@ class TestSyntheticScreen : public QObject {
     CancelToken token;
     token.cancel();
     const fs::path out = temporary("cancelled-early");
-    QVERIFY_THROWS_EXCEPTION(
-        gandl::tasks::Cancelled,
-        writeSyntheticScreen(out, SynthPreset::Demo, kSeed, TaskContext({}, &token)));
+    QVERIFY_THROWS_EXCEPTION(gandl::tasks::Cancelled,
+                             writeSyntheticScreen(out, SynthPreset::Demo, kSeed, TaskContext({}, &token)));
     QVERIFY(!fs::exists(out));
     QVERIFY(!partialLeftBehind());
   }
@@ -466,9 +441,8 @@ class TestSyntheticScreen : public QObject {
           &token);
       const fs::path out = temporary("cancelled-midway");
       fs::create_directories(out);  // an empty folder the user chose: kept, and kept empty
-      QVERIFY_THROWS_EXCEPTION(
-          gandl::tasks::Cancelled,
-          writeSyntheticScreen(out, SynthPreset::Demo, kSeed, context, threads));
+      QVERIFY_THROWS_EXCEPTION(gandl::tasks::Cancelled,
+                               writeSyntheticScreen(out, SynthPreset::Demo, kSeed, context, threads));
       QVERIFY(fs::is_directory(out) && fs::is_empty(out));
       QVERIFY(!partialLeftBehind());
       fs::remove(out);

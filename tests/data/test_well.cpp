@@ -23,8 +23,7 @@ class TestWell : public QObject {
   }
 
   void rejectsMalformedNames() {
-    for (const char* bad : {"", "B", "02", "b02", "ABC1", "B0", "B2x", "B-2"})
-      QVERIFY2(!parseWell(bad), bad);
+    for (const char* bad : {"", "B", "02", "b02", "ABC1", "B0", "B2x", "B-2"}) QVERIFY2(!parseWell(bad), bad);
   }
 
   void roundTripsEveryWellOfA1536Plate() {

@@ -20,14 +20,12 @@ using namespace gandl::model;
 
 namespace {
 
-double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) {
-  return (a - b).abs().max().item<double>();
-}
+double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).abs().max().item<double>(); }
 
 // upfirdn2d by its definition (scipy.signal.upfirdn in 2-D), with loops over plain vectors:
 // zero insertion, padding (negative = crop), true convolution with f, every down-th sample.
-torch::Tensor upfirdnByLoops(const torch::Tensor& x, const torch::Tensor& f, int64_t up,
-                             int64_t down, int64_t padBefore, int64_t padAfter, double gain) {
+torch::Tensor upfirdnByLoops(const torch::Tensor& x, const torch::Tensor& f, int64_t up, int64_t down,
+                             int64_t padBefore, int64_t padAfter, double gain) {
   const auto xa = x.to(torch::kFloat64).contiguous();
   const auto fa = f.to(torch::kFloat64).contiguous();
   const int64_t n = xa.size(0), c = xa.size(1), h = xa.size(2), w = xa.size(3);
@@ -61,9 +59,8 @@ torch::Tensor upfirdnByLoops(const torch::Tensor& x, const torch::Tensor& f, int
 
 // ada's conv2d_resample for up = 2 with a k x k kernel, as the reference runs it: a stride-2
 // transposed convolution followed by FIR filtering (torch_utils/ops/conv2d_resample.py).
-torch::Tensor convUpByTransposedConv(const torch::Tensor& x, const torch::Tensor& w,
-                                     const torch::Tensor& f, int64_t padding, int64_t groups,
-                                     bool flipWeight) {
+torch::Tensor convUpByTransposedConv(const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& f,
+                                     int64_t padding, int64_t groups, bool flipWeight) {
   const int64_t out = w.size(0), inPerGroup = w.size(1), k = w.size(2), up = 2, fw = f.size(0);
   auto wt = flipWeight ? w.flip({2, 3}) : w;
   wt = wt.reshape({groups, out / groups, inPerGroup, k, k})
@@ -116,8 +113,8 @@ class TestModelLayers : public QObject {
     EqualizedConv2d down(EqualizedConv2dOptions(6, 4, 3).activation(Activation::LeakyRelu).down(2));
     torch::NoGradGuard noGrad;
     down->bias.uniform_(-1, 1);
-    const auto filtered = conv2dResample(x, down->weight / std::sqrt(54.0), makeFirFilter(), 1, 2, 1) +
-                          down->bias.view({1, -1, 1, 1});
+    const auto filtered =
+        conv2dResample(x, down->weight / std::sqrt(54.0), makeFirFilter(), 1, 2, 1) + down->bias.view({1, -1, 1, 1});
     QCOMPARE(down->forward(x, 0.5).sizes(), torch::IntArrayRef({2, 4, 4, 4}));
     QVERIFY(maxAbsDiff(down->forward(x, 0.5), torch::leaky_relu(filtered, 0.2) * std::sqrt(2.0) * 0.5) < 1e-5);
   }
@@ -134,9 +131,8 @@ class TestModelLayers : public QObject {
         auto options = ModulatedConvOptions().up(up).padding(1).demodulate(demodulate).flip_weight(up == 1);
         const auto noiseHere = up == 1 ? noise : torch::Tensor();
         const auto scaled = modulatedConv2d(x, weight, styles, options, noiseHere, filter);
-        const auto grouped = modulatedConv2d(x, weight, styles,
-                                             ModulatedConvOptions(options).mode(ModulationMode::Grouped),
-                                             noiseHere, filter);
+        const auto grouped = modulatedConv2d(
+            x, weight, styles, ModulatedConvOptions(options).mode(ModulationMode::Grouped), noiseHere, filter);
         QVERIFY2(maxAbsDiff(scaled, grouped) < 1e-10, demodulate ? "demodulated" : "plain");
         // Independent per-sample reference: modulate and demodulate the weight by hand.
         for (int64_t n = 0; n < 3; ++n) {
@@ -176,9 +172,12 @@ class TestModelLayers : public QObject {
     const auto x = torch::randn({2, 3, 5, 5}, torch::kFloat64);
     // An asymmetric filter, so a flipped or transposed filter would show.
     const auto f = torch::randn({4, 4}, torch::kFloat64);
-    struct Case { int64_t up, down, before, after; double gain; };
-    for (const auto& c : {Case{2, 1, 2, 1, 4.0}, Case{2, 1, 3, 2, 4.0}, Case{1, 2, 1, 1, 1.0},
-                          Case{1, 2, 2, 2, 1.0}, Case{1, 1, -1, 2, 1.0}, Case{2, 2, 1, 0, 2.0}}) {
+    struct Case {
+      int64_t up, down, before, after;
+      double gain;
+    };
+    for (const auto& c : {Case{2, 1, 2, 1, 4.0}, Case{2, 1, 3, 2, 4.0}, Case{1, 2, 1, 1, 1.0}, Case{1, 2, 2, 2, 1.0},
+                          Case{1, 1, -1, 2, 1.0}, Case{2, 2, 1, 0, 2.0}}) {
       const auto fast = upfirdn2d(x, f, c.up, c.down, {c.before, c.after}, c.gain);
       const auto slow = upfirdnByLoops(x, f, c.up, c.down, c.before, c.after, c.gain);
       QCOMPARE(fast.sizes(), slow.sizes());
@@ -211,10 +210,9 @@ class TestModelLayers : public QObject {
         }
         // The synthesis layers' case: 3x3, padding 1, output exactly twice the input.
         const auto x = torch::randn({2, 4 * groups, 7, 7}, torch::kFloat64);
-        QCOMPARE(conv2dResample(x, torch::randn({6 * groups, 4, 3, 3}, torch::kFloat64), f, 2, 1,
-                                1, groups, flip)
-                     .sizes(),
-                 torch::IntArrayRef({2, 6 * groups, 14, 14}));
+        QCOMPARE(
+            conv2dResample(x, torch::randn({6 * groups, 4, 3, 3}, torch::kFloat64), f, 2, 1, 1, groups, flip).sizes(),
+            torch::IntArrayRef({2, 6 * groups, 14, 14}));
       }
     }
   }

@@ -26,9 +26,7 @@ using gandl::test::loadByName;
 
 namespace {
 
-double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) {
-  return (a - b).abs().max().item<double>();
-}
+double maxAbsDiff(const torch::Tensor& a, const torch::Tensor& b) { return (a - b).abs().max().item<double>(); }
 
 NetworkConfig makeConfig(int resolution, int channelBase, int channelMax = 512) {
   NetworkConfig config;
@@ -77,8 +75,7 @@ class TestModelNetworks : public QObject {
       return "";
     };
     const auto bad = message({{"resolution", 48}});
-    QVERIFY2(bad.find("resolution") != std::string::npos && bad.find("48") != std::string::npos,
-             bad.c_str());
+    QVERIFY2(bad.find("resolution") != std::string::npos && bad.find("48") != std::string::npos, bad.c_str());
     QVERIFY(message({{"resolution", 1024}}).find("resolution") != std::string::npos);
     QVERIFY(message({{"channel_base", 16}}).find("channel_base") != std::string::npos);
     QVERIFY(message({{"resolutoin", 64}}).find("resolutoin") != std::string::npos);
@@ -132,8 +129,7 @@ class TestModelNetworks : public QObject {
     const auto check = [&](torch::nn::Module& module, const std::string& prefix) {
       for (const auto& item : module.named_parameters()) {
         const auto& name = item.key();
-        if (name.find("bias") != std::string::npos || name.find("noise_strength") != std::string::npos)
-          continue;
+        if (name.find("bias") != std::string::npos || name.find("noise_strength") != std::string::npos) continue;
         QVERIFY2(item.value().equal(reference.at(prefix + name)), name.c_str());
         ++compared;
       }
@@ -168,11 +164,13 @@ class TestModelNetworks : public QObject {
   }
 
   void parameterCountsMatchReference() {
-    struct Row { int res, base; int64_t synthesis, generator, discriminator; };
-    for (const auto& row : {Row{64, 2048, 6234306, 7022274, 9085537},
-                            Row{128, 4096, 11744457, 12532425, 14067297},
-                            Row{64, 16384, 21722914, 22510882, 23407873},
-                            Row{256, 32768, 27938992, 28726960, 28864385}}) {
+    struct Row {
+      int res, base;
+      int64_t synthesis, generator, discriminator;
+    };
+    for (const auto& row :
+         {Row{64, 2048, 6234306, 7022274, 9085537}, Row{128, 4096, 11744457, 12532425, 14067297},
+          Row{64, 16384, 21722914, 22510882, 23407873}, Row{256, 32768, 27938992, 28726960, 28864385}}) {
       const auto counts = countParameters(makeConfig(row.res, row.base));
       QCOMPARE(counts.mapping, int64_t(787968));
       QCOMPARE(counts.synthesis, row.synthesis);
@@ -197,8 +195,8 @@ class TestModelNetworks : public QObject {
       for (int64_t i = 0; i < 8; ++i) rows.push_back(discriminator->embed(images.narrow(0, i, 1)));
       return rows;
     }());
-    const auto inFours = torch::cat({discriminator->embed(images.narrow(0, 0, 4)),
-                                     discriminator->embed(images.narrow(0, 4, 4))});
+    const auto inFours =
+        torch::cat({discriminator->embed(images.narrow(0, 0, 4)), discriminator->embed(images.narrow(0, 4, 4))});
     const auto order = torch::tensor({5, 2, 7, 0, 3, 6, 1, 4}, torch::kLong);
     const auto shuffled = discriminator->embed(images.index_select(0, order));
     const auto unshuffled = torch::empty_like(shuffled).index_copy_(0, order, shuffled);
@@ -212,8 +210,8 @@ class TestModelNetworks : public QObject {
     QVERIFY(maxAbsDiff(alone[6], mixed[0]) < 1e-5);
     // The training-time features do mix images: the test above could fail.
     const auto mixing = discriminator->features(images.narrow(0, 0, 4));
-    const auto otherCompany = discriminator->features(
-        torch::cat({images.narrow(0, 0, 1), 10.0 * torch::randn({3, 5, 32, 32})}));
+    const auto otherCompany =
+        discriminator->features(torch::cat({images.narrow(0, 0, 1), 10.0 * torch::randn({3, 5, 32, 32})}));
     QVERIFY(maxAbsDiff(mixing[0], otherCompany[0]) > 1e-4);
   }
 
@@ -274,10 +272,9 @@ class TestModelNetworks : public QObject {
     half.truncation_cutoff = 3;
     const auto plain = mapping.forward(z).detach();
     const auto truncated = mapping.forward(z, half).detach();
-    QVERIFY(maxAbsDiff(truncated.narrow(1, 0, 3),
-                       mapping.w_avg + 0.5 * (plain.narrow(1, 0, 3) - mapping.w_avg)) < 1e-5);
-    QVERIFY(maxAbsDiff(truncated.narrow(1, 3, config.numWs() - 3),
-                       plain.narrow(1, 3, config.numWs() - 3)) == 0.0);
+    QVERIFY(maxAbsDiff(truncated.narrow(1, 0, 3), mapping.w_avg + 0.5 * (plain.narrow(1, 0, 3) - mapping.w_avg)) <
+            1e-5);
+    QVERIFY(maxAbsDiff(truncated.narrow(1, 3, config.numWs() - 3), plain.narrow(1, 3, config.numWs() - 3)) == 0.0);
   }
 
   void noiseModesAndFormulations() {

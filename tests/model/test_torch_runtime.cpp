@@ -47,8 +47,7 @@ class TestTorchRuntime : public QObject {
     QCOMPARE(resolveDevice("cpu"), std::string("cpu"));
     QVERIFY(!resolveDevice("auto").empty());
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, resolveDevice("tpu"));
-    if (!torch::cuda::is_available())
-      QVERIFY_THROWS_EXCEPTION(std::invalid_argument, resolveDevice("cuda:0"));
+    if (!torch::cuda::is_available()) QVERIFY_THROWS_EXCEPTION(std::invalid_argument, resolveDevice("cuda:0"));
   }
 };
 

@@ -23,8 +23,7 @@ namespace {
 class MemorySource : public common::ImageSource {
  public:
   // offsets: per-channel shift before tanh (empty: none), so the real channel means differ.
-  MemorySource(int items, int resolution, std::vector<float> offsets = {})
-      : items_(items), resolution_(resolution) {
+  MemorySource(int items, int resolution, std::vector<float> offsets = {}) : items_(items), resolution_(resolution) {
     auto generator = at::detail::createCPUGenerator(7);
     auto pre = torch::randn({items, 5, resolution, resolution}, generator) * 0.5;
     if (!offsets.empty()) pre = pre * 0.6 + torch::tensor(offsets).view({1, 5, 1, 1});
@@ -216,7 +215,8 @@ class TestTrainer : public QObject {
     const auto gap = [](const nlohmann::json& line) {
       double sum = 0;
       for (int c = 0; c < 5; ++c)
-        sum += std::abs(line["fake_channels"]["mean"][c].get<double>() - line["real_channels"]["mean"][c].get<double>());
+        sum +=
+            std::abs(line["fake_channels"]["mean"][c].get<double>() - line["real_channels"]["mean"][c].get<double>());
       return sum / 5;
     };
     const auto average = [&](std::size_t first, std::size_t count, auto f) {

@@ -142,8 +142,10 @@ class TestTrainerParity : public QObject {
         const double a = ours[i][key], b = expected[i][key];
         const double relative = std::abs(a - b) / (std::abs(b) + 1e-6);
         worstMetric = std::max(worstMetric, relative);
-        QVERIFY2(relative < 1e-4, qPrintable(QString("step %1 %2: gandl %3, reference %4")
-                                                 .arg(i + 1).arg(key).arg(a, 0, 'g', 9).arg(b, 0, 'g', 9)));
+        QVERIFY2(
+            relative < 1e-4,
+            qPrintable(
+                QString("step %1 %2: gandl %3, reference %4").arg(i + 1).arg(key).arg(a, 0, 'g', 9).arg(b, 0, 'g', 9)));
       }
     }
 
@@ -178,8 +180,8 @@ class TestTrainerParity : public QObject {
     compare(*trained.generator, "final.G.");
     compare(*trained.discriminator, "final.D.");
     compare(*trained.generatorEma, "final.G_ema.");
-    qInfo("parity: %d tensors, worst relative difference %.2e in metrics, %.2e in weights", compared,
-          worstMetric, worstWeight);
+    qInfo("parity: %d tensors, worst relative difference %.2e in metrics, %.2e in weights", compared, worstMetric,
+          worstWeight);
   }
 };
 

@@ -170,7 +170,8 @@ class TestAnalyze : public QObject {
       const auto r = static_cast<Eigen::Index>(i);
       if (s.role[i] == pipeline::SiteTable::Role::PositiveControl) pos.push_back(result.e2->scores.on(r));
       if (s.role[i] == pipeline::SiteTable::Role::NegativeControl) neg.push_back(result.e2->scores.on(r));
-      if (s.role[i] == pipeline::SiteTable::Role::PositiveControl || s.role[i] == pipeline::SiteTable::Role::NegativeControl)
+      if (s.role[i] == pipeline::SiteTable::Role::PositiveControl ||
+          s.role[i] == pipeline::SiteTable::Role::NegativeControl)
         (s.cellType[i] == "HRCE" ? hrce : vero).push_back(result.c2->scores.on(r));
     }
     QVERIFY(std::abs(medianOf(pos) - 1.0) < 1e-6);
@@ -203,8 +204,10 @@ class TestAnalyze : public QObject {
       std::vector<double> p, n;
       for (std::size_t i = 0; i < s.size(); ++i) {
         if (s.plateOfRow[i] != q.plate) continue;
-        if (s.role[i] == pipeline::SiteTable::Role::PositiveControl) p.push_back(result.e2->scores.on(static_cast<Eigen::Index>(i)));
-        if (s.role[i] == pipeline::SiteTable::Role::NegativeControl) n.push_back(result.e2->scores.on(static_cast<Eigen::Index>(i)));
+        if (s.role[i] == pipeline::SiteTable::Role::PositiveControl)
+          p.push_back(result.e2->scores.on(static_cast<Eigen::Index>(i)));
+        if (s.role[i] == pipeline::SiteTable::Role::NegativeControl)
+          n.push_back(result.e2->scores.on(static_cast<Eigen::Index>(i)));
       }
       const auto meanSd = [](const std::vector<double>& v) {
         double m = 0, ss = 0;
@@ -245,9 +248,9 @@ class TestAnalyze : public QObject {
     QCOMPARE(csv("dose_response.csv").rows.size(), std::size_t(6 * kDoses.size()));
     QCOMPARE(csv("plate_qc.csv").rows.size(), std::size_t(4));
     const auto accuracy = csv("accuracy.csv");
-    QCOMPARE(accuracy.header, (std::vector<std::string>{"task", "subset", "embedding", "normalization", "n_train_wells",
-                                                        "n_test_wells", "n_test_sites", "accuracy",
-                                                        "balanced_accuracy", "svm_c"}));
+    QCOMPARE(accuracy.header,
+             (std::vector<std::string>{"task", "subset", "embedding", "normalization", "n_train_wells", "n_test_wells",
+                                       "n_test_sites", "accuracy", "balanced_accuracy", "svm_c"}));
     QCOMPARE(accuracy.rows.size(), std::size_t(4));
     const auto fits = csv("dose_fits.csv");
     QCOMPARE(fits.header[4], std::string("ec50_uM"));

@@ -195,8 +195,9 @@ class TestPipeline : public QObject {
     const auto other = pipeline::prepareDemo(options);
     QVERIFY(other.embedded);
     QVERIFY(other.importedIntensity);
-    QVERIFY(std::any_of(other.notes.begin(), other.notes.end(),
-                        [](const pipeline::DemoNote& n) { return n.text.find("embedding again") != std::string::npos; }));
+    QVERIFY(std::any_of(other.notes.begin(), other.notes.end(), [](const pipeline::DemoNote& n) {
+      return n.text.find("embedding again") != std::string::npos;
+    }));
     const auto provenance = store::EmbeddingStore::open(other.store).provenance();
     QCOMPARE(store::toString(provenance.at(store::kCheckpointHashKey)), model::describeCheckpoint(exported).hash);
 
@@ -297,7 +298,8 @@ class TestPipeline : public QObject {
     const auto screen = data::loadScreen(screen_);
     std::vector<data::Site> controls;
     for (const auto& site : data::completeSites(screen))
-      if (site.role == data::Role::PositiveControl || site.role == data::Role::NegativeControl) controls.push_back(site);
+      if (site.role == data::Role::PositiveControl || site.role == data::Role::NegativeControl)
+        controls.push_back(site);
     QVERIFY(controls.size() > 20);
     const auto config = model::RunDirectory(run_).readConfig();
     data::ScreenImageSource source(controls, config.network.resolution);
@@ -307,8 +309,8 @@ class TestPipeline : public QObject {
     const auto output = probe.run(source, items, 7);
     std::vector<std::string> names;
     for (const auto& r : output.readouts) names.push_back(r.name);
-    QCOMPARE(names, (std::vector<std::string>{"pool_b32", "pool_b16", "pool_b8", "pool_epilogue", "multiscale",
-                                              "fc512", "fc512_mbstd", "logit"}));
+    QCOMPARE(names, (std::vector<std::string>{"pool_b32", "pool_b16", "pool_b8", "pool_epilogue", "multiscale", "fc512",
+                                              "fc512_mbstd", "logit"}));
     QVERIFY(output.mbstdReal > 1e-3);  // real groups of 4 differ; a group of one gives 1e-4
     const auto& fc = output.readouts[5];
     QCOMPARE(fc.dimension, 32);
@@ -336,11 +338,14 @@ class TestPipeline : public QObject {
     for (std::size_t i = 0; i < controls.size(); ++i) {
       const auto row = std::find(pooledIds.begin(), pooledIds.end(), controls[i].site_id) - pooledIds.begin();
       for (int j = 0; j < pooled.dimension; ++j)
-        worst = std::max(worst, std::abs(double(pooled.rows[i * static_cast<std::size_t>(pooled.dimension) + static_cast<std::size_t>(j)]) -
-                                         double(pooledRows(row, j))));
+        worst = std::max(
+            worst,
+            std::abs(double(pooled.rows[i * static_cast<std::size_t>(pooled.dimension) + static_cast<std::size_t>(j)]) -
+                     double(pooledRows(row, j))));
     }
     QVERIFY2(worst < 1e-5, std::to_string(worst).c_str());
-    QVERIFY(store::toString(pooledStore.provenance().at("checkpoint_hash")).find("readout=multiscale") != std::string::npos);
+    QVERIFY(store::toString(pooledStore.provenance().at("checkpoint_hash")).find("readout=multiscale") !=
+            std::string::npos);
 
     // gandl embed --tta dihedral stores the probe's fc512 over the 8 symmetries.
     auto symmetric = embedOptions("probe-tta.h5ad", 16);

@@ -67,13 +67,10 @@ std::vector<float> embeddings(int firstRow, int count, int dimension = kDimensio
 }
 
 gandl::store::Provenance provenance(const std::string& checkpoint = "sha256:abc") {
-  return {{"checkpoint_hash", checkpoint}, {"resolution", std::int64_t{64}},
-          {"channel_map", std::string("1,2,3,4,5")}};
+  return {{"checkpoint_hash", checkpoint}, {"resolution", std::int64_t{64}}, {"channel_map", std::string("1,2,3,4,5")}};
 }
 
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The message of the DataError that `action` throws; "(no error)" when it throws none.
 template <typename Action>
@@ -85,7 +82,6 @@ std::string errorOf(Action&& action) {
   }
   return "(no error)";
 }
-
 
 // Writes `plates` plates of `perPlate` sites and finishes; returns every site in order.
 std::vector<Site> writeStore(const fs::path& path, int plates, int perPlate) {
@@ -141,10 +137,8 @@ class TestEmbeddingStore : public QObject {
     QCOMPARE(store.dimension(), std::size_t(kDimension));
     QCOMPARE(store.varNames().front(), std::string("gandl_0"));
     QCOMPARE(store.varNames().back(), std::string("gandl_5"));
-    const std::vector<std::string> columns{"well_id",   "cell_type", "experiment",
-                                           "plate",     "well",      "site",
-                                           "disease_condition", "treatment", "treatment_conc",
-                                           "SMILES",    "role"};
+    const std::vector<std::string> columns{"well_id",           "cell_type", "experiment",     "plate",  "well", "site",
+                                           "disease_condition", "treatment", "treatment_conc", "SMILES", "role"};
     QCOMPARE(store.obsColumns(), columns);
 
     const RowMatrix x = store.readAll();
@@ -215,8 +209,7 @@ class TestEmbeddingStore : public QObject {
     const std::vector<std::size_t> chosen{29, 0, 17, 17, 3};
     const RowMatrix picked = store.readRows(chosen);
     for (std::size_t k = 0; k < chosen.size(); ++k) {
-      QCOMPARE(Eigen::RowVectorXf(picked.row(Eigen::Index(k))),
-               Eigen::RowVectorXf(all.row(Eigen::Index(chosen[k]))));
+      QCOMPARE(Eigen::RowVectorXf(picked.row(Eigen::Index(k))), Eigen::RowVectorXf(all.row(Eigen::Index(chosen[k]))));
     }
     QVERIFY_THROWS_EXCEPTION(DataError, store.readRows({30}));
   }
@@ -259,11 +252,9 @@ class TestEmbeddingStore : public QObject {
     const std::string partial = EmbeddingWriter::partialPath(path).string();
     const std::string mismatch =
         errorOf([&] { EmbeddingWriter writer(path, kDimension, provenance("sha256:second")); });
-    QVERIFY2(contains(mismatch, partial) && contains(mismatch, "sha256:first") &&
-                 contains(mismatch, "sha256:second"),
+    QVERIFY2(contains(mismatch, partial) && contains(mismatch, "sha256:first") && contains(mismatch, "sha256:second"),
              mismatch.c_str());
-    const std::string wider =
-        errorOf([&] { EmbeddingWriter writer(path, 512, provenance("sha256:first")); });
+    const std::string wider = errorOf([&] { EmbeddingWriter writer(path, 512, provenance("sha256:first")); });
     QVERIFY2(contains(wider, partial) && contains(wider, "512"), wider.c_str());
   }
 
@@ -312,8 +303,7 @@ class TestEmbeddingStore : public QObject {
     const fs::path renamed = file("renamed.h5ad");
     fs::copy_file(partial, renamed);
     const std::string incomplete = errorOf([&] { EmbeddingStore::open(renamed); });
-    QVERIFY2(contains(incomplete, renamed.string()) && contains(incomplete, "incomplete"),
-             incomplete.c_str());
+    QVERIFY2(contains(incomplete, renamed.string()) && contains(incomplete, "incomplete"), incomplete.c_str());
   }
 
   void finishReplacesAnOlderStoreOnlyAtTheEnd() {
@@ -326,8 +316,7 @@ class TestEmbeddingStore : public QObject {
     const auto store = EmbeddingStore::open(path);
     QCOMPARE(store.size(), std::size_t(9));
     QCOMPARE(store.rowsOfPlate("HRCE-2", 7).size(), std::size_t(9));
-    QCOMPARE(std::get<std::string>(store.provenance().at("checkpoint_hash")),
-             std::string("sha256:new"));
+    QCOMPARE(std::get<std::string>(store.provenance().at("checkpoint_hash")), std::string("sha256:new"));
   }
 
   void appendRefusesSitesAlreadyHeld() {
@@ -337,8 +326,7 @@ class TestEmbeddingStore : public QObject {
     writer.append(sites, embeddings(0, 4).data());
     QVERIFY_THROWS_EXCEPTION(DataError, writer.append({sites[2]}, embeddings(0, 1).data()));
     const auto next = plateSites("HRCE-1", 2, 2);
-    QVERIFY_THROWS_EXCEPTION(DataError,
-                             writer.append({next[0], next[0]}, embeddings(0, 2).data()));
+    QVERIFY_THROWS_EXCEPTION(DataError, writer.append({next[0], next[0]}, embeddings(0, 2).data()));
     Site badText = next[1];
     badText.treatment = "\xC3(";
     QVERIFY_THROWS_EXCEPTION(DataError, writer.append({badText}, embeddings(0, 1).data()));
@@ -361,8 +349,7 @@ class TestEmbeddingStore : public QObject {
       for (Eigen::Index i = 0; i < small.size(); ++i) small.data()[i] = float(i) / 3.0f;
       store.writeObsm("X_plate_norm", small, "first two components");
       store.writeObsm("X_baseline", small.leftCols(1), "baseline");
-      QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                               store.writeObsm("X_bad", RowMatrix(3, 2), "wrong rows"));
+      QVERIFY_THROWS_EXCEPTION(std::invalid_argument, store.writeObsm("X_bad", RowMatrix(3, 2), "wrong rows"));
     }
     const auto store = EmbeddingStore::open(path);
     QCOMPARE(store.obsmNames(), (std::vector<std::string>{"X_baseline", "X_plate_norm"}));
@@ -383,16 +370,15 @@ class TestEmbeddingStore : public QObject {
     const fs::path csv = file("export.csv");
     std::vector<std::int64_t> progress;
     gandl::tasks::TaskContext context(
-        [&](const gandl::tasks::ProgressUpdate& update) { progress.push_back(update.done); },
-        nullptr);
+        [&](const gandl::tasks::ProgressUpdate& update) { progress.push_back(update.done); }, nullptr);
     gandl::store::exportCsv(EmbeddingStore::open(path), csv, {}, context);
     QVERIFY(!progress.empty() && progress.back() == 6);
 
     const auto table = gandl::data::readCsv(csv);
     const std::vector<std::string> header{
-        "site_id", "well_id", "cell_type", "experiment", "plate", "well", "site",
-        "disease_condition", "treatment", "treatment_conc_uM", "SMILES", "role",
-        "gandl_0", "gandl_1", "gandl_2", "gandl_3", "gandl_4", "gandl_5"};
+        "site_id", "well_id",           "cell_type", "experiment",        "plate",   "well",
+        "site",    "disease_condition", "treatment", "treatment_conc_uM", "SMILES",  "role",
+        "gandl_0", "gandl_1",           "gandl_2",   "gandl_3",           "gandl_4", "gandl_5"};
     QCOMPARE(table.header, header);
     QCOMPARE(table.rows.size(), std::size_t(6));
     const auto x = embeddings(0, 6);
@@ -401,9 +387,8 @@ class TestEmbeddingStore : public QObject {
       QCOMPARE(row[0], sites[i].site_id);
       QCOMPARE(row[4], std::to_string(sites[i].plate));
       QCOMPARE(row[8], sites[i].treatment);
-      QCOMPARE(row[9], sites[i].hasConcentration() ? gandl::store::formatReal(
-                                                         sites[i].concentration_uM)
-                                                   : std::string());
+      QCOMPARE(row[9],
+               sites[i].hasConcentration() ? gandl::store::formatReal(sites[i].concentration_uM) : std::string());
       QCOMPARE(row[11], std::string(gandl::data::roleName(sites[i].role)));
       for (int j = 0; j < kDimension; ++j) {
         QCOMPARE(std::stof(row[12 + j]), x[i * kDimension + j]);  // shortest form round-trips
@@ -423,8 +408,7 @@ class TestEmbeddingStore : public QObject {
     QCOMPARE(pca.rows[5].back(), std::string("1"));
     gandl::tasks::CancelToken token;
     token.cancel();
-    QVERIFY_THROWS_EXCEPTION(gandl::tasks::Cancelled,
-                             gandl::store::exportCsv(withObsm, csv, {}, {nullptr, &token}));
+    QVERIFY_THROWS_EXCEPTION(gandl::tasks::Cancelled, gandl::store::exportCsv(withObsm, csv, {}, {nullptr, &token}));
     QCOMPARE(gandl::data::readCsv(csv).header.back(), std::string("X_pca_1"));
   }
 
@@ -439,8 +423,7 @@ class TestEmbeddingStore : public QObject {
       for (int i = 0; i < 4096; ++i) out.put(static_cast<char>(random() & 0xFF));
     }
     const std::string garbage = errorOf([&] { EmbeddingStore::open(corrupt); });
-    QVERIFY2(contains(garbage, corrupt.string()) && contains(garbage, "not an HDF5 file"),
-             garbage.c_str());
+    QVERIFY2(contains(garbage, corrupt.string()) && contains(garbage, "not an HDF5 file"), garbage.c_str());
     // An HDF5 file that damages the end of a store: HDF5's own message, with the file name.
     const fs::path truncated = file("truncated.h5ad");
     writeStore(truncated, 1, 6);
@@ -450,9 +433,8 @@ class TestEmbeddingStore : public QObject {
 
   void hdf5FileWithoutMatrix() {
     const fs::path path = file("nox.h5");
-    const auto python = runPython(
-        "import sys, h5py\nh5py.File(sys.argv[1], 'w').create_group('obs')\n",
-        {QString::fromStdString(path.string())});
+    const auto python = runPython("import sys, h5py\nh5py.File(sys.argv[1], 'w').create_group('obs')\n",
+                                  {QString::fromStdString(path.string())});
     if (!python.available) {
       QSKIP("/usr/bin/python3 with anndata and h5py is needed to write a foreign file");
     }
@@ -494,8 +476,7 @@ class TestEmbeddingStore : public QObject {
         "print('anndata', anndata.__version__, 'read and rewrote the store')\n";
     const auto python = runPython(
         script, {QString::fromStdString(path.string()), QString::fromStdString(rewritten.string()),
-                 QString::fromStdString(sites[0].site_id),
-                 QString::number(double(embeddings(1, 1)[2]), 'g', 9)});
+                 QString::fromStdString(sites[0].site_id), QString::number(double(embeddings(1, 1)[2]), 'g', 9)});
     if (!python.available) QSKIP("/usr/bin/python3 lacks anndata: apt-get install python3-anndata");
     QVERIFY2(python.exitCode == 0, qPrintable(python.output));
 
@@ -509,9 +490,7 @@ class TestEmbeddingStore : public QObject {
   }
 
  private:
-  fs::path file(const std::string& name) const {
-    return fs::path(dir_.path().toStdString()) / name;
-  }
+  fs::path file(const std::string& name) const { return fs::path(dir_.path().toStdString()) / name; }
   QTemporaryDir dir_;
 };
 

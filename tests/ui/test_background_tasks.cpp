@@ -138,7 +138,8 @@ class TestBackgroundTasks : public QObject {
     ui::TaskManager tasks;
     auto options = fixture_.embedOptions(fs::path(fixture_.dir.path().toStdString()) / "bad.h5ad");
     options.checkpoint = "/nonexistent/run";
-    auto* task = tasks.start(QStringLiteral("bad"), [options](const tasks::TaskContext& c) { pipeline::runEmbedding(options, c); });
+    auto* task = tasks.start(QStringLiteral("bad"),
+                             [options](const tasks::TaskContext& c) { pipeline::runEmbedding(options, c); });
     QSignalSpy failed(task, &ui::BackgroundTask::failed);
     QVERIFY(failed.wait(10000));
     QVERIFY2(task->error().contains(QLatin1String("/nonexistent/run")), qPrintable(task->error()));

@@ -54,7 +54,8 @@ class TestDemo : public QObject {
     QCOMPARE(store::toString(provenance.at("embedder")), std::string("gandl"));
     QCOMPARE(store::toString(provenance.at(store::kCheckpointHashKey)),
              model::describeCheckpoint(model::resolveCheckpointDirectory("demo")).hash);
-    QVERIFY2(std::any_of(log.begin(), log.end(), [](const QString& l) { return l.contains(QLatin1String("embedding again")); }),
+    QVERIFY2(std::any_of(log.begin(), log.end(),
+                         [](const QString& l) { return l.contains(QLatin1String("embedding again")); }),
              qPrintable(log.join(QLatin1Char('\n'))));
     QCOMPARE(workspace.analysis()->sites.size(), std::size_t(2544));
     QVERIFY(workspace.embeddingNames().contains(QStringLiteral("intensity")));

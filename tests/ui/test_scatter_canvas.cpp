@@ -36,13 +36,14 @@ class TestScatterCanvas : public QObject {
     std::vector<double> times;
     for (int i = 0; i < 15; ++i) {
       const QRectF v = canvas.viewRange();
-      canvas.setViewRange(i % 2 ? v.translated(v.width() * 0.05, 0) : QRectF(v.center() - QPointF(v.width() * 0.45, v.height() * 0.45), v.size() * 0.9));
+      canvas.setViewRange(i % 2 ? v.translated(v.width() * 0.05, 0)
+                                : QRectF(v.center() - QPointF(v.width() * 0.45, v.height() * 0.45), v.size() * 0.9));
       canvas.rasterize();
       times.push_back(canvas.lastRasterMilliseconds());
     }
     std::sort(times.begin(), times.end());
-    qInfo("305,520 points, 1200x800: pan/zoom raster median %.1f ms, max %.1f ms (budget 50 ms)", times[times.size() / 2],
-          times.back());
+    qInfo("305,520 points, 1200x800: pan/zoom raster median %.1f ms, max %.1f ms (budget 50 ms)",
+          times[times.size() / 2], times.back());
     // Selection highlighting costs a second pass.
     std::vector<std::size_t> rows(50000);
     for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i * 6;
@@ -73,7 +74,8 @@ class TestScatterCanvas : public QObject {
     fill(canvas, 20000);
     const QRect area = canvas.plotArea();
     const QPolygonF polygon({QPointF(area.left() + 50, area.top() + 40), QPointF(area.center().x(), area.top() + 60),
-                             QPointF(area.center().x() - 20, area.bottom() - 30), QPointF(area.left() + 80, area.bottom() - 60)});
+                             QPointF(area.center().x() - 20, area.bottom() - 30),
+                             QPointF(area.left() + 80, area.bottom() - 60)});
     const auto rows = canvas.rowsInside(polygon);
     QVERIFY(rows.size() > 100);
     std::size_t disagreements = 0, expected = 0;

@@ -78,7 +78,8 @@ class TestWorkbench : public QObject {
   // Every test but the first needs the store open: run alone (`test_workbench <function>`), a test
   // used to find no analysis, so the lasso selected nothing and the 3-D view test crashed.
   void init() {
-    if (analysis() || QString::fromLatin1(QTest::currentTestFunction()) == QLatin1String("openingAStoreFillsEveryPanel"))
+    if (analysis() ||
+        QString::fromLatin1(QTest::currentTestFunction()) == QLatin1String("openingAStoreFillsEveryPanel"))
       return;
     QSignalSpy shown(window_.get(), &ui::MainWindow::analysisShown);
     window_->openStore(QString::fromStdString(fixture_.store.string()));
@@ -115,7 +116,8 @@ class TestWorkbench : public QObject {
     const int target = static_cast<int>(a->compounds.size()) - 1;
     const QRect cell = table->visualRect(table->model()->index(target, 1));
     table->scrollTo(table->model()->index(target, 1));
-    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, table->visualRect(table->model()->index(target, 1)).center());
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+                      table->visualRect(table->model()->index(target, 1)).center());
     Q_UNUSED(cell);
     const auto& compound = a->compounds[target];
     const QString expected = QString::fromStdString(compound.compound + " (" + compound.cellType + ")");
@@ -198,7 +200,8 @@ class TestWorkbench : public QObject {
     const auto& selected = window_->selection()->rows();
     QVERIFY2(!selected.empty(), "the lasso selected nothing");
     QVERIFY(!inside.empty());
-    for (auto r : inside) QVERIFY2(window_->selection()->isSelected(r), qPrintable(QStringLiteral("row %1 missed").arg(r)));
+    for (auto r : inside)
+      QVERIFY2(window_->selection()->isSelected(r), qPrintable(QStringLiteral("row %1 missed").arg(r)));
     for (auto r : selected)
       QVERIFY2(inside.count(r) || edge.count(r),
                qPrintable(QStringLiteral("row %1 selected outside the triangle (%2 px from its edge)")
@@ -273,7 +276,8 @@ class TestWorkbench : public QObject {
     int row = -1;
     for (std::size_t r = 0; r < cloud->pointCount(); r += 5) {
       const QPointF p = cloud->widgetPosition(r);
-      if (cloud->rect().adjusted(10, 10, -10, -10).contains(p.toPoint()) && cloud->pointAt(p, 0.75) == static_cast<int>(r)) {
+      if (cloud->rect().adjusted(10, 10, -10, -10).contains(p.toPoint()) &&
+          cloud->pointAt(p, 0.75) == static_cast<int>(r)) {
         row = static_cast<int>(r);
         break;
       }
@@ -364,11 +368,13 @@ class TestWorkbench : public QObject {
     QCOMPARE(lineCount(QDir(dir).filePath(QStringLiteral("dose_response.csv"))),
              1 + static_cast<int>(analysis()->compounds[0].rows.size()));
     // A PNG at 300 dpi has 300/96 times the pixels of the figure.
-    ui::exportFigure(*window_->doseResponse(), QDir(dir).filePath(QStringLiteral("dose300.png")), ui::FigureFormat::Png, 300);
+    ui::exportFigure(*window_->doseResponse(), QDir(dir).filePath(QStringLiteral("dose300.png")), ui::FigureFormat::Png,
+                     300);
     QCOMPARE(QImage(QDir(dir).filePath(QStringLiteral("dose300.png"))).width(), qRound(900 * 300 / 96.0));
     // Tables.
     const std::string compounds = window_->browser()->compoundCsv();
-    QCOMPARE(static_cast<int>(std::count(compounds.begin(), compounds.end(), '\n')), 1 + static_cast<int>(analysis()->compounds.size()));
+    QCOMPARE(static_cast<int>(std::count(compounds.begin(), compounds.end(), '\n')),
+             1 + static_cast<int>(analysis()->compounds.size()));
     // The report folder: core's tables plus every figure.
     QSignalSpy exported(window_.get(), &ui::MainWindow::reportExported);
     const QString report = QDir(fixture_.dir.path()).filePath(QStringLiteral("report"));

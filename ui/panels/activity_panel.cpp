@@ -20,11 +20,16 @@ enum Column { Name, Progress, State, Message, Cancel, ColumnCount };
 
 QString stateName(const BackgroundTask& task) {
   switch (task.state()) {
-    case BackgroundTask::State::Waiting: return QStringLiteral("waiting");
-    case BackgroundTask::State::Running: return task.isPaused() ? QStringLiteral("paused") : QStringLiteral("running");
-    case BackgroundTask::State::Succeeded: return QStringLiteral("done");
-    case BackgroundTask::State::Failed: return QStringLiteral("failed");
-    case BackgroundTask::State::Cancelled: return QStringLiteral("cancelled");
+    case BackgroundTask::State::Waiting:
+      return QStringLiteral("waiting");
+    case BackgroundTask::State::Running:
+      return task.isPaused() ? QStringLiteral("paused") : QStringLiteral("running");
+    case BackgroundTask::State::Succeeded:
+      return QStringLiteral("done");
+    case BackgroundTask::State::Failed:
+      return QStringLiteral("failed");
+    case BackgroundTask::State::Cancelled:
+      return QStringLiteral("cancelled");
   }
   return {};
 }

@@ -53,8 +53,9 @@ ClassificationPanel::ClassificationPanel(QWidget* parent) : QWidget(parent) {
 
 void ClassificationPanel::setAnalysis(std::shared_ptr<const pipeline::AnalysisResult> analysis) {
   analysis_ = std::move(analysis);
-  const QStringList headers = {tr("Task"), tr("Subset"), tr("Embedding"), tr("Train wells"), tr("Test wells"),
-                               tr("Test sites"), tr("Accuracy"), tr("Balanced accuracy"), tr("C")};
+  const QStringList headers = {tr("Task"),       tr("Subset"),     tr("Embedding"), tr("Train wells"),
+                               tr("Test wells"), tr("Test sites"), tr("Accuracy"),  tr("Balanced accuracy"),
+                               tr("C")};
   accuracy_->clear();
   accuracy_->setColumnCount(headers.size());
   accuracy_->setHorizontalHeaderLabels(headers);
@@ -64,9 +65,9 @@ void ClassificationPanel::setAnalysis(std::shared_ptr<const pipeline::AnalysisRe
   accuracy_->setRowCount(n);
   for (int i = 0; i < n; ++i) {
     const auto& c = analysis_->classifications[i];
-    const QStringList cells = {QString::fromStdString(c.task), QString::fromStdString(c.subset),
+    const QStringList cells = {QString::fromStdString(c.task),      QString::fromStdString(c.subset),
                                QString::fromStdString(c.embedding), QString::number(c.nTrainWells),
-                               QString::number(c.nTestWells), QString::number(c.nTestSites),
+                               QString::number(c.nTestWells),       QString::number(c.nTestSites),
                                QString::number(c.accuracy, 'f', 3), QString::number(c.balancedAccuracy, 'f', 3),
                                QString::number(c.c, 'g', 3)};
     for (int col = 0; col < cells.size(); ++col) accuracy_->setItem(i, col, new QTableWidgetItem(cells[col]));
@@ -102,9 +103,14 @@ void ClassificationPanel::showConfusion(int index) {
       const double percent = 100.0 * fractions(r, c);
       QString text;
       switch (mode_->currentIndex()) {
-        case 1: text = QString::number(count); break;
-        case 2: text = QStringLiteral("%1%").arg(percent, 0, 'f', 1); break;
-        default: text = QStringLiteral("%1 (%2%)").arg(count).arg(percent, 0, 'f', 1);
+        case 1:
+          text = QString::number(count);
+          break;
+        case 2:
+          text = QStringLiteral("%1%").arg(percent, 0, 'f', 1);
+          break;
+        default:
+          text = QStringLiteral("%1 (%2%)").arg(count).arg(percent, 0, 'f', 1);
       }
       auto* item = new QTableWidgetItem(text);
       item->setTextAlignment(Qt::AlignCenter);
@@ -123,11 +129,13 @@ void ClassificationPanel::renderFigure(QCPPainter& painter, const QSize& size) {
   const int k = static_cast<int>(m.labels.size());
   const Eigen::MatrixXd fractions = m.rowFractions();
   const int left = 170, top = 70;
-  const double cell = std::min((size.width() - left - 20.0) / std::max(1, k), (size.height() - top - 20.0) / std::max(1, k));
+  const double cell =
+      std::min((size.width() - left - 20.0) / std::max(1, k), (size.height() - top - 20.0) / std::max(1, k));
   painter.setPen(palette().color(QPalette::WindowText));
   painter.drawText(QRect(0, 5, size.width(), 24), Qt::AlignHCenter, task_->currentText());
   for (int i = 0; i < k; ++i) {
-    const QString name = QString::fromStdString(i < static_cast<int>(m.names.size()) ? m.names[i] : std::to_string(m.labels[i]));
+    const QString name =
+        QString::fromStdString(i < static_cast<int>(m.names.size()) ? m.names[i] : std::to_string(m.labels[i]));
     painter.drawText(QRectF(5, top + i * cell, left - 10, cell), Qt::AlignRight | Qt::AlignVCenter, tr("true ") + name);
     painter.drawText(QRectF(left + i * cell, top - 30, cell, 26), Qt::AlignCenter, tr("pred. ") + name);
   }

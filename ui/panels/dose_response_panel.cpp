@@ -152,8 +152,8 @@ QString drawResponse(QCustomPlot& plot, const pipeline::AnalysisResult& a, const
   bars->setPen(QPen(base, 1.5, style));
   bars->removeFromLegend();
 
-  QString line = QStringLiteral("<b>%1</b>: %2").arg(name.toHtmlEscaped(),
-                                                      QString::fromStdString(analysis::doseResponseStatusName(r.status)));
+  QString line = QStringLiteral("<b>%1</b>: %2")
+                     .arg(name.toHtmlEscaped(), QString::fromStdString(analysis::doseResponseStatusName(r.status)));
   if (r.hasFit) {
     const auto& f = r.fit;
     const double lo = std::min(f.testedLogMin, std::log10(extent.xMin)) - 0.5,
@@ -191,7 +191,7 @@ QString drawResponse(QCustomPlot& plot, const pipeline::AnalysisResult& a, const
                   .arg(r.ec50Micromolar, 0, 'g', 3)
                   .arg(r.ec50LowerMicromolar > 0 ? QString::number(r.ec50LowerMicromolar, 'g', 3) : QStringLiteral("0"))
                   .arg(std::isfinite(r.ec50UpperMicromolar) ? QString::number(r.ec50UpperMicromolar, 'g', 3)
-                                                             : QStringLiteral("inf"));
+                                                            : QStringLiteral("inf"));
     }
   }
   if (std::isfinite(r.maxEfficacy)) line += QStringLiteral(", max efficacy %1").arg(r.maxEfficacy, 0, 'f', 2);
@@ -200,7 +200,8 @@ QString drawResponse(QCustomPlot& plot, const pipeline::AnalysisResult& a, const
   return line;
 }
 
-const pipeline::CompoundOutcome* findCompound(const pipeline::AnalysisResult& a, const pipeline::CompoundOutcome& like) {
+const pipeline::CompoundOutcome* findCompound(const pipeline::AnalysisResult& a,
+                                              const pipeline::CompoundOutcome& like) {
   for (const auto& c : a.compounds)
     if (c.compound == like.compound && c.cellType == like.cellType) return &c;
   return nullptr;
@@ -230,8 +231,8 @@ void DoseResponsePanel::redraw() {
     return;
   }
   const auto& a = *analysis_;
-  const bool comparing = comparison_ && comparison_->e2 && comparison_->store == a.store &&
-                         comparison_->sites.size() == a.sites.size();
+  const bool comparing =
+      comparison_ && comparison_->e2 && comparison_->store == a.store && comparison_->sites.size() == a.sites.size();
   Extent extent;
   QStringList lines;
   std::string bandCellType;
@@ -309,7 +310,8 @@ std::string DoseResponsePanel::figureCsv() const {
   for (int c : selection_->compounds()) {
     const auto& compound = analysis_->compounds[c];
     write(*analysis_, compound);
-    if (comparison_ && comparison_->e2 && compared_.contains(QString::fromStdString(compound.compound + " (" + compound.cellType + ")")))
+    if (comparison_ && comparison_->e2 &&
+        compared_.contains(QString::fromStdString(compound.compound + " (" + compound.cellType + ")")))
       if (const auto* other = findCompound(*comparison_, compound)) write(*comparison_, *other);
   }
   return out.str();

@@ -71,13 +71,16 @@ EmbeddingScatterPanel::EmbeddingScatterPanel(SelectionModel* selection, QWidget*
   canvas_->setTooltipText([this](int row) -> QString {
     if (!analysis_) return {};
     const auto& s = analysis_->sites;
-    QString text = QStringLiteral("<b>%1</b><br>%2, %3").arg(QString::fromStdString(s.siteId[row]),
-                                                             QString::fromStdString(s.cellType[row]),
-                                                             QString::fromStdString(s.diseaseCondition[row]));
+    QString text = QStringLiteral("<b>%1</b><br>%2, %3")
+                       .arg(QString::fromStdString(s.siteId[row]), QString::fromStdString(s.cellType[row]),
+                            QString::fromStdString(s.diseaseCondition[row]));
     if (!s.treatment[row].empty())
-      text += QStringLiteral("<br>%1 %2 uM").arg(QString::fromStdString(s.treatment[row])).arg(s.concentrationMicromolar[row], 0, 'g', 3);
+      text += QStringLiteral("<br>%1 %2 uM")
+                  .arg(QString::fromStdString(s.treatment[row]))
+                  .arg(s.concentrationMicromolar[row], 0, 'g', 3);
     const auto* p = projectionNamed(*analysis_, spaceName());
-    if (p) text += QStringLiteral("<br>On %1, Off %2").arg(p->scores.on[row], 0, 'f', 3).arg(p->scores.off[row], 0, 'f', 3);
+    if (p)
+      text += QStringLiteral("<br>On %1, Off %2").arg(p->scores.on[row], 0, 'f', 3).arg(p->scores.off[row], 0, 'f', 3);
     return text;
   });
 }
@@ -89,7 +92,9 @@ void EmbeddingScatterPanel::setSpace(const QString& name) {
   if (i >= 0) space_->setCurrentIndex(i);
 }
 
-void EmbeddingScatterPanel::setColourBy(ColourBy by) { colour_->setCurrentIndex(colour_->findData(static_cast<int>(by))); }
+void EmbeddingScatterPanel::setColourBy(ColourBy by) {
+  colour_->setCurrentIndex(colour_->findData(static_cast<int>(by)));
+}
 
 ColourBy EmbeddingScatterPanel::colourBy() const { return static_cast<ColourBy>(colour_->currentData().toInt()); }
 
@@ -134,13 +139,18 @@ void EmbeddingScatterPanel::recolour() {
   canvas_->setCategories(colouring_.categoryOfRow, categories);
 }
 
-QString EmbeddingScatterPanel::figureName() const { return QStringLiteral("scatter_") + (spaceName().isEmpty() ? QStringLiteral("E2") : spaceName()); }
+QString EmbeddingScatterPanel::figureName() const {
+  return QStringLiteral("scatter_") + (spaceName().isEmpty() ? QStringLiteral("E2") : spaceName());
+}
 
-void EmbeddingScatterPanel::renderFigure(QCPPainter& painter, const QSize& size) { canvas_->renderFigure(painter, size); }
+void EmbeddingScatterPanel::renderFigure(QCPPainter& painter, const QSize& size) {
+  canvas_->renderFigure(painter, size);
+}
 
 std::string EmbeddingScatterPanel::figureCsv() const {
   std::ostringstream out;
-  out << "site_id,on,off," << colourByName(colourBy()).replace(QLatin1Char(' '), QLatin1Char('_')).toStdString() << '\n';
+  out << "site_id,on,off," << colourByName(colourBy()).replace(QLatin1Char(' '), QLatin1Char('_')).toStdString()
+      << '\n';
   const auto* p = analysis_ ? projectionNamed(*analysis_, spaceName()) : nullptr;
   if (!p) return out.str();
   out.precision(7);

@@ -135,7 +135,8 @@ void GeneratedImagesPanel::generate() {
       [=](const tasks::TaskContext&) { *result = pipeline::sampleGenerator(run.string(), seed, count, truncation); },
       [this, result, seed, truncation] {
         view_->setImage(compositeGrid(*result, 4), false);
-        caption_->setText(tr("Generated at step %1, seed %2, truncation %3").arg(result->step).arg(seed).arg(truncation));
+        caption_->setText(
+            tr("Generated at step %1, seed %2, truncation %3").arg(result->step).arg(seed).arg(truncation));
         Q_EMIT generated();
       });
 }

@@ -136,8 +136,8 @@ void PlateGrid::paintPlate(QPainter& painter, const QRect& tile, const Plate& pl
       }
       const Well& w = *it->second;
       const QColor fill = !std::isfinite(w.value) ? palette().color(QPalette::Mid)
-                          : valueIsScore_          ? divergingColor(w.value)
-                                                   : sequentialColor(w.value / maxValue_);
+                          : valueIsScore_         ? divergingColor(w.value)
+                                                  : sequentialColor(w.value / maxValue_);
       if (w.selected)
         painter.setPen(QPen(palette().color(QPalette::Highlight), compact() ? 1.5 : 2.5));
       else
@@ -169,11 +169,14 @@ void PlateGrid::paintGrid(QPainter& painter, const QRect& area) const {
   for (int i = 0; i < 50; ++i) {
     const double t = 1.0 - i / 49.0;
     const QColor c = valueIsScore_ ? divergingColor(-1.5 + 3.0 * t) : sequentialColor(t);
-    painter.fillRect(QRectF(scale.left(), scale.top() + i * scale.height() / 50, scale.width(), scale.height() / 50 + 1), c);
+    painter.fillRect(
+        QRectF(scale.left(), scale.top() + i * scale.height() / 50, scale.width(), scale.height() / 50 + 1), c);
   }
   painter.setPen(text);
-  painter.drawText(QPointF(scale.right() + 3, scale.top() + 8), valueIsScore_ ? QStringLiteral("+1.5") : QString::number(maxValue_, 'g', 3));
-  painter.drawText(QPointF(scale.right() + 3, scale.bottom()), valueIsScore_ ? QStringLiteral("-1.5") : QStringLiteral("0"));
+  painter.drawText(QPointF(scale.right() + 3, scale.top() + 8),
+                   valueIsScore_ ? QStringLiteral("+1.5") : QString::number(maxValue_, 'g', 3));
+  painter.drawText(QPointF(scale.right() + 3, scale.bottom()),
+                   valueIsScore_ ? QStringLiteral("-1.5") : QStringLiteral("0"));
 }
 
 void PlateGrid::paintEvent(QPaintEvent*) {
@@ -299,7 +302,7 @@ void PlateHeatmapPanel::showPlate(int plate) {
       w.column = position ? position->column : 1;
       w.control = s.role[r] == pipeline::SiteTable::Role::PositiveControl   ? 1
                   : s.role[r] == pipeline::SiteTable::Role::NegativeControl ? -1
-                                                                             : 0;
+                                                                            : 0;
       auto& [lastRow, lastColumn] = extent[p];
       lastRow = std::max(lastRow, w.row);
       lastColumn = std::max(lastColumn, w.column);
@@ -315,7 +318,9 @@ void PlateHeatmapPanel::showPlate(int plate) {
     for (const auto& q : analysis_->plateQuality)
       if (q.plate == p) {
         QString z = std::isfinite(q.zPrime) ? tr("Z' = %1").arg(q.zPrime, 0, 'f', 2) : tr("Z' undefined");
-        if (q.flagged) z += tr(" (flagged%1)").arg(q.note.empty() ? QString() : QStringLiteral(": ") + QString::fromStdString(q.note));
+        if (q.flagged)
+          z += tr(" (flagged%1)")
+                   .arg(q.note.empty() ? QString() : QStringLiteral(": ") + QString::fromStdString(q.note));
         return z;
       }
     return tr("Z' not computed");
@@ -344,8 +349,9 @@ void PlateHeatmapPanel::showPlate(int plate) {
   }
   const QString z = zText(plate);
   zPrime_->setText(all ? tr("%1 plates; current: %2").arg(plates.size()).arg(z) : z);
-  const QString title = all ? tr("All plates  %1").arg(value_->currentText())
-                            : QStringLiteral("%1  %2  %3").arg(QString::fromStdString(s.plateNames[plate]), value_->currentText(), z);
+  const QString title =
+      all ? tr("All plates  %1").arg(value_->currentText())
+          : QStringLiteral("%1  %2  %3").arg(QString::fromStdString(s.plateNames[plate]), value_->currentText(), z);
   grid_->setPlates(std::move(plates), score, title);
   updateSelection();
 }
@@ -359,14 +365,19 @@ std::string PlateHeatmapPanel::figureCsv() const {
   std::ostringstream out;
   const QString mode = value_->currentData().toString();
   out << "plate,well_id,well,sites,control,"
-      << (mode == QLatin1String("on") ? "mean_on_score" : mode == QLatin1String("cells") ? "mean_cell_count" : "sites_per_well")
+      << (mode == QLatin1String("on")      ? "mean_on_score"
+          : mode == QLatin1String("cells") ? "mean_cell_count"
+                                           : "sites_per_well")
       << '\n';
   out.precision(7);
   for (const auto& p : grid_->plates()) {
     const std::string plate = analysis_ ? analysis_->sites.plateNames[p.index] : std::string();
     for (const auto& w : p.wells)
       out << csvField(plate) << ',' << w.wellId.toStdString() << ',' << w.name.toStdString() << ',' << w.sites << ','
-          << (w.control > 0 ? "C+" : w.control < 0 ? "C-" : "") << ',' << w.value << '\n';
+          << (w.control > 0   ? "C+"
+              : w.control < 0 ? "C-"
+                              : "")
+          << ',' << w.value << '\n';
   }
   return out.str();
 }

@@ -95,7 +95,8 @@ ScreenBrowserPanel::ScreenBrowserPanel(SelectionModel* selection, QWidget* paren
     }
   });
   connect(tree_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ScreenBrowserPanel::onTreeSelection);
-  connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, &ScreenBrowserPanel::onTableSelection);
+  connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+          &ScreenBrowserPanel::onTableSelection);
   connect(selection_, &SelectionModel::currentRowChanged, this, &ScreenBrowserPanel::showCurrentSite);
   connect(selection_, &SelectionModel::compoundsChanged, this, &ScreenBrowserPanel::showCompounds);
 }
@@ -129,7 +130,8 @@ void ScreenBrowserPanel::onTreeSelection() {
       selection_->selectSite(static_cast<int>(index.data(ScreenTreeModel::StoreRowRole).toLongLong()));
       break;
     case ScreenTreeModel::Level::Well:
-      selection_->selectWell(index.data(ScreenTreeModel::PlateRole).toInt(), index.data(ScreenTreeModel::WellRole).toString());
+      selection_->selectWell(index.data(ScreenTreeModel::PlateRole).toInt(),
+                             index.data(ScreenTreeModel::WellRole).toString());
       break;
     case ScreenTreeModel::Level::Plate:
       selection_->selectPlate(index.data(ScreenTreeModel::PlateRole).toInt());

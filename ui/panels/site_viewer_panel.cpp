@@ -102,7 +102,8 @@ SiteViewerPanel::SiteViewerPanel(SelectionModel* selection, QWidget* parent)
     auto* box = new QCheckBox(QString::fromLatin1(names[c]), this);
     box->setChecked(true);
     const auto& s = styles_[c];
-    box->setStyleSheet(QStringLiteral("QCheckBox { color: rgb(%1,%2,%3); font-weight: bold; }").arg(s.red).arg(s.green).arg(s.blue));
+    box->setStyleSheet(
+        QStringLiteral("QCheckBox { color: rgb(%1,%2,%3); font-weight: bold; }").arg(s.red).arg(s.green).arg(s.blue));
     auto* low = new QDoubleSpinBox(this);
     auto* high = new QDoubleSpinBox(this);
     for (auto* spin : {low, high}) {
@@ -136,7 +137,9 @@ SiteViewerPanel::SiteViewerPanel(SelectionModel* selection, QWidget* parent)
       pixels_ = loader_.result();
     } catch (const std::exception& e) {
       pixels_ = {};
-      metadata_->setText(metadata_->text() + QStringLiteral("<br><font color='red'>%1</font>").arg(QString::fromStdString(e.what()).toHtmlEscaped()));
+      metadata_->setText(
+          metadata_->text() +
+          QStringLiteral("<br><font color='red'>%1</font>").arg(QString::fromStdString(e.what()).toHtmlEscaped()));
       view_->setImage({}, false);
       return;
     }
@@ -183,9 +186,13 @@ void SiteViewerPanel::showRow(int row) {
                      .arg(s.site[row])
                      .arg(QString::fromStdString(s.cellType[row]), QString::fromStdString(s.diseaseCondition[row]));
   if (!s.treatment[row].empty())
-    text += QStringLiteral("<br>%1 at %2 uM").arg(QString::fromStdString(s.treatment[row])).arg(s.concentrationMicromolar[row], 0, 'g', 3);
+    text += QStringLiteral("<br>%1 at %2 uM")
+                .arg(QString::fromStdString(s.treatment[row]))
+                .arg(s.concentrationMicromolar[row], 0, 'g', 3);
   if (analysis_->e2)
-    text += QStringLiteral("<br>E2 On %1, Off %2").arg(analysis_->e2->scores.on[row], 0, 'f', 3).arg(analysis_->e2->scores.off[row], 0, 'f', 3);
+    text += QStringLiteral("<br>E2 On %1, Off %2")
+                .arg(analysis_->e2->scores.on[row], 0, 'f', 3)
+                .arg(analysis_->e2->scores.off[row], 0, 'f', 3);
   metadata_->setText(text);
   const data::Site* site = screen_ ? screen_->find(s.siteId[row]) : nullptr;
   if (!site) {
@@ -235,8 +242,9 @@ std::string SiteViewerPanel::figureCsv() const {
   std::ostringstream out;
   out << "channel,colour,low,high,visible\n";
   for (std::size_t c = 0; c < styles_.size() && c < visible_.size(); ++c)
-    out << 'w' << c + 1 << ",#" << std::hex << (int(styles_[c].red) << 16 | int(styles_[c].green) << 8 | styles_[c].blue)
-        << std::dec << ',' << styles_[c].low << ',' << styles_[c].high << ',' << (styles_[c].visible ? 1 : 0) << '\n';
+    out << 'w' << c + 1 << ",#" << std::hex
+        << (int(styles_[c].red) << 16 | int(styles_[c].green) << 8 | styles_[c].blue) << std::dec << ','
+        << styles_[c].low << ',' << styles_[c].high << ',' << (styles_[c].visible ? 1 : 0) << '\n';
   return out.str();
 }
 

@@ -38,8 +38,9 @@ TrainingPanel::TrainingPanel(TaskManager* tasks, QWidget* parent) : QWidget(pare
   deviceNote_ = new QLabel(this);
   deviceNote_->setWordWrap(true);
   if (!cuda)
-    deviceNote_->setText(tr("This LibTorch build is CPU-only. For a GPU, build against an upstream CUDA LibTorch: "
-                            "cmake -DCMAKE_PREFIX_PATH=/path/to/libtorch (see docs/gui.md)."));
+    deviceNote_->setText(
+        tr("This LibTorch build is CPU-only. For a GPU, build against an upstream CUDA LibTorch: "
+           "cmake -DCMAKE_PREFIX_PATH=/path/to/libtorch (see docs/gui.md)."));
   resolution_ = new QComboBox(this);
   for (int r : {32, 64, 128, 256}) resolution_->addItem(QString::number(r), r);
   resolution_->setCurrentIndex(1);
@@ -71,7 +72,8 @@ TrainingPanel::TrainingPanel(TaskManager* tasks, QWidget* parent) : QWidget(pare
   losses_ = new QCustomPlot(this);
   losses_->setMinimumHeight(160);
   applyPlotPalette(*losses_);
-  for (const auto& [name, colour] : {std::pair{tr("loss G"), categoricalColor(0)}, std::pair{tr("loss D"), categoricalColor(1)}}) {
+  for (const auto& [name, colour] :
+       {std::pair{tr("loss G"), categoricalColor(0)}, std::pair{tr("loss D"), categoricalColor(1)}}) {
     auto* graph = losses_->addGraph();
     graph->setName(name);
     graph->setPen(QPen(colour, 1.5));
@@ -85,8 +87,9 @@ TrainingPanel::TrainingPanel(TaskManager* tasks, QWidget* parent) : QWidget(pare
   probeScreen_->setPlaceholderText(tr("a screen with C+ and C- controls the run did not train on"));
   probeButton_ = new QPushButton(tr("Probe checkpoints"), this);
   probeButton_->setObjectName(QStringLiteral("probeStart"));
-  probeButton_->setToolTip(tr("Score every checkpoint's discriminator features on the probe screen's controls "
-                              "(C+ vs C-, held-out wells); writes <run>/probe"));
+  probeButton_->setToolTip(
+      tr("Score every checkpoint's discriminator features on the probe screen's controls "
+         "(C+ vs C-, held-out wells); writes <run>/probe"));
   probeNote_ = new QLabel(this);
   probeNote_->setObjectName(QStringLiteral("probeNote"));
   probeNote_->setWordWrap(true);
@@ -95,8 +98,10 @@ TrainingPanel::TrainingPanel(TaskManager* tasks, QWidget* parent) : QWidget(pare
   probePlot_->setMinimumHeight(160);
   applyPlotPalette(*probePlot_);
   {
-    const std::pair<QString, int> curves[] = {{tr("GAN-DL feature (FC-512)"), 0}, {tr("first block, pooled"), 2},
-                                              {tr("FC-512, random weights"), 0}, {tr("first block, random weights"), 2}};
+    const std::pair<QString, int> curves[] = {{tr("GAN-DL feature (FC-512)"), 0},
+                                              {tr("first block, pooled"), 2},
+                                              {tr("FC-512, random weights"), 0},
+                                              {tr("first block, random weights"), 2}};
     for (std::size_t i = 0; i < std::size(curves); ++i) {
       auto* graph = probePlot_->addGraph();
       graph->setName(curves[i].first);
@@ -203,31 +208,36 @@ void TrainingPanel::loadProbe() {
     if (r.task != "c_pos_vs_c_neg" || r.subset != "all") continue;
     maxKimg = std::max(maxKimg, r.kimg);
     if (r.readout == "fc512") {
-      if (r.step < 0) randomFc = r.balanced_accuracy;
+      if (r.step < 0)
+        randomFc = r.balanced_accuracy;
       else {
         probePlot_->graph(0)->addData(r.kimg, r.balanced_accuracy);
         ++checkpoints;
       }
     } else if (r.readout == firstBlock) {
-      if (r.step < 0) randomBlock = r.balanced_accuracy;
-      else probePlot_->graph(1)->addData(r.kimg, r.balanced_accuracy);
+      if (r.step < 0)
+        randomBlock = r.balanced_accuracy;
+      else
+        probePlot_->graph(1)->addData(r.kimg, r.balanced_accuracy);
     }
   }
   const double right = maxKimg > 0 ? maxKimg : 1.0;
   if (randomFc >= 0) probePlot_->graph(2)->setData({0.0, right}, {randomFc, randomFc});
   if (randomBlock >= 0) probePlot_->graph(3)->setData({0.0, right}, {randomBlock, randomBlock});
-  probePlot_->graph(1)->setName(firstBlock.empty() ? tr("first block, pooled")
-                                                   : tr("first block, pooled (%1)").arg(QString::fromStdString(firstBlock)));
+  probePlot_->graph(1)->setName(firstBlock.empty()
+                                    ? tr("first block, pooled")
+                                    : tr("first block, pooled (%1)").arg(QString::fromStdString(firstBlock)));
   probePlot_->xAxis->setRange(0, right * 1.05);
   probePlot_->yAxis->setRange(0.4, 1.0);
   probePlot_->replot(QCustomPlot::rpQueuedReplot);
   if (!problem.isEmpty())
     probeNote_->setText(tr("<font color='red'>%1</font>").arg(problem.toHtmlEscaped()));
   else if (checkpoints > 0)
-    probeNote_->setText(tr("%1 checkpoint(s) probed; latest FC-512 accuracy %2 (random weights %3)")
-                            .arg(checkpoints)
-                            .arg(probePlot_->graph(0)->data()->at(probePlot_->graph(0)->dataCount() - 1)->value, 0, 'f', 3)
-                            .arg(randomFc, 0, 'f', 3));
+    probeNote_->setText(
+        tr("%1 checkpoint(s) probed; latest FC-512 accuracy %2 (random weights %3)")
+            .arg(checkpoints)
+            .arg(probePlot_->graph(0)->data()->at(probePlot_->graph(0)->dataCount() - 1)->value, 0, 'f', 3)
+            .arg(randomFc, 0, 'f', 3));
   else
     probeNote_->setText(tr("No probe of this run yet."));
   Q_EMIT probeShown(checkpoints);
@@ -272,19 +282,24 @@ BackgroundTask* TrainingPanel::start(bool resume) {
   callbacks.metrics = [self](const nlohmann::json& m) {
     const qint64 step = m.value("step", 0);
     const double g = m.value("loss_g", 0.0), d = m.value("loss_d", 0.0), speed = m.value("img_per_s", 0.0);
-    QMetaObject::invokeMethod(self.data(), [self, step, g, d, speed] {
-      if (self) Q_EMIT self->metricsReceived(step, g, d, speed);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        self.data(),
+        [self, step, g, d, speed] {
+          if (self) Q_EMIT self->metricsReceived(step, g, d, speed);
+        },
+        Qt::QueuedConnection);
   };
   callbacks.samples = [self](std::int64_t step, const common::HostBatch&) {
-    QMetaObject::invokeMethod(self.data(), [self, step] {
-      if (self) Q_EMIT self->samplesWritten(step);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        self.data(),
+        [self, step] {
+          if (self) Q_EMIT self->samplesWritten(step);
+        },
+        Qt::QueuedConnection);
   };
-  task_ = tasks_->start(resume ? tr("Resume training %1").arg(run_->text()) : tr("Train %1").arg(run_->text()),
-                        [options, callbacks](const tasks::TaskContext& context) {
-                          pipeline::runTraining(options, context, callbacks);
-                        });
+  task_ = tasks_->start(
+      resume ? tr("Resume training %1").arg(run_->text()) : tr("Train %1").arg(run_->text()),
+      [options, callbacks](const tasks::TaskContext& context) { pipeline::runTraining(options, context, callbacks); });
   connect(task_, &BackgroundTask::ended, this, [this] {
     updateButtons();
     Q_EMIT runEnded();
@@ -323,7 +338,10 @@ void TrainingPanel::onMetrics(qint64 step, double lossG, double lossD, double im
   QString eta;
   if (stepsPerSecond > 0 && totalSteps_ > step) {
     const qint64 seconds = static_cast<qint64>((totalSteps_ - step) / stepsPerSecond);
-    eta = tr(", ETA %1:%2:%3").arg(seconds / 3600).arg(seconds / 60 % 60, 2, 10, QLatin1Char('0')).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    eta = tr(", ETA %1:%2:%3")
+              .arg(seconds / 3600)
+              .arg(seconds / 60 % 60, 2, 10, QLatin1Char('0'))
+              .arg(seconds % 60, 2, 10, QLatin1Char('0'));
   }
   speed_->setText(tr("step %1 / %2, %3 img/s%4").arg(step).arg(totalSteps_).arg(imagesPerSecond, 0, 'f', 1).arg(eta));
 }

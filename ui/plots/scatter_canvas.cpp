@@ -208,14 +208,16 @@ void ScatterCanvas::drawFrame(QPainter& painter, const QRect& area, const QRectF
     painter.setPen(text);
     painter.drawLine(QPointF(area.left() - 4, py), QPointF(area.left(), py));
     const QString label = QString::number(t, 'g', 4);
-    painter.drawText(QPointF(area.left() - 6 - metrics.horizontalAdvance(label), py + metrics.ascent() / 2.0 - 1), label);
+    painter.drawText(QPointF(area.left() - 6 - metrics.horizontalAdvance(label), py + metrics.ascent() / 2.0 - 1),
+                     label);
   }
   painter.drawText(QRect(area.left(), area.bottom() + 8 + metrics.height(), area.width(), metrics.height()),
                    Qt::AlignHCenter, xLabel_);
   painter.save();
   painter.translate(12, area.center().y());
   painter.rotate(-90);
-  painter.drawText(QRect(-area.height() / 2, -metrics.ascent(), area.height(), metrics.height()), Qt::AlignHCenter, yLabel_);
+  painter.drawText(QRect(-area.height() / 2, -metrics.ascent(), area.height(), metrics.height()), Qt::AlignHCenter,
+                   yLabel_);
   painter.restore();
 }
 
