@@ -19,10 +19,12 @@ find_package(Torch REQUIRED)
 # Qt 6: core/ never links Widgets; tests use Qt Test.
 find_package(Qt6 6.4 REQUIRED COMPONENTS Core Test)
 
-# The workbench GUI (ui/, app/workbench). PrintSupport must be found before QCustomPlotQt6, whose
-# config links it without finding it; QCustomPlot's Qt 5 target in the same package is never used.
-find_package(Qt6 6.4 REQUIRED COMPONENTS Widgets OpenGL OpenGLWidgets Svg PrintSupport Concurrent)
-find_package(QCustomPlotQt6 REQUIRED)
-# VTK's Qt module is built for Qt 5 here: non-Qt modules only, rendered into our own QOpenGLWidget.
-find_package(VTK 9.1 REQUIRED COMPONENTS CommonCore CommonDataModel CommonMath CommonTransforms
-  FiltersCore RenderingCore RenderingOpenGL2 RenderingUI InteractionStyle)
+if(GANDL_WITH_GUI)
+  # The workbench GUI (ui/, app/workbench). PrintSupport must be found before QCustomPlotQt6, whose
+  # config links it without finding it; QCustomPlot's Qt 5 target in the same package is never used.
+  find_package(Qt6 6.4 REQUIRED COMPONENTS Widgets OpenGL OpenGLWidgets Svg PrintSupport Concurrent)
+  find_package(QCustomPlotQt6 REQUIRED)
+  # VTK's Qt module is built for Qt 5 here: non-Qt modules only, rendered into our own QOpenGLWidget.
+  find_package(VTK 9.1 REQUIRED COMPONENTS CommonCore CommonDataModel CommonMath CommonTransforms
+    FiltersCore RenderingCore RenderingOpenGL2 RenderingUI InteractionStyle)
+endif()

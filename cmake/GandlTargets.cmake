@@ -2,8 +2,16 @@
 
 # Warnings for our own code only (imported targets' headers are SYSTEM includes).
 function(gandl_target_defaults target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wshadow)
   target_compile_definitions(${target} PRIVATE QT_NO_KEYWORDS)
+  if(GANDL_WARNINGS_AS_ERRORS)
+    set_target_properties(${target} PROPERTIES COMPILE_WARNING_AS_ERROR ON)
+  endif()
+  if(GANDL_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=${GANDL_SANITIZE} -fno-omit-frame-pointer
+                                             -fno-sanitize-recover=all)
+    target_link_options(${target} PRIVATE -fsanitize=${GANDL_SANITIZE})
+  endif()
 endfunction()
 
 # Debian's libtorch_cpu lists libopencv_highgui.so.406 as NEEDED without using a symbol of it, and

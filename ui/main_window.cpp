@@ -18,6 +18,7 @@
 #include <memory>
 
 #include "core/pipeline/analyze_task.h"
+#include "core/pipeline/analysis_report.h"
 #include "ui/demo_setup.h"
 #include "ui/figure_export.h"
 #include "ui/panels/activity_panel.h"

@@ -3,6 +3,7 @@
 #include "core/analysis/normalization.h"
 #include "core/data/screen.h"
 #include "core/pipeline/analyze_task.h"
+#include "core/pipeline/store_embeddings.h"
 #include "core/pipeline/embed_task.h"
 #include "core/store/embedding_store.h"
 #include "ui/task_manager.h"

@@ -7,6 +7,8 @@
 #include "app/gandl/cli_progress.h"
 #include "app/gandl/commands.h"
 #include "core/pipeline/analyze_task.h"
+#include "core/pipeline/analysis_report.h"
+#include "core/pipeline/ground_truth.h"
 
 namespace gandl::cli {
 namespace {
@@ -75,16 +77,16 @@ void addAnalyzeCommand(CLI::App& app) {
   command->add_flag("!--no-store-write", a.writeToStore,
                     "do not write normalized / imported matrices into the store's /obsm");
   command->callback([options] {
-    auto& a = options->analyze;
-    a.normalization.method = analysis::parseNormalizationMethod(options->normalize);
-    a.svm.backend = svmBackends().at(options->svm);
-    a.doseResponse.curve.plateaus =
+    auto& analyze = options->analyze;
+    analyze.normalization.method = analysis::parseNormalizationMethod(options->normalize);
+    analyze.svm.backend = svmBackends().at(options->svm);
+    analyze.doseResponse.curve.plateaus =
         options->plateaus == "free" ? analysis::Plateaus::Free : analysis::Plateaus::AnchoredToControls;
     CliProgress progress("analyze");
-    auto result = pipeline::runAnalysis(a, progress.context());
+    auto result = pipeline::runAnalysis(analyze, progress.context());
     std::optional<std::filesystem::path> truth;
     if (options->groundTruth == "auto")
-      truth = pipeline::findGroundTruth(a.embeddings);
+      truth = pipeline::findGroundTruth(analyze.embeddings);
     else if (options->groundTruth != "none")
       truth = std::filesystem::path(options->groundTruth);
     if (truth) result.groundTruth = pipeline::compareWithGroundTruth(result, *truth);
@@ -134,10 +136,10 @@ void addZeroShotCommand(CLI::App& app) {
       ->check(CLI::Range(2, 20))
       ->capture_default_str();
   command->callback([options] {
-    auto& z = options->zeroShot;
-    z.normalization.method = analysis::parseNormalizationMethod(options->normalize);
+    auto& zeroShot = options->zeroShot;
+    zeroShot.normalization.method = analysis::parseNormalizationMethod(options->normalize);
     CliProgress progress("zeroshot");
-    const auto result = pipeline::runZeroShot(z, progress.context());
+    const auto result = pipeline::runZeroShot(zeroShot, progress.context());
     const auto files = pipeline::writeAnalysisReport(result, options->out);
     progress.finish("wrote " + std::to_string(files.size()) + " files to " + options->out);
     printAccuracies(result);

@@ -5,6 +5,8 @@
 #include "app/gandl/commands.h"
 #include "core/model/torch_runtime.h"
 #include "core/pipeline/analyze_task.h"
+#include "core/pipeline/analysis_report.h"
+#include "core/pipeline/ground_truth.h"
 #include "core/pipeline/demo.h"
 #include "core/store/csv_export.h"
 #include "core/store/embedding_store.h"

@@ -1,20 +1,12 @@
 // gandl-workbench [--demo] [PROJECT.json]: parses its arguments and opens the main window.
 #include <QApplication>
-#include <QCheckBox>
-#include <QComboBox>
 #include <QCommandLineParser>
-#include <QDir>
-#include <QDockWidget>
-#include <QFileInfo>
-#include <QTimer>
 #include <cstdio>
 
 #include "core/model/torch_runtime.h"
 #include "ui/main_window.h"
-#include "ui/panels/dose_response_panel.h"
-#include "ui/panels/plate_heatmap_panel.h"
 #include "ui/panels/point_cloud_panel.h"
-#include "ui/workspace.h"
+#include "ui/screenshot_tour.h"
 
 int main(int argc, char** argv) {
   gandl::ui::PointCloudPanel::setDefaultSurfaceFormat();  // before any QOpenGLWidget exists
@@ -45,48 +37,9 @@ int main(int argc, char** argv) {
 
   gandl::ui::MainWindow window;
   window.show();
-  // GANDL_SCREENSHOT_DIR: once the analysis is shown, write the window and each panel there, then
-  // the heatmap's all-plates view (by cell count where the store has one) and, where the store has
-  // a second embedding, the dose-response comparison; then quit (the user guide's pictures).
+  // GANDL_SCREENSHOT_DIR: the user guide's pictures (ui/screenshot_tour.h), then quit.
   const QString shots = qEnvironmentVariable("GANDL_SCREENSHOT_DIR");
-  if (!shots.isEmpty()) {
-    QObject::connect(
-        &window, &gandl::ui::MainWindow::analysisShown, &window,
-        [&window, shots] {
-          QTimer::singleShot(2000, &window, [&window, shots] {
-            QDir().mkpath(shots);
-            const auto save = [&window, shots](const QString& dock, const QString& name) {
-              window.docks().value(dock)->raise();
-              QApplication::processEvents();
-              window.docks().value(dock)->widget()->grab().save(QDir(shots).filePath(name));
-            };
-            const auto& docks = window.docks();
-            for (auto it = docks.begin(); it != docks.end(); ++it)
-              save(it.key(), QStringLiteral("demo_%1.png").arg(it.key()));
-            window.docks().value(QStringLiteral("activity"))->raise();
-            QApplication::processEvents();
-            window.grab().save(QDir(shots).filePath(QStringLiteral("demo_workbench.png")));
-
-            auto* plate = window.plateHeatmap();
-            plate->allPlatesBox()->setChecked(true);
-            const int cells = plate->valueBox()->findData(QStringLiteral("cells"));
-            if (cells >= 0) plate->valueBox()->setCurrentIndex(cells);
-            save(QStringLiteral("plate"), QStringLiteral("demo_plate_all.png"));
-            auto* dose = window.doseResponse();
-            if (dose->compareBox()->count() < 2) {
-              QApplication::quit();
-              return;
-            }
-            QObject::connect(window.workspace(), &gandl::ui::Workspace::comparisonChanged, &window, [&window, save] {
-              save(QStringLiteral("dose_response"), QStringLiteral("demo_dose_response_compare.png"));
-              QApplication::quit();
-            });
-            dose->compareBox()->setCurrentIndex(1);
-            Q_EMIT dose->compareBox()->activated(1);
-          });
-        },
-        Qt::SingleShotConnection);
-  }
+  if (!shots.isEmpty()) gandl::ui::takeScreenshotsOnceAnalysed(window, shots);
   if (parser.isSet(demo)) window.startDemo(parser.value(demoDir));
   if (parser.isSet(store)) window.openStore(parser.value(store));
   if (!parser.positionalArguments().isEmpty()) window.openProject(parser.positionalArguments().front());

@@ -92,6 +92,147 @@ struct Window {
   double pausedAtStart = 0;  // the task's paused seconds when the window opened (not counted)
 };
 
+// The four phases of one training step, in the reference's order (ada's StyleGAN2Loss phases
+// Gmain, Greg, Dmain, Dreg), each with its own backward pass and optimizer step. A phase whose
+// loss is not finite is undone (no optimizer step) and counted; too many in a row stop training.
+class StepPhases {
+ public:
+  StepPhases(TrainingState& state, const torch::Device& device, Window& window, TrainingResult& result)
+      : state_(state),
+        config_(state.config),
+        device_(device),
+        window_(window),
+        result_(result),
+        shift_(config_.augment ? config_.augmentShift() : 0),
+        logistic_(config_.loss == GanLoss::Logistic),
+        r1Gamma_(config_.r1Gamma()) {}
+
+  // One step on `reals`; false when a main phase was undone.
+  bool run(const torch::Tensor& reals) {
+    auto& G = *state_.generator;
+    auto& D = *state_.discriminator;
+    setRequiresGrad(D, false);
+    setRequiresGrad(G, true);
+    bool ok = generatorMain();
+    if (config_.pl_weight > 0 && state_.step % config_.pl_interval == 0) generatorPathLength();
+    setRequiresGrad(G, false);
+    setRequiresGrad(D, true);
+    ok = discriminatorMain(reals) && ok;
+    if (logistic_ && r1Gamma_ > 0 && state_.step % config_.r1_interval == 0) discriminatorR1(reals);
+    setRequiresGrad(G, true);
+    if (ok) consecutiveBad_ = 0;
+    return ok;
+  }
+
+ private:
+  torch::Tensor augment(const torch::Tensor& x) const { return config_.augment ? augmentGeometric(x, shift_) : x; }
+
+  bool finiteOrSkip(const torch::Tensor& loss, torch::optim::Optimizer& optimizer) {
+    if (std::isfinite(loss.item<double>())) return true;
+    optimizer.zero_grad();
+    ++result_.bad_steps;
+    if (++consecutiveBad_ >= config_.max_bad_steps) {
+      throw std::runtime_error("training diverged: " + std::to_string(consecutiveBad_) +
+                               " consecutive non-finite losses at step " + std::to_string(state_.step) +
+                               "; lower the learning rate or raise the batch, and resume from the "
+                               "last checkpoint");
+    }
+    return false;
+  }
+
+  // G main: make D call the fakes real.
+  bool generatorMain() {
+    auto& G = *state_.generator;
+    const auto ws = mappedStyles(G, config_.batch, config_.style_mixing, device_);
+    const auto fakeLogits = state_.discriminator->forward(augment(G.synthesis->forward(ws)));
+    const auto loss = logistic_ ? generatorLogisticLoss(fakeLogits) : generatorWassersteinLoss(fakeLogits);
+    state_.generatorOptimizer->zero_grad();
+    loss.backward();
+    if (!finiteOrSkip(loss, *state_.generatorOptimizer)) return false;
+    state_.generatorOptimizer->step();
+    window_.lossG += loss.item<double>();
+    return true;
+  }
+
+  // G regularisation: lazy path-length penalty.
+  void generatorPathLength() {
+    auto& G = *state_.generator;
+    const int64_t n = std::max<int64_t>(1, config_.batch / config_.pl_batch_shrink);
+    auto ws = mappedStyles(G, n, config_.style_mixing, device_);
+    const auto images = G.synthesis->forward(ws);
+    const auto lengths = pathLengths(images, ws);
+    // As ada: the penalty uses the updated mean before detaching it, so the batch's own mean is
+    // part of the graph (weight pl_decay).
+    const auto plMean = state_.plMean.lerp(lengths.mean(), config_.pl_decay);
+    {
+      torch::NoGradGuard noGrad;
+      state_.plMean.copy_(plMean.detach());
+    }
+    const auto penalty = (lengths - plMean).square().mean() * config_.pl_weight;
+    const auto loss = penalty * config_.pl_interval + images.flatten().narrow(0, 0, 1).sum() * 0;
+    state_.generatorOptimizer->zero_grad();
+    loss.backward();
+    if (!finiteOrSkip(loss, *state_.generatorOptimizer)) return;
+    state_.generatorOptimizer->step();
+    window_.pl += penalty.item<double>();
+    ++window_.plSteps;
+  }
+
+  // D main: tell reals from fakes (WGAN-GP adds its gradient penalty here).
+  bool discriminatorMain(const torch::Tensor& reals) {
+    auto& D = *state_.discriminator;
+    torch::Tensor fakes;
+    {
+      torch::NoGradGuard noGrad;
+      const auto ws = mappedStyles(*state_.generator, config_.batch, config_.style_mixing, device_);
+      fakes = state_.generator->synthesis->forward(ws);
+    }
+    // Fakes first, then reals: ada's order, so the augmentation draws line up.
+    const auto fakeLogits = D.forward(augment(fakes));
+    const auto realAug = augment(reals);
+    const auto realLogits = D.forward(realAug);
+    torch::Tensor loss = logistic_ ? discriminatorLogisticLoss(realLogits, fakeLogits)
+                                   : discriminatorWassersteinLoss(realLogits, fakeLogits, config_.wgan_epsilon);
+    if (!logistic_) {
+      const auto alpha = torch::rand({config_.batch, 1, 1, 1}).to(device_);
+      const auto mixed = (realAug.detach() + alpha * (fakes - realAug.detach())).requires_grad_(true);
+      loss = loss + gradientPenalty(D.forward(mixed), mixed, config_.gp_lambda);
+    }
+    state_.discriminatorOptimizer->zero_grad();
+    loss.backward();
+    if (!finiteOrSkip(loss, *state_.discriminatorOptimizer)) return false;
+    state_.discriminatorOptimizer->step();
+    window_.lossD += loss.item<double>();
+    window_.realLogit += realLogits.mean().item<double>();
+    window_.fakeLogit += fakeLogits.mean().item<double>();
+    return true;
+  }
+
+  // D regularisation: lazy R1. D sees augmented reals; the gradient is taken with respect to the
+  // reals before augmentation, as ada does (the augmentation is part of D's function).
+  void discriminatorR1(const torch::Tensor& reals) {
+    const auto realIn = reals.detach().requires_grad_(true);
+    const auto penalty = r1Penalty(state_.discriminator->forward(augment(realIn)), realIn, r1Gamma_);
+    const auto loss = penalty * config_.r1_interval;
+    state_.discriminatorOptimizer->zero_grad();
+    loss.backward();
+    if (!finiteOrSkip(loss, *state_.discriminatorOptimizer)) return;
+    state_.discriminatorOptimizer->step();
+    window_.r1 += penalty.item<double>();
+    ++window_.r1Steps;
+  }
+
+  TrainingState& state_;
+  const TrainingConfig& config_;
+  torch::Device device_;
+  Window& window_;
+  TrainingResult& result_;
+  int shift_;
+  bool logistic_;
+  double r1Gamma_;
+  std::int64_t consecutiveBad_ = 0;
+};
+
 }  // namespace
 
 TrainingResult train(const TrainingConfig& requested, const std::filesystem::path& runDir, common::ImageSource& source,
@@ -138,18 +279,11 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
       torch::randn({config.sample_count, config.network.z_dim}, at::detail::createCPUGenerator(config.seed + 0x5A5A))
           .to(device);
 
-  auto& G = *state.generator;
-  auto& D = *state.discriminator;
   const int64_t batch = config.batch;
-  const int shift = config.augment ? config.augmentShift() : 0;
-  auto augment = [&](const torch::Tensor& x) { return config.augment ? augmentGeometric(x, shift) : x; };
-  const bool logistic = config.loss == GanLoss::Logistic;
-  const double r1Gamma = config.r1Gamma();
-
   auto stream = source.trainingBatches(static_cast<int>(batch), config.seed, state.step);
   TrainingResult result;
   Window window;
-  std::int64_t consecutiveBad = 0;
+  StepPhases phases(state, device, window, result);
 
   auto writeCheckpoint = [&] {
     const auto lock = lockGlobalRng();  // the checkpoint holds the stream's state
@@ -163,20 +297,6 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
     const auto images = state.generatorEma->sample(sampleLatents, 1.0, NoiseMode::Const);
     callbacks.samples(state.step, toHost(images, state.step));
   };
-  // A step whose losses are not finite is undone (no optimizer step) and counted.
-  auto finiteOrSkip = [&](const torch::Tensor& loss, torch::optim::Optimizer& optimizer) {
-    if (std::isfinite(loss.item<double>())) return true;
-    optimizer.zero_grad();
-    ++result.bad_steps;
-    if (++consecutiveBad >= config.max_bad_steps) {
-      throw std::runtime_error("training diverged: " + std::to_string(consecutiveBad) +
-                               " consecutive non-finite losses at step " + std::to_string(state.step) +
-                               "; lower the learning rate or raise the batch, and resume from the "
-                               "last checkpoint");
-    }
-    return false;
-  };
-
   rngLock.unlock();
   context.report(state.step, config.steps, "steps", startStep ? "resumed" : "started");
   try {
@@ -186,99 +306,10 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
       if (!host) throw std::runtime_error("the image source ran dry");
       const auto stepLock = lockGlobalRng();
       const auto reals = toDevice(*host, device);
-      bool stepOk = true;
-
-      // Generator: main phase.
-      setRequiresGrad(D, false);
-      setRequiresGrad(G, true);
-      {
-        const auto ws = mappedStyles(G, batch, config.style_mixing, device);
-        const auto fakeLogits = D.forward(augment(G.synthesis->forward(ws)));
-        const auto loss = logistic ? generatorLogisticLoss(fakeLogits) : generatorWassersteinLoss(fakeLogits);
-        state.generatorOptimizer->zero_grad();
-        loss.backward();
-        if (finiteOrSkip(loss, *state.generatorOptimizer)) {
-          state.generatorOptimizer->step();
-          window.lossG += loss.item<double>();
-        } else {
-          stepOk = false;
-        }
-      }
-      // Generator: lazy path-length regularisation.
-      if (config.pl_weight > 0 && state.step % config.pl_interval == 0) {
-        const int64_t n = std::max<int64_t>(1, batch / config.pl_batch_shrink);
-        auto ws = mappedStyles(G, n, config.style_mixing, device);
-        const auto images = G.synthesis->forward(ws);
-        const auto lengths = pathLengths(images, ws);
-        // As ada: the penalty uses the updated mean before detaching it, so the batch's own
-        // mean is part of the graph (weight pl_decay).
-        const auto plMean = state.plMean.lerp(lengths.mean(), config.pl_decay);
-        {
-          torch::NoGradGuard noGrad;
-          state.plMean.copy_(plMean.detach());
-        }
-        const auto penalty = (lengths - plMean).square().mean() * config.pl_weight;
-        const auto loss = penalty * config.pl_interval + images.flatten().narrow(0, 0, 1).sum() * 0;
-        state.generatorOptimizer->zero_grad();
-        loss.backward();
-        if (finiteOrSkip(loss, *state.generatorOptimizer)) {
-          state.generatorOptimizer->step();
-          window.pl += penalty.item<double>();
-          ++window.plSteps;
-        }
-      }
-
-      // Discriminator: main phase.
-      setRequiresGrad(G, false);
-      setRequiresGrad(D, true);
-      {
-        torch::Tensor fakes;
-        {
-          torch::NoGradGuard noGrad;
-          const auto ws = mappedStyles(G, batch, config.style_mixing, device);
-          fakes = G.synthesis->forward(ws);
-        }
-        // Fakes first, then reals: ada's order, so the augmentation draws line up.
-        const auto fakeLogits = D.forward(augment(fakes));
-        const auto realAug = augment(reals);
-        const auto realLogits = D.forward(realAug);
-        torch::Tensor loss = logistic ? discriminatorLogisticLoss(realLogits, fakeLogits)
-                                      : discriminatorWassersteinLoss(realLogits, fakeLogits, config.wgan_epsilon);
-        if (!logistic) {
-          const auto alpha = torch::rand({batch, 1, 1, 1}).to(device);
-          const auto mixed = (realAug.detach() + alpha * (fakes - realAug.detach())).requires_grad_(true);
-          loss = loss + gradientPenalty(D.forward(mixed), mixed, config.gp_lambda);
-        }
-        state.discriminatorOptimizer->zero_grad();
-        loss.backward();
-        if (finiteOrSkip(loss, *state.discriminatorOptimizer)) {
-          state.discriminatorOptimizer->step();
-          window.lossD += loss.item<double>();
-          window.realLogit += realLogits.mean().item<double>();
-          window.fakeLogit += fakeLogits.mean().item<double>();
-        } else {
-          stepOk = false;
-        }
-      }
-      // Discriminator: lazy R1. D sees augmented reals; the gradient is taken with respect to the
-      // reals before augmentation, as ada does (the augmentation is part of D's function).
-      if (logistic && r1Gamma > 0 && state.step % config.r1_interval == 0) {
-        const auto realIn = reals.detach().requires_grad_(true);
-        const auto penalty = r1Penalty(D.forward(augment(realIn)), realIn, r1Gamma);
-        const auto loss = penalty * config.r1_interval;
-        state.discriminatorOptimizer->zero_grad();
-        loss.backward();
-        if (finiteOrSkip(loss, *state.discriminatorOptimizer)) {
-          state.discriminatorOptimizer->step();
-          window.r1 += penalty.item<double>();
-          ++window.r1Steps;
-        }
-      }
-      setRequiresGrad(G, true);
+      phases.run(reals);
 
       updateEma(state, state.step * batch);
       ++state.step;
-      if (stepOk) consecutiveBad = 0;
       ++window.steps;
 
       const bool last = state.step == config.steps;

@@ -13,6 +13,8 @@
 #include "core/data/csv.h"
 #include "core/data/data_error.h"
 #include "core/pipeline/analyze_task.h"
+#include "core/pipeline/analysis_report.h"
+#include "core/pipeline/ground_truth.h"
 #include "core/store/embedding_store.h"
 
 namespace gandl::pipeline {

@@ -1,4 +1,7 @@
 #include "core/pipeline/analyze_task.h"
+#include "core/pipeline/analysis_report.h"
+#include "core/pipeline/ground_truth.h"
+#include "core/pipeline/store_embeddings.h"
 
 #include <algorithm>
 #include <chrono>
@@ -119,7 +122,7 @@ std::vector<NamedMatrix> loadEmbeddings(const AnalyzeOptions& options, const Sit
   std::vector<std::pair<std::string, std::filesystem::path>> imports;
   {
     const auto store = store::EmbeddingStore::open(options.embeddings);
-    out.push_back({displayName(options.embedding), store.readAll(storeName(displayName(options.embedding)))});
+    out.push_back({displayName(options.embedding), store.readAll(storeName(displayName(options.embedding))), {}});
     const auto obsm = store.obsmNames();
     for (const auto& spec : options.compare) {
       const auto eq = spec.find('=');
@@ -131,13 +134,13 @@ std::vector<NamedMatrix> loadEmbeddings(const AnalyzeOptions& options, const Sit
                 for (const auto& n : obsm) list += ", " + n;
                 return list;
               }() + ")");
-        out.push_back({spec, store.readAll(storeName(spec))});
+        out.push_back({spec, store.readAll(storeName(spec)), {}});
       } else {
         const std::string name = spec.substr(0, eq);
         const std::filesystem::path file = spec.substr(eq + 1);
         if (name.empty() || name == kEmbeddingX || file.empty())
           throw std::invalid_argument("--compare '" + spec + "': expected NAME=FILE.h5ad with NAME not X");
-        out.push_back({name, importAligned(file, sites.siteId)});
+        out.push_back({name, importAligned(file, sites.siteId), {}});
         imports.emplace_back(name, file);
       }
     }

@@ -7,6 +7,7 @@
 #include "core/model/run_directory.h"
 #include "core/model/training_config.h"
 #include "core/pipeline/analyze_task.h"
+#include "core/pipeline/store_embeddings.h"
 #include "core/pipeline/embed_task.h"
 #include "core/store/embedding_store.h"
 #include "core/store/provenance.h"

@@ -130,11 +130,11 @@ void EmbeddingStore::Impl::indexPlates() {
 
 hid_t EmbeddingStore::Impl::embedding(const std::string& name, h5::Handle& holder) const {
   if (name.empty() || name == "X") return matrix.get();
-  const std::string path = "obsm/" + name;
-  if (endsWith(name, kPartialSuffix) || !h5::exists(file.get(), path)) {
+  const std::string obsmPath = "obsm/" + name;
+  if (endsWith(name, kPartialSuffix) || !h5::exists(file.get(), obsmPath)) {
     throw h5::Failure("has no embedding /obsm/" + name);
   }
-  holder = h5::openDataset(file.get(), path);
+  holder = h5::openDataset(file.get(), obsmPath);
   const auto dims = h5::shape(holder.get());
   if (dims.size() != 2 || dims[0] != rows) {
     throw h5::Failure("/obsm/" + name + " is not a matrix with one row per site");

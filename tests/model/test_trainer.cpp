@@ -45,9 +45,9 @@ class MemorySource : public common::ImageSource {
 
  private:
   struct Stream : common::BatchStream {
-    Stream(MemorySource* s, int b, std::uint64_t seed, std::int64_t k, std::int64_t total,
-           std::vector<std::size_t> order)
-        : source(s), batch(b), seed(seed), next_(k), total(total), order(std::move(order)) {}
+    Stream(MemorySource* s, int b, std::uint64_t drawSeed, std::int64_t k, std::int64_t count,
+           std::vector<std::size_t> items)
+        : source(s), batch(b), seed(drawSeed), next_(k), total(count), order(std::move(items)) {}
     std::optional<common::HostBatch> next() override {
       common::HostBatch host;
       host.index = next_;

@@ -13,6 +13,7 @@
 
 #include "core/data/csv.h"
 #include "core/pipeline/analyze_task.h"
+#include "core/pipeline/analysis_report.h"
 #include "core/store/embedding_store.h"
 #include "core/store/embedding_writer.h"
 

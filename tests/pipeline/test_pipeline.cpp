@@ -19,6 +19,7 @@
 #include "core/model/torch_runtime.h"
 #include "core/pipeline/embed_task.h"
 #include "core/pipeline/analyze_task.h"
+#include "core/pipeline/store_embeddings.h"
 #include "core/pipeline/demo.h"
 #include "core/pipeline/generator_sampling.h"
 #include "core/pipeline/site_embedder.h"
@@ -227,10 +228,11 @@ class TestPipeline : public QObject {
       QVERIFY2(std::string(e.what()).find("'nope'") != std::string::npos, e.what());
       QVERIFY2(std::string(e.what()).find("random-d") != std::string::npos, e.what());
     }
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                             pipeline::EmbedderRegistry::instance().add({"gandl"}, [](const pipeline::EmbedderSetup&) {
-                               return std::unique_ptr<pipeline::SiteEmbedder>();
-                             }));
+    QVERIFY_THROWS_EXCEPTION(
+        std::invalid_argument,
+        pipeline::EmbedderRegistry::instance().add(
+            {"gandl", "1", "a second gandl", pipeline::EmbedderNeeds::Nothing, 0, "test"},
+            [](const pipeline::EmbedderSetup&) { return std::unique_ptr<pipeline::SiteEmbedder>(); }));
     // A registered embedder is run by name, with the shared store, provenance and resume.
     struct Constant final : pipeline::SiteEmbedder {
       int dimension() const override { return 2; }

@@ -1,6 +1,6 @@
-// The scatter canvas at RxRx19a scale (305,520 points): pan/zoom redraw time (printed; the
-// budget is 50 ms), hover/click lookup finds the nearest drawn point, a lasso returns exactly
-// the points inside it, and the figure renders for export.
+// The scatter canvas at RxRx19a scale (305,520 points; its redraw time is measured by
+// bench/bench_ui): points and the selection are drawn, hover/click lookup finds the nearest
+// drawn point, a lasso returns exactly the points inside it, and the figure renders for export.
 #include <QApplication>
 #include <QPainter>
 #include <QtTest>
@@ -29,27 +29,22 @@ class TestScatterCanvas : public QObject {
   }
 
  private Q_SLOTS:
-  void redrawOf305520PointsIsMeasured() {
+  // At RxRx19a scale the points are drawn, and a selection is drawn on top (the redraw time is
+  // bench/bench_ui's).
+  void drawsAt305520PointsWithTheSelectionOnTop() {
     ui::ScatterCanvas canvas;
     canvas.resize(1200, 800);
     fill(canvas, 305520);
-    std::vector<double> times;
-    for (int i = 0; i < 15; ++i) {
-      const QRectF v = canvas.viewRange();
-      canvas.setViewRange(i % 2 ? v.translated(v.width() * 0.05, 0)
-                                : QRectF(v.center() - QPointF(v.width() * 0.45, v.height() * 0.45), v.size() * 0.9));
-      canvas.rasterize();
-      times.push_back(canvas.lastRasterMilliseconds());
-    }
-    std::sort(times.begin(), times.end());
-    qInfo("305,520 points, 1200x800: pan/zoom raster median %.1f ms, max %.1f ms (budget 50 ms)",
-          times[times.size() / 2], times.back());
-    // Selection highlighting costs a second pass.
+    canvas.rasterize();
+    const QImage plain = canvas.grab().toImage();
+    QVERIFY(canvas.lastRasterMilliseconds() >= 0);
     std::vector<std::size_t> rows(50000);
     for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i * 6;
     canvas.setSelection(rows);
     canvas.rasterize();
-    qInfo("with 50,000 selected: %.1f ms", canvas.lastRasterMilliseconds());
+    const QImage selected = canvas.grab().toImage();
+    QCOMPARE(selected.size(), plain.size());
+    QVERIFY(selected != plain);
   }
 
   void clickFindsTheNearestDrawnPoint() {

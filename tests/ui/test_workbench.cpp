@@ -21,6 +21,7 @@
 #include <set>
 
 #include "core/pipeline/analyze_task.h"
+#include "core/pipeline/store_embeddings.h"
 #include "tests/ui/ui_fixture.h"
 #include "ui/figure_export.h"
 #include "ui/main_window.h"

@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 
 #include "core/pipeline/analyze_task.h"
+#include "core/pipeline/analysis_report.h"
 #include "ui/plots/qcustomplot.h"
 
 namespace gandl::ui {

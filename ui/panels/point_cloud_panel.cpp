@@ -181,8 +181,8 @@ void PointCloudPanel::rebuild() {
     // The axes live on different scales (Off can span ten times On): draw each at unit standard
     // deviation so the cloud is not a line; the exported CSV keeps the raw scores.
     const auto unitScale = [](const std::vector<float>& values) {
-      const std::vector<double> v(values.begin(), values.end());
-      const double sd = v.size() > 1 ? analysis::sampleStandardDeviation(v) : 0.0;
+      const std::vector<double> d(values.begin(), values.end());
+      const double sd = d.size() > 1 ? analysis::sampleStandardDeviation(d) : 0.0;
       return sd > 1e-12 ? 1.0 / sd : 1.0;
     };
     scale_ = {unitScale(x_), unitScale(y_), unitScale(z_)};
