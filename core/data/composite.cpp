@@ -1,6 +1,7 @@
 #include "core/data/composite.h"
 
 #include <algorithm>
+#include <cmath>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -16,6 +17,7 @@ std::vector<ChannelStyle> rxrxChannelStyles(const std::vector<int>& channel_map)
                                              {255, 0, 25, 0, 64, true},  {45, 255, 252, 0, 191, true},
                                              {250, 0, 253, 0, 89, true}, {254, 255, 40, 0, 191, true}};
   std::vector<ChannelStyle> styles;
+  styles.reserve(channel_map.size());
   for (int channel : channel_map)
     styles.push_back(channel >= 1 && channel <= 6 ? kByChannel[channel - 1] : ChannelStyle{});
   return styles;
@@ -57,7 +59,7 @@ std::vector<std::uint8_t> composite(const float* chw, int channels, int height, 
   }
   std::vector<std::uint8_t> out(plane * 3);
   for (std::size_t i = 0; i < out.size(); ++i)
-    out[i] = static_cast<std::uint8_t>(std::clamp(rgb[i], 0.0f, 1.0f) * 255.0f + 0.5f);
+    out[i] = static_cast<std::uint8_t>(std::lround(std::clamp(rgb[i], 0.0f, 1.0f) * 255.0f));
   return out;
 }
 

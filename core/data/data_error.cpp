@@ -14,14 +14,14 @@ std::string describe(const std::string& file, long line, const std::string& colu
 
 }  // namespace
 
-DataError::DataError(std::string file, long line, std::string column, std::string value, std::string expected)
+DataError::DataError(std::string file, long line, std::string column, std::string value, const std::string& expected)
     : std::runtime_error(describe(file, line, column, value, expected)),
       file_(std::move(file)),
       line_(line),
       column_(std::move(column)),
       value_(std::move(value)) {}
 
-DataError::DataError(std::string file, std::string problem)
+DataError::DataError(std::string file, const std::string& problem)
     : std::runtime_error(file + ": " + problem), file_(std::move(file)) {}
 
 }  // namespace gandl::data

@@ -10,9 +10,9 @@ namespace gandl::data {
 class DataError : public std::runtime_error {
  public:
   // line: 1-based line of the file (0 when the problem is not tied to a line).
-  DataError(std::string file, long line, std::string column, std::string value, std::string expected);
+  DataError(std::string file, long line, std::string column, std::string value, const std::string& expected);
   // A problem with a whole file (unreadable, empty, not an image...).
-  DataError(std::string file, std::string problem);
+  DataError(std::string file, const std::string& problem);
 
   const std::string& file() const noexcept { return file_; }
   long line() const noexcept { return line_; }

@@ -35,7 +35,7 @@ std::array<float, 4> percentiles(const cv::Mat& unit) {
   for (int y = 0; y < unit.rows; ++y) {
     const float* row = unit.ptr<float>(y);
     for (int x = 0; x < unit.cols; ++x)
-      ++histogram[static_cast<std::size_t>(std::clamp(row[x], 0.f, 1.f) * (kBins - 1) + 0.5f)];
+      ++histogram[static_cast<std::size_t>(std::lround(std::clamp(row[x], 0.f, 1.f) * (kBins - 1)))];
   }
   const double n = static_cast<double>(unit.total());
   const std::array<double, 4> q = {0.05, 0.50, 0.95, 0.99};
@@ -53,7 +53,7 @@ std::array<float, 4> percentiles(const cv::Mat& unit) {
 // Haralick contrast and homogeneity of the symmetric co-occurrence matrix at distance 1,
 // horizontal and vertical neighbours pooled.
 std::pair<float, float> glcm(const cv::Mat& unit) {
-  std::array<double, kGlcmLevels * kGlcmLevels> counts{};
+  std::array<double, static_cast<std::size_t>(kGlcmLevels) * kGlcmLevels> counts{};
   cv::Mat levels(unit.size(), CV_8U);
   for (int y = 0; y < unit.rows; ++y) {
     const float* in = unit.ptr<float>(y);

@@ -346,6 +346,7 @@ void forEachWell(std::size_t count, int threads, const tasks::TaskContext& conte
     }
   };
   std::vector<std::thread> pool;
+  pool.reserve(static_cast<std::size_t>(threads));
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
   try {
     for (std::int64_t reported = 0; reported < total && !stop;) {

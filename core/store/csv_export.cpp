@@ -36,6 +36,7 @@ void exportCsv(const EmbeddingStore& store, const std::filesystem::path& csv, co
                    "exporting " + csv.filename().string());
     const std::size_t count = std::min(kBlockRows, total - first);
     std::vector<std::vector<std::string>> obsValues;
+    obsValues.reserve(obs.size());
     for (const auto& column : obs) obsValues.push_back(store.obsText(column, first, count));
     const RowMatrix values = store.readRange(first, count, embedding);
     for (std::size_t i = 0; i < count; ++i) {

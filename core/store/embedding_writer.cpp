@@ -258,7 +258,9 @@ void EmbeddingWriter::append(const std::vector<const data::Site*>& sites, const 
         case Element::Text: {
           std::string value = column.text(*site);
           if (!isValidUtf8(value)) {
-            throw data::DataError(file, "site '" + id + "': " + column.name + " '" + value + "' is not valid UTF-8");
+            std::string problem = "site '" + id + "': ";
+            problem.append(column.name).append(" '").append(value).append("' is not valid UTF-8");
+            throw data::DataError(file, problem);
           }
           texts[c].push_back(std::move(value));
           break;

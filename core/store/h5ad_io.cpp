@@ -12,7 +12,7 @@ using h5::Handle;
 
 // Chunks of a matrix hold about this many bytes (128 rows of a 512-d embedding): small enough that
 // one site's row costs little to decompress, large enough for gzip.
-constexpr hsize_t kMatrixChunkBytes = 256 * 1024;
+constexpr hsize_t kMatrixChunkBytes = hsize_t{256} * 1024;
 constexpr hsize_t kColumnChunk = 1024;
 
 void deleteAttributeIfPresent(hid_t object, const char* name) {
@@ -62,6 +62,7 @@ void setStringListAttribute(hid_t object, const char* name, const std::vector<st
   const Handle attribute = createAttribute(object, name, type.get(), space.get());
   if (values.empty()) return;
   std::vector<const char*> texts;
+  texts.reserve(values.size());
   for (const auto& value : values) texts.push_back(value.c_str());
   checkStatus(H5Awrite(attribute.get(), type.get(), texts.data()), std::string("cannot write attribute ") + name);
 }

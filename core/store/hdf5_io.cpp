@@ -36,7 +36,7 @@ herr_t collect(unsigned, const H5E_error2_t* error, void* data) {
 }
 
 // Room for a plate of 512-d rows plus the partly filled chunk at the end of the previous one.
-constexpr std::size_t kChunkCacheBytes = 16 * 1024 * 1024;
+constexpr std::size_t kChunkCacheBytes = std::size_t{16} * 1024 * 1024;
 constexpr std::size_t kChunkCacheSlots = 10007;  // a prime, as HDF5 advises
 // Speed matters more than the last percent: shuffled float32 features barely compress anyway.
 constexpr unsigned kDeflateLevel = 1;
