@@ -24,3 +24,23 @@ function(gandl_keep_qt5_out target)
   target_link_options(${target} PRIVATE
     "LINKER:--disable-new-dtags" "LINKER:-rpath,${GANDL_SHIM_DIR}")
 endfunction()
+
+# A library's public headers: every .h of its folder (and of SUBDIRS), declared as the target's
+# HEADERS file set, so each target states its own interface. Include paths are spelled from the
+# source root ("core/data/csv.h"), which is therefore the set's base directory; which layer may
+# include which is checked by tests/architecture/test_layers.
+function(gandl_public_headers target)
+  cmake_parse_arguments(H "" "" "SUBDIRS" ${ARGN})
+  set(patterns "${CMAKE_CURRENT_SOURCE_DIR}/*.h")
+  foreach(dir ${H_SUBDIRS})
+    list(APPEND patterns "${CMAKE_CURRENT_SOURCE_DIR}/${dir}/*.h")
+  endforeach()
+  file(GLOB headers CONFIGURE_DEPENDS ${patterns})
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "INTERFACE_LIBRARY")
+    set(scope INTERFACE)
+  else()
+    set(scope PUBLIC)
+  endif()
+  target_sources(${target} ${scope} FILE_SET HEADERS BASE_DIRS "${PROJECT_SOURCE_DIR}" FILES ${headers})
+endfunction()
