@@ -119,6 +119,7 @@ BackgroundTask* Workspace::embedAndOpen(const fs::path& screen, const fs::path& 
   options.checkpoint = checkpoint.toStdString();
   options.embedder = embedder.toStdString();
   options.device = "auto";
+  options.overwrite = true;  // the save dialog asked before an existing store is replaced
   checkpoint_ = checkpoint;
   auto* task = tasks_->start(
       QStringLiteral("Embed %1").arg(qpath(screen.filename())),

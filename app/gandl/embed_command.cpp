@@ -47,6 +47,9 @@ void addEmbedCommand(CLI::App& app) {
   command->add_option("--seed", o->task.seed, "weights of random-d");
   command->add_option("--threads", o->threads, "LibTorch threads (0: every core)");
   command->add_option("--loader-threads", o->task.loader_threads, "PNG decoding threads");
+  command->add_flag("--overwrite", o->task.overwrite,
+                    "replace an existing --out store (only once the new one is complete); without it an existing "
+                    "store is refused");
   command->callback([o] {
     model::configureThreads(o->threads);
     o->task.layout = data::parseLayout(o->layout);

@@ -1,5 +1,6 @@
 #include "app/gandl/cli_progress.h"
 #include "app/gandl/commands.h"
+#include "core/common/paths.h"
 #include "core/store/csv_export.h"
 #include "core/store/embedding_store.h"
 
@@ -20,6 +21,7 @@ void addExportCommand(CLI::App& app) {
   command->add_option("--embedding", options->embedding,
                       "an /obsm entry (e.g. X_plate_norm) instead of the raw features");
   command->callback([options] {
+    common::refuseOutputThatIsAnInput(options->csv, "--csv", {{options->embeddings, "the store being exported"}});
     CliProgress progress("export");
     const auto store = store::EmbeddingStore::open(options->embeddings);
     store::exportCsv(store, options->csv, options->embedding, progress.context());

@@ -3,6 +3,7 @@
 
 #include "app/gandl/cli_progress.h"
 #include "app/gandl/commands.h"
+#include "core/common/paths.h"
 #include "core/model/checkpoint.h"
 #include "core/model/run_directory.h"
 #include "core/model/torch_runtime.h"
@@ -24,8 +25,9 @@ void addExportModelCommand(CLI::App& app) {
   command->add_flag("--fp32", o->fp32, "keep float32 weights (twice the size, bit-identical embeddings)");
   command->callback([o] {
     model::configureThreads(0);
-    const auto file =
-        model::exportInferenceCheckpoint(model::resolveCheckpointDirectory(o->checkpoint), o->out, !o->fp32);
+    const auto run = model::resolveCheckpointDirectory(o->checkpoint);
+    common::refuseOutputThatIsAnInput(o->out, "--out", {{run, "the run being exported"}});
+    const auto file = model::exportInferenceCheckpoint(run, o->out, !o->fp32);
     std::cout << "wrote " << file.string() << " (" << std::filesystem::file_size(file) / (1024 * 1024) << " MiB)\n";
   });
 }

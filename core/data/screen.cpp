@@ -206,6 +206,11 @@ Screen loadScreen(const std::filesystem::path& root, Layout layout, const tasks:
     site.well_id = fields[c.well_id];
     site.cell_type = fields[c.cell_type];
     site.experiment = fields[c.experiment];
+    // The experiment names a folder under images/: one plain name, never a path out of the screen.
+    if (site.experiment.empty() || site.experiment == "." || site.experiment == ".." ||
+        site.experiment.find_first_of("/\\") != std::string::npos || site.experiment.find('\0') != std::string::npos)
+      throw DataError(table.source, table.lines[r], "experiment", site.experiment,
+                      "a folder name under images/ (no '/', '\\', '.' or '..')");
     site.plate = parsePositiveInt(table, r, c.plate);
     site.well = fields[c.well];
     const auto position = parseWell(site.well);

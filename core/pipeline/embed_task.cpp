@@ -4,9 +4,12 @@
 #include <map>
 #include <stdexcept>
 
+#include "core/common/paths.h"
 #include "core/data/screen_image_source.h"
 #include "core/pipeline/site_embedder.h"
 #include "core/store/embedding_writer.h"
+
+namespace fs = std::filesystem;
 
 namespace gandl::pipeline {
 
@@ -55,6 +58,22 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
   registry.info(options.embedder);  // an unknown name fails before the screen is read
   EmbedTaskResult result;
   const data::Screen screen = data::loadScreen(options.data, options.layout, context);
+  {
+    std::vector<std::pair<fs::path, std::string>> inputs = {
+        {options.data, "the screen folder"},
+        {options.data / "metadata.csv", "the screen's metadata"},
+        {options.data / "ground_truth.csv", "the screen's ground truth"}};
+    for (const auto& site : screen.sites)
+      for (const auto& file : site.channel_files)  // the name first: a stat per image only where it could match
+        if (file.filename() == options.out.filename()) inputs.push_back({file, "an image of site " + site.site_id});
+    common::refuseOutputThatIsAnInput(options.out, "--out", inputs);
+  }
+  if (fs::exists(options.out) && !options.overwrite && !fs::is_directory(options.out))
+    throw std::runtime_error(options.out.string() +
+                             " already exists; pass --overwrite to replace it (the new store replaces it only once "
+                             "complete), or choose another --out");
+  if (fs::is_directory(options.out))
+    throw std::invalid_argument(options.out.string() + " is a folder, not a store file");
   const auto sites = data::completeSites(screen, &result.incomplete_skipped);
   if (sites.empty()) throw std::runtime_error(options.data.string() + ": no complete site to embed");
   const auto embedder = registry.create(options.embedder, EmbedderSetup{screen, sites, options});

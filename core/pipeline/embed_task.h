@@ -1,7 +1,9 @@
 #pragma once
 // `gandl embed` as a core task the CLI and the GUI both run: screen -> views -> discriminator
 // features -> mean per site -> the .h5ad store, plate by plate. Resumable: sites already in the
-// store's .partial are not recomputed. Cancel leaves the .partial valid.
+// store's .partial are not recomputed. Cancel leaves the .partial valid. Refuses an `out` that is
+// one of its inputs (the metadata, an image, the screen folder) and an existing store without
+// `overwrite`.
 
 #include <filesystem>
 #include <string>
@@ -23,6 +25,9 @@ struct EmbedTaskOptions {
   std::string device = "auto";
   int loader_threads = 2;
   std::uint64_t seed = 0;  // random-d weights
+  // An existing `out` (a complete store) is replaced only when set, and only once the new store
+  // is complete (it is built in out.partial and renamed over it).
+  bool overwrite = false;
 };
 
 struct EmbedTaskResult {

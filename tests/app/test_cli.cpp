@@ -2,6 +2,7 @@
 // stderr, machine-readable --json on stdout, and files where they belong.
 #include <QtTest>
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -109,6 +110,58 @@ class TestCli : public QObject {
     QVERIFY2(r.exitCode == 0, r.err.constData());
     QVERIFY2(r.err.contains("reused"), r.err.constData());
     QCOMPARE(QFileInfo(root + "/demo.h5ad").lastModified(), stored);
+  }
+
+  // Outputs that are inputs are refused, and an existing store is replaced only with --overwrite;
+  // nothing is touched by a refused command.
+  void outputsNeverReplaceInputsOrResults() {
+    QTemporaryDir dir;
+    const QString screen = dir.filePath("screen"), store = dir.filePath("s.h5ad");
+    QVERIFY(gandl({"synth", "--out", screen, "--preset", "demo", "--seed", "5"}).exitCode == 0);
+    Result r = gandl({"embed", "--data", screen, "--embedder", "intensity", "--out", store});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    const QDateTime stored = QFileInfo(store).lastModified();
+    const qint64 metadataSize = QFileInfo(screen + "/metadata.csv").size();
+
+    r = gandl({"embed", "--data", screen, "--embedder", "intensity", "--out", store});
+    QVERIFY(r.exitCode != 0);
+    QVERIFY2(lastLine(r.err).contains("already exists") && lastLine(r.err).contains("--overwrite"), r.err.constData());
+    QCOMPARE(QFileInfo(store).lastModified(), stored);
+
+    for (const QString& input : {screen + "/metadata.csv", screen + "/images/../metadata.csv", screen}) {
+      r = gandl({"embed", "--data", screen, "--embedder", "intensity", "--out", input, "--overwrite"});
+      QVERIFY(r.exitCode != 0);
+      QVERIFY2(lastLine(r.err).contains("never replaces an input"), r.err.constData());
+    }
+    const QString image = QDir(screen + "/images").entryList(QDir::Dirs | QDir::NoDotAndDotDot).front();
+    const QString plate = QDir(screen + "/images/" + image).entryList(QDir::Dirs | QDir::NoDotAndDotDot).front();
+    const QString png = QDir(screen + "/images/" + image + "/" + plate).entryList(QDir::Files).front();
+    const QString pngPath = screen + "/images/" + image + "/" + plate + "/" + png;
+    const qint64 pngSize = QFileInfo(pngPath).size();
+    r = gandl({"embed", "--data", screen, "--embedder", "intensity", "--out", pngPath, "--overwrite"});
+    QVERIFY(r.exitCode != 0);
+    QVERIFY2(lastLine(r.err).contains("an image of site"), r.err.constData());
+    QCOMPARE(QFileInfo(pngPath).size(), pngSize);
+    QCOMPARE(QFileInfo(screen + "/metadata.csv").size(), metadataSize);
+
+    r = gandl({"export", "--embeddings", store, "--csv", store});
+    QVERIFY(r.exitCode != 0);
+    QVERIFY2(lastLine(r.err).contains("the store being exported"), r.err.constData());
+    QCOMPARE(QFileInfo(store).lastModified(), stored);
+
+    r = gandl({"embed", "--data", screen, "--embedder", "intensity", "--out", store, "--overwrite"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+
+    // export-model onto its own run: refused, the run intact (a copy of the shipped model here).
+    const QString run = dir.filePath("run");
+    QDir().mkpath(run);
+    for (const QString& f : QDir(QStringLiteral(GANDL_SOURCE_DIR "/resources/models/demo")).entryList(QDir::Files))
+      QVERIFY(QFile::copy(QStringLiteral(GANDL_SOURCE_DIR "/resources/models/demo/") + f, run + "/" + f));
+    const QStringList before = QDir(run).entryList(QDir::Files);
+    r = gandl({"export-model", "--checkpoint", run, "--out", run + "/."});
+    QVERIFY(r.exitCode != 0);
+    QVERIFY2(lastLine(r.err).contains("the run being exported"), r.err.constData());
+    QCOMPARE(QDir(run).entryList(QDir::Files), before);
   }
 };
 

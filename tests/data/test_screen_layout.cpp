@@ -139,6 +139,15 @@ class TestScreenLayout : public QObject {
     QTest::newRow("unknown header") << QString("x,y\n1,2\n") << "expected an RxRx19a header";
     QTest::newRow("ragged row") << QString(kHeader19a) + "a,w,HRCE\n"
                                 << "line 2";
+    // The experiment is a folder under images/: never a way out of the screen folder.
+    QTest::newRow("experiment climbs out") << QString(kHeader19a) + "a,w,HRCE,../../x,1,B02,1,Mock,,,\n"
+                                           << "line 2, column 'experiment': got '../../x'";
+    QTest::newRow("experiment is absolute") << QString(kHeader19a) + "a,w,HRCE,/etc,1,B02,1,Mock,,,\n"
+                                            << "line 2, column 'experiment': got '/etc'";
+    QTest::newRow("experiment is ..") << QString(kHeader19a) + "a,w,HRCE,..,1,B02,1,Mock,,,\n"
+                                      << "column 'experiment': got '..'";
+    QTest::newRow("experiment is empty") << QString(kHeader19a) + "a,w,HRCE,,1,B02,1,Mock,,,\n"
+                                         << "column 'experiment'";
   }
   void badMetadataIsNamedPrecisely() {
     QFETCH(QString, body);
