@@ -68,7 +68,8 @@ void addAnalyzeCommand(CLI::App& app) {
   command->add_option("--plateaus", options->plateaus, "4PL plateaus: anchored to the controls (+1/-1) or free")
       ->check(CLI::IsMember({"anchored", "free"}))
       ->capture_default_str();
-  command->add_option("--threads", a.threads, "threads for the dose-response fits (0: every core)");
+  command->add_option("--threads", a.threads, "threads for the dose-response fits (0: every core)")
+      ->check(kThreadsRange);
   command
       ->add_option("--ground-truth", options->groundTruth,
                    "a synthetic screen's ground_truth.csv to score the EC50s against; auto: the embedded "

@@ -9,6 +9,12 @@ struct AnalysisResult;
 
 namespace gandl::cli {
 
+// Bounds of every count a user gives (a typo of 100000 threads must fail with a message, not
+// abort the process or leave half-written output).
+inline const CLI::Range kThreadsRange(0, 256);       // LibTorch / worker threads; 0: every core
+inline const CLI::Range kLoaderThreadsRange(1, 64);  // PNG decoding threads
+inline const CLI::Range kBatchRange(1, 4096);        // images or views per forward pass
+
 void addAnalyzeCommand(CLI::App& app);
 void addDemoCommand(CLI::App& app);
 void addEmbedCommand(CLI::App& app);

@@ -28,7 +28,7 @@ void addDemoCommand(CLI::App& app) {
   command->add_option("--out", o->demo.root, "demo folder (screen/, demo.h5ad, analysis/, demo.csv)")
       ->capture_default_str();
   command->add_option("--device", o->demo.device, "auto, cpu, cuda or cuda:<i>")->capture_default_str();
-  command->add_option("--threads", o->threads, "LibTorch threads (0: every core)");
+  command->add_option("--threads", o->threads, "LibTorch threads (0: every core)")->check(kThreadsRange);
   command->add_flag("!--no-csv", o->csv, "do not export the embedding as demo.csv");
   command->callback([o] {
     model::configureThreads(o->threads);

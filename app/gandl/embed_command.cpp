@@ -41,12 +41,14 @@ void addEmbedCommand(CLI::App& app) {
                    "over the 8 symmetries; 8x the time)")
       ->check(CLI::IsMember({"none", "dihedral"}))
       ->capture_default_str();
-  command->add_option("--batch", o->task.batch,
-                      "views per forward pass (does not change results); 0: 16 on the CPU, 64 on a GPU");
+  command
+      ->add_option("--batch", o->task.batch,
+                   "views per forward pass (does not change results); 0: 16 on the CPU, 64 on a GPU")
+      ->check(CLI::Range(0, 4096));
   command->add_option("--device", o->task.device, "auto, cpu, cuda or cuda:<i>");
   command->add_option("--seed", o->task.seed, "weights of random-d");
-  command->add_option("--threads", o->threads, "LibTorch threads (0: every core)");
-  command->add_option("--loader-threads", o->task.loader_threads, "PNG decoding threads");
+  command->add_option("--threads", o->threads, "LibTorch threads (0: every core)")->check(kThreadsRange);
+  command->add_option("--loader-threads", o->task.loader_threads, "PNG decoding threads")->check(kLoaderThreadsRange);
   command->add_flag("--overwrite", o->task.overwrite,
                     "replace an existing --out store (only once the new one is complete); without it an existing "
                     "store is refused");

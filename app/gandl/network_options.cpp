@@ -1,5 +1,7 @@
 #include "app/gandl/network_options.h"
 
+#include "app/gandl/commands.h"
+
 namespace gandl::cli {
 
 void addNetworkOptions(CLI::App& c, model::NetworkConfig& n) {
@@ -14,7 +16,7 @@ void addNetworkOptions(CLI::App& c, model::NetworkConfig& n) {
 
 void addTrainingOptions(CLI::App& c, model::TrainingConfig& t, double& kimg) {
   addNetworkOptions(c, t.network);
-  c.add_option("--batch", t.batch, "images per step")->capture_default_str();
+  c.add_option("--batch", t.batch, "images per step")->check(kBatchRange)->capture_default_str();
   auto* steps = c.add_option("--steps", t.steps, "optimizer steps")->capture_default_str();
   c.add_option("--kimg", kimg, "thousands of real images to show (sets --steps)")->excludes(steps);
   c.add_option("--g-lr", t.g_lr)->capture_default_str();

@@ -41,9 +41,9 @@ void addProbeCommand(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--seed", o->task.seed, "well split, CV folds and the random weights")->capture_default_str();
   command->add_option("--device", o->task.device, "auto, cpu, cuda or cuda:<i>");
-  command->add_option("--batch", o->task.batch, "views per forward pass")->capture_default_str();
-  command->add_option("--threads", o->threads, "LibTorch threads (0: every core)");
-  command->add_option("--loader-threads", o->task.loader_threads, "PNG decoding threads");
+  command->add_option("--batch", o->task.batch, "views per forward pass")->check(kBatchRange)->capture_default_str();
+  command->add_option("--threads", o->threads, "LibTorch threads (0: every core)")->check(kThreadsRange);
+  command->add_option("--loader-threads", o->task.loader_threads, "PNG decoding threads")->check(kLoaderThreadsRange);
   command->callback([o] {
     model::configureThreads(o->threads);
     o->task.layout = data::parseLayout(o->layout);

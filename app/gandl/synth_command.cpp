@@ -24,7 +24,7 @@ void addSynthCommand(CLI::App& app) {
                    "demo (64 px, seconds), small (128 px), medium (256 px, 1536-well plates)")
       ->check(CLI::IsMember({"demo", "small", "medium"}));
   command->add_option("--seed", options->seed, "random seed; same seed, same bytes");
-  command->add_option("--threads", options->threads, "worker threads (0 = every core)");
+  command->add_option("--threads", options->threads, "worker threads (0 = every core)")->check(kThreadsRange);
   command->callback([options] {
     CliProgress progress("synth");
     const auto summary = data::writeSyntheticScreen(options->out, data::parseSynthPreset(options->preset),

@@ -26,8 +26,8 @@ void addTrainCommand(CLI::App& app) {
       ->required();
   command->add_option("--device", o->task.device, "auto, cpu, cuda or cuda:<i>");
   command->add_flag("--resume", o->task.resume, "continue the run in --run from its latest checkpoint");
-  command->add_option("--threads", o->threads, "LibTorch threads (0: every core)");
-  command->add_option("--loader-threads", o->task.loader_threads, "PNG decoding threads");
+  command->add_option("--threads", o->threads, "LibTorch threads (0: every core)")->check(kThreadsRange);
+  command->add_option("--loader-threads", o->task.loader_threads, "PNG decoding threads")->check(kLoaderThreadsRange);
   addTrainingOptions(*command, o->task.config, o->kimg);
   command->callback([o] {
     model::configureThreads(o->threads);

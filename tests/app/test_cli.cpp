@@ -66,6 +66,19 @@ class TestCli : public QObject {
     QVERIFY2(lastLine(r.err).startsWith("gandl: ") && lastLine(r.err).contains("metadata.csv"), r.err.constData());
     QCOMPARE(gandl({"inspect"}).exitCode == 0, false);
     QCOMPARE(gandl({"inspect", "--data", dir.path(), "--layout", "nonsense"}).exitCode == 0, false);
+    // Counts are bounded: a typo fails with the option's name, before any work.
+    const QStringList counts[] = {
+        {"synth", "--out", dir.filePath("s"), "--threads", "100000"},
+        {"embed", "--data", dir.path(), "--out", dir.filePath("x.h5ad"), "--loader-threads", "100000"},
+        {"embed", "--data", dir.path(), "--out", dir.filePath("x.h5ad"), "--threads", "-1"},
+        {"embed", "--data", dir.path(), "--out", dir.filePath("x.h5ad"), "--batch", "-5"},
+        {"train", "--data", dir.path(), "--run", dir.filePath("r"), "--batch", "0"}};
+    for (const auto& arguments : counts) {
+      const Result bad = gandl(arguments);
+      QVERIFY2(bad.exitCode != 0 && bad.exitCode != 134, bad.err.constData());
+      QVERIFY2(bad.err.contains(arguments.at(arguments.size() - 2).toUtf8()), bad.err.constData());
+      QVERIFY(!QFileInfo::exists(dir.filePath("s")) && !QFileInfo::exists(dir.filePath("x.h5ad")));
+    }
   }
 
   void synthInspectExportRoundTrip() {
