@@ -43,7 +43,7 @@ void addEmbedCommand(CLI::App& app) {
       ->capture_default_str();
   command
       ->add_option("--batch", o->task.batch,
-                   "views per forward pass (does not change results); 0: 16 on the CPU, 64 on a GPU")
+                   "views per forward pass (changes results only by float rounding); 0: 16 on the CPU, 64 on a GPU")
       ->check(CLI::Range(0, 4096));
   command->add_option("--device", o->task.device, "auto, cpu, cuda or cuda:<i>");
   command->add_option("--seed", o->task.seed, "weights of random-d");

@@ -7,30 +7,11 @@
 
 #include "core/model/augment.h"
 #include "core/model/checkpoint.h"
+#include "core/common/hash.h"
 #include "core/model/global_rng.h"
 #include "core/model/run_directory.h"
 
 namespace gandl::model {
-namespace {
-
-std::string fileHash(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error(file.string() + ": cannot read");
-  std::uint64_t hash = 0xcbf29ce484222325ull;
-  std::vector<char> buffer(1 << 20);
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    for (std::streamsize i = 0; i < in.gcount(); ++i) {
-      hash ^= static_cast<unsigned char>(buffer[static_cast<std::size_t>(i)]);
-      hash *= 0x100000001b3ull;
-    }
-  }
-  char text[32];
-  std::snprintf(text, sizeof text, "fnv1a64:%016llx", static_cast<unsigned long long>(hash));
-  return text;
-}
-
-}  // namespace
 
 CheckpointInfo describeCheckpoint(const std::filesystem::path& runDir, bool requireWeights) {
   const RunDirectory run(runDir);
@@ -43,7 +24,7 @@ CheckpointInfo describeCheckpoint(const std::filesystem::path& runDir, bool requ
   if (step) {
     info.file = run.checkpointPath(*step);
     info.step = *step;
-    info.hash = fileHash(info.file);
+    info.hash = common::fileHash(info.file);
   }
   info.network = config.network;
   info.view = config.view;

@@ -4,6 +4,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "core/common/hash.h"
 #include "core/common/paths.h"
 #include "core/data/screen_image_source.h"
 #include "core/pipeline/site_embedder.h"
@@ -38,6 +39,23 @@ std::vector<PlateWork> pendingPlates(const std::vector<data::Site>& sites, const
     ++todo;
   }
   return plates;
+}
+
+// What a resumed store must match of the screen: its metadata's bytes and every image's name
+// (relative to the screen) and size. Stats each image once; reads only metadata.csv.
+std::string screenHash(const data::Screen& screen) {
+  common::Fnv1a64 hash;
+  const auto metadata = screen.root / "metadata.csv";
+  if (fs::exists(metadata)) hash.add(common::fileHash(metadata));
+  std::error_code error;
+  for (const auto& site : screen.sites) {
+    for (const auto& file : site.channel_files) {
+      hash.add(file.lexically_relative(screen.root).generic_string());
+      const auto size = file.empty() ? 0 : fs::file_size(file, error);
+      hash.add(static_cast<std::uint64_t>(error ? 0 : size));
+    }
+  }
+  return hash.text();
 }
 
 std::string channelMapText(const data::Screen& screen) {
@@ -82,6 +100,7 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
   if (!provenance.count(store::kCheckpointHashKey))
     throw std::logic_error("embedder '" + options.embedder + "' gives no " + store::kCheckpointHashKey);
   provenance["embedder"] = options.embedder;
+  provenance[store::kScreenHashKey] = screenHash(screen);
   provenance["channel_map"] = channelMapText(screen);
   provenance["layout"] = std::string(data::layoutName(screen.layout));
   provenance["screen"] = std::filesystem::absolute(options.data).string();

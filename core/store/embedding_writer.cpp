@@ -157,6 +157,16 @@ void EmbeddingWriter::Impl::resume(int dimension, const Provenance& values, std:
                       expected + "' (use the same checkpoint, or delete the file to start again)");
   }
 
+  const auto wantedScreen = values.find(kScreenHashKey);
+  if (wantedScreen != values.end() && h5::exists(provenance.get(), kScreenHashKey)) {
+    const std::string storedScreen = storedCheckpoint(h5ad::readScalar(provenance.get(), kScreenHashKey));
+    if (storedScreen != toString(wantedScreen->second)) {
+      throw h5::Failure("cannot resume: it embeds another screen (screen_hash '" + storedScreen + "', this run's '" +
+                        toString(wantedScreen->second) +
+                        "': other metadata or images); embed that screen, or delete the file to start again");
+    }
+  }
+
   const auto committed = h5ad::readScalar(provenance.get(), "n_sites");
   if (!committed || !std::holds_alternative<std::int64_t>(*committed) || std::get<std::int64_t>(*committed) < 0) {
     throw h5::Failure("cannot resume: /uns/gandl/n_sites is not a count");

@@ -14,6 +14,9 @@ using Provenance = std::map<std::string, ProvenanceValue>;
 
 // The key that must match when a run resumes a store (a store holds one model's embeddings).
 inline constexpr const char* kCheckpointHashKey = "checkpoint_hash";
+// ... and the screen it embeds (the metadata, the images' names and sizes), when recorded: a
+// resumed store must embed the same screen, not another one with the same site ids.
+inline constexpr const char* kScreenHashKey = "screen_hash";
 
 // Text of a value as it appears in messages and CSV: strings as they are, integers in decimal,
 // reals in their shortest round-trip form ("" for NaN).

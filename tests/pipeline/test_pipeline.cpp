@@ -93,6 +93,26 @@ class TestPipeline : public QObject {
     QVERIFY_THROWS_EXCEPTION(tasks::Cancelled, pipeline::runEmbedding(options, context));
     QVERIFY(!fs::exists(options.out));
     QVERIFY(fs::exists(store::EmbeddingWriter::partialPath(options.out)));
+    // Resuming with another screen (same layout and site ids, other images) is refused by name:
+    // the store records the screen's hash beside the model's.
+    const fs::path other = fs::path(dir_.path().toStdString()) / "other-screen";
+    if (!fs::exists(other)) {
+      fs::copy(screen_, other, fs::copy_options::recursive);
+      const auto sites = data::loadScreen(other).sites;
+      const fs::path image = sites.back().channel_files.front();
+      const auto original = fs::file_size(image);
+      fs::remove(image);
+      fs::copy_file(sites.front().channel_files.back(), image);  // another image in its place
+      QVERIFY(fs::file_size(image) != original);
+    }
+    auto mixed = options;
+    mixed.data = other;
+    try {
+      pipeline::runEmbedding(mixed);
+      QFAIL("expected the resume to be refused");
+    } catch (const std::exception& e) {
+      QVERIFY2(std::string(e.what()).find("another screen") != std::string::npos, e.what());
+    }
     const auto resumed = pipeline::runEmbedding(options);
     QVERIFY(resumed.already_stored > 0);
     QCOMPARE(resumed.already_stored + resumed.embedded, std::size_t(768));
