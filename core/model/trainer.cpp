@@ -6,6 +6,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "core/common/file_lock.h"
 #include "core/model/augment.h"
 #include "core/model/checkpoint.h"
 #include "core/model/gan_losses.h"
@@ -240,6 +241,9 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
                      const TrainingCallbacks& callbacks) {
   const auto wallStart = Clock::now();
   const RunDirectory run(runDir);
+  std::filesystem::create_directories(runDir);
+  // One training per run folder at a time, whatever process runs it.
+  const common::FileLock runLock(runDir / ".lock", "the run folder " + runDir.string());
   TrainingConfig config = requested;
   std::optional<std::int64_t> startStep;
   if (resume) {

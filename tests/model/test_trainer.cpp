@@ -10,6 +10,7 @@
 #include "core/model/checkpoint.h"
 #include "core/model/run_directory.h"
 #include "core/model/torch_runtime.h"
+#include "core/common/file_lock.h"
 #include "core/model/trainer.h"
 #include "tests/support/tiny_network.h"
 
@@ -176,6 +177,21 @@ class TestTrainer : public QObject {
     MemorySource wrongSize(6, 64);
     QVERIFY_THROWS_EXCEPTION(std::runtime_error,
                              train(tinyConfig(2), dir.filePath("x").toStdString(), wrongSize, "cpu", false));
+    // A run folder in use by another training (its lock held) is refused, by name, untouched.
+    const auto before = RunDirectory(run).checkpointSteps();
+    {
+      const gandl::common::FileLock held(run / ".lock", "test");
+      try {
+        train(tinyConfig(4), run, source, "cpu", true);
+        QFAIL("expected the locked run to be refused");
+      } catch (const std::runtime_error& e) {
+        QVERIFY2(std::string(e.what()).find("in use by another process") != std::string::npos, e.what());
+        QVERIFY2(std::string(e.what()).find(run.string()) != std::string::npos, e.what());
+      }
+      QCOMPARE(RunDirectory(run).checkpointSteps(), before);
+    }
+    train(tinyConfig(4), run, source, "cpu", true);  // released: the resume runs
+    QCOMPARE(*RunDirectory(run).latestStep(), std::int64_t{4});
   }
 
   void cancelWritesACheckpointOfTheCurrentStep() {
