@@ -9,24 +9,14 @@
 #include <random>
 #include <vector>
 
+#include "tests/support/scatter_points.h"
 #include "ui/plots/scatter_canvas.h"
 
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
   gandl::ui::ScatterCanvas canvas;
   canvas.resize(1200, 800);
-  const std::size_t n = 305520;
-  std::mt19937 rng(7);
-  std::normal_distribution<float> normal;
-  std::vector<float> x(n), y(n);
-  std::vector<quint16> category(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    category[i] = static_cast<quint16>(i % 4);
-    x[i] = normal(rng) + (category[i] % 2 ? 2.0f : -2.0f);
-    y[i] = normal(rng) * 0.7f;
-  }
-  canvas.setPoints(std::move(x), std::move(y));
-  canvas.setCategories(category, {{"C+", Qt::green}, {"C-", Qt::red}, {"compound", Qt::blue}, {"other", Qt::gray}});
+  gandl::test::fillScatter(canvas, 305520);
   const auto redraws = [&canvas] {
     std::vector<double> times;
     for (int i = 0; i < 15; ++i) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <random>
 
+#include "tests/support/scatter_points.h"
 #include "ui/plots/scatter_canvas.h"
 
 using namespace gandl;
@@ -14,19 +15,7 @@ using namespace gandl;
 class TestScatterCanvas : public QObject {
   Q_OBJECT
 
-  static void fill(ui::ScatterCanvas& canvas, std::size_t n) {
-    std::mt19937 rng(7);
-    std::normal_distribution<float> normal;
-    std::vector<float> x(n), y(n);
-    std::vector<quint16> category(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      category[i] = static_cast<quint16>(i % 4);
-      x[i] = normal(rng) + (category[i] % 2 ? 2.0f : -2.0f);
-      y[i] = normal(rng) * 0.7f;
-    }
-    canvas.setPoints(std::move(x), std::move(y));
-    canvas.setCategories(category, {{"C+", Qt::green}, {"C-", Qt::red}, {"compound", Qt::blue}, {"other", Qt::gray}});
-  }
+  static void fill(ui::ScatterCanvas& canvas, std::size_t n) { test::fillScatter(canvas, n); }
 
  private Q_SLOTS:
   // At RxRx19a scale the points are drawn, and a selection is drawn on top (the redraw time is
