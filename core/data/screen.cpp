@@ -149,7 +149,8 @@ class ImageIndex {
   }
 
   bool folderExists(const Site& site) {
-    return !listing(images_ / site.experiment / ("Plate" + std::to_string(site.plate))).empty();
+    std::error_code error;
+    return std::filesystem::is_directory(images_ / site.experiment / ("Plate" + std::to_string(site.plate)), error);
   }
 
  private:
@@ -158,8 +159,14 @@ class ImageIndex {
     if (it != listings_.end()) return it->second;
     std::set<std::string> names;
     std::error_code error;
-    for (std::filesystem::directory_iterator entry(folder, error), end; !error && entry != end; entry.increment(error))
-      names.insert(entry->path().filename().string());
+    // Only regular files (through symbolic links) count as channel files: a folder, a FIFO, a
+    // dangling link or a link loop under an image's name leaves the site incomplete instead of
+    // failing the loader later.
+    for (std::filesystem::directory_iterator entry(folder, error), end; !error && entry != end;
+         entry.increment(error)) {
+      std::error_code typeError;
+      if (entry->is_regular_file(typeError) && !typeError) names.insert(entry->path().filename().string());
+    }
     return listings_.emplace(folder.string(), std::move(names)).first->second;
   }
 

@@ -227,6 +227,22 @@ std::vector<std::filesystem::path> writeAnalysisReport(const AnalysisResult& res
   if (!result.plateQuality.empty()) write("plate_qc.csv", plateQcCsv(result));
   if (result.groundTruth) write("ground_truth_comparison.csv", groundTruthCsv(*result.groundTruth));
   write("summary.json", summaryJson(result));
+  // Files an earlier report left in `dir` that this one did not write (another embedding's
+  // confusion matrix, a C2 projection the new store cannot make) would read as part of it.
+  const auto isReportFile = [](const std::string& name) {
+    static const char* fixed[] = {
+        "accuracy.csv",  "split.csv",    "projection_E2.csv",           "projection_C2.csv", "dose_response.csv",
+        "dose_fits.csv", "plate_qc.csv", "ground_truth_comparison.csv", "summary.json"};
+    for (const char* f : fixed)
+      if (name == f) return true;
+    return name.rfind("confusion_", 0) == 0 && name.size() > 4 && name.substr(name.size() - 4) == ".csv";
+  };
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+    const auto name = entry.path().filename().string();
+    if (isReportFile(name) && std::find(written.begin(), written.end(), entry.path()) == written.end())
+      std::filesystem::remove(entry.path(), error);
+  }
   return written;
 }
 

@@ -1,6 +1,7 @@
 // Reading screens: both RxRx layouts, roles, two-letter wells, the real RxRx1 slice, and every
 // kind of bad metadata named by file, line, column and value.
 #include <QtTest>
+#include <sys/stat.h>
 
 #include <fstream>
 
@@ -88,6 +89,37 @@ class TestScreenLayout : public QObject {
     const Screen screen = loadScreen(root);
     QVERIFY(!screen.sites[0].complete());
     QVERIFY(screen.sites[0].incomplete_reason.find("Plate2 not found") != std::string::npos);
+  }
+
+  // A channel "file" that is a folder, a FIFO, a dangling link or a link loop leaves its site
+  // incomplete (named), and the other sites load; a link to a real image counts.
+  void channelFilesThatAreNotFilesMarkTheSiteIncomplete() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    std::string metadata = kHeader19a;
+    for (int s = 1; s <= 6; ++s)
+      metadata += "E_1_B02_" + std::to_string(s) + ",E_1_B02,HRCE,E,1,B02," + std::to_string(s) + ",Mock,,,\n";
+    writeText(root / "metadata.csv", metadata);
+    for (int s = 1; s <= 6; ++s) touchChannels(root, "E", 1, "B02", s, {1, 2, 3, 4, 5});
+    const fs::path plate = root / "images" / "E" / "Plate1";
+    fs::remove(plate / "B02_s1_w3.png");
+    fs::create_directory(plate / "B02_s1_w3.png");  // a folder
+    fs::remove(plate / "B02_s2_w3.png");
+    QCOMPARE(::mkfifo((plate / "B02_s2_w3.png").c_str(), 0644), 0);  // a FIFO
+    fs::remove(plate / "B02_s3_w3.png");
+    fs::create_symlink(plate / "nowhere.png", plate / "B02_s3_w3.png");  // dangling
+    fs::remove(plate / "B02_s4_w3.png");
+    fs::create_symlink(plate / "B02_s4_w3.png", plate / "B02_s4_w3.png");  // a loop
+    fs::remove(plate / "B02_s5_w3.png");
+    fs::create_symlink(plate / "B02_s6_w3.png", plate / "B02_s5_w3.png");  // a link to a real file
+    const Screen screen = loadScreen(root);
+    for (int s = 0; s < 4; ++s) {
+      QVERIFY2(!screen.sites[s].complete(), screen.sites[s].site_id.c_str());
+      QVERIFY2(screen.sites[s].incomplete_reason.find("w3") != std::string::npos,
+               screen.sites[s].incomplete_reason.c_str());
+    }
+    QVERIFY(screen.sites[4].complete());
+    QVERIFY(screen.sites[5].complete());
   }
 
   void realRxRx1SliceLoadsWith18IncompleteSites() {

@@ -260,6 +260,17 @@ class TestAnalyze : public QObject {
     QCOMPARE(summary["compounds"]["by_status"]["inactive"].get<int>(), 2);
     // The store was left alone (writeToStore = false).
     QVERIFY(store::EmbeddingStore::open(storePath).obsmNames().empty());
+    // A report written again into the folder leaves no file of the earlier one behind (here: a
+    // stale confusion matrix and a C2 projection), and keeps what is not a report file.
+    { std::ofstream(out / "confusion_controls_other.csv") << "stale"; }
+    { std::ofstream(out / "notes.txt") << "mine"; }
+    auto withoutC2 = result;
+    withoutC2.c2.reset();
+    const auto again = pipeline::writeAnalysisReport(withoutC2, out);
+    QVERIFY(!fs::exists(out / "confusion_controls_other.csv"));
+    QVERIFY(!fs::exists(out / "projection_C2.csv"));
+    QVERIFY(fs::exists(out / "notes.txt"));
+    for (const auto& f : again) QVERIFY2(fs::exists(f), f.string().c_str());
   }
 
   void comparesAnotherStoreOfTheSameSites() {
