@@ -18,7 +18,9 @@ void addTrainingOptions(CLI::App& c, model::TrainingConfig& t, double& kimg) {
   addNetworkOptions(c, t.network);
   c.add_option("--batch", t.batch, "images per step")->check(kBatchRange)->capture_default_str();
   auto* steps = c.add_option("--steps", t.steps, "optimizer steps")->capture_default_str();
-  c.add_option("--kimg", kimg, "thousands of real images to show (sets --steps)")->excludes(steps);
+  c.add_option("--kimg", kimg, "thousands of real images to show (sets --steps)")
+      ->check(CLI::PositiveNumber)
+      ->excludes(steps);
   c.add_option("--g-lr", t.g_lr)->capture_default_str();
   c.add_option("--d-lr", t.d_lr)->capture_default_str();
   c.add_option("--beta1", t.beta1)->capture_default_str();

@@ -1,6 +1,8 @@
 #include "core/model/training_config.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
+#include <utility>
 #include <stdexcept>
 
 namespace gandl::model {
@@ -27,7 +29,30 @@ void TrainingConfig::validate() const {
   require(network.mbstd_group <= 0 || batch % std::min(network.mbstd_group, batch) == 0, "batch", std::to_string(batch),
           "a multiple of mbstd_group " + std::to_string(network.mbstd_group));
   require(steps >= 1, "steps", std::to_string(steps), "at least 1");
+  // Every real-valued setting is finite: an `inf` learning rate would be written to config.json
+  // as null and break every later embed, info and resume.
+  const std::pair<const char*, double> reals[] = {{"g_lr", g_lr},
+                                                  {"d_lr", d_lr},
+                                                  {"beta1", beta1},
+                                                  {"beta2", beta2},
+                                                  {"adam_eps", adam_eps},
+                                                  {"r1_gamma", r1_gamma},
+                                                  {"pl_weight", pl_weight},
+                                                  {"pl_decay", pl_decay},
+                                                  {"gp_lambda", gp_lambda},
+                                                  {"wgan_epsilon", wgan_epsilon},
+                                                  {"style_mixing", style_mixing},
+                                                  {"ema_kimg", ema_kimg},
+                                                  {"ema_rampup", ema_rampup}};
+  for (const auto& [name, value] : reals) require(std::isfinite(value), name, std::to_string(value), "a finite number");
   require(g_lr > 0 && d_lr > 0, "lr", std::to_string(g_lr) + "/" + std::to_string(d_lr), "> 0");
+  require(adam_eps > 0, "adam_eps", std::to_string(adam_eps), "> 0");
+  require(pl_weight >= 0 && gp_lambda >= 0 && wgan_epsilon >= 0 && ema_rampup >= 0,
+          "pl_weight/gp_lambda/wgan_epsilon/ema_rampup",
+          std::to_string(pl_weight) + "/" + std::to_string(gp_lambda) + "/" + std::to_string(wgan_epsilon) + "/" +
+              std::to_string(ema_rampup),
+          ">= 0");
+  require(pl_decay >= 0 && pl_decay <= 1, "pl_decay", std::to_string(pl_decay), "a value in [0, 1]");
   require(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1, "betas",
           std::to_string(beta1) + "," + std::to_string(beta2), "values in [0, 1)");
   require(r1_interval >= 1, "r1_interval", std::to_string(r1_interval), ">= 1");

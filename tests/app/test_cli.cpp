@@ -72,7 +72,8 @@ class TestCli : public QObject {
         {"embed", "--data", dir.path(), "--out", dir.filePath("x.h5ad"), "--loader-threads", "100000"},
         {"embed", "--data", dir.path(), "--out", dir.filePath("x.h5ad"), "--threads", "-1"},
         {"embed", "--data", dir.path(), "--out", dir.filePath("x.h5ad"), "--batch", "-5"},
-        {"train", "--data", dir.path(), "--run", dir.filePath("r"), "--batch", "0"}};
+        {"train", "--data", dir.path(), "--run", dir.filePath("r"), "--batch", "0"},
+        {"train", "--data", dir.path(), "--run", dir.filePath("r"), "--kimg", "-1"}};
     for (const auto& arguments : counts) {
       const Result bad = gandl(arguments);
       QVERIFY2(bad.exitCode != 0 && bad.exitCode != 134, bad.err.constData());

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <string>
 
@@ -16,6 +17,7 @@
 #include <torch/torch.h>
 
 #include "core/model/discriminator.h"
+#include "core/model/training_config.h"
 #include "core/model/generator.h"
 #include "core/model/network_summary.h"
 #include "core/model/torch_runtime.h"
@@ -53,6 +55,36 @@ class TestModelNetworks : public QObject {
   void initTestCase() {
     configureThreads(2);
     torch::manual_seed(7);
+  }
+
+  // Every real-valued training setting must be finite (an inf learning rate would be stored as
+  // null and break every later command), named in the error.
+  void trainingConfigRefusesNonFiniteSettings() {
+    TrainingConfig fine;
+    fine.validate();
+    const auto refused = [](TrainingConfig c, const char* field) {
+      try {
+        c.validate();
+      } catch (const std::invalid_argument& e) {
+        return std::string(e.what()).find(field) != std::string::npos;
+      }
+      return false;
+    };
+    auto c = fine;
+    c.g_lr = std::numeric_limits<double>::infinity();
+    QVERIFY(refused(c, "g_lr"));
+    c = fine;
+    c.r1_gamma = std::nan("");
+    QVERIFY(refused(c, "r1_gamma"));
+    c = fine;
+    c.ema_kimg = -std::numeric_limits<double>::infinity();
+    QVERIFY(refused(c, "ema_kimg"));
+    c = fine;
+    c.pl_decay = 2;
+    QVERIFY(refused(c, "pl_decay"));
+    c = fine;
+    c.adam_eps = 0;
+    QVERIFY(refused(c, "adam_eps"));
   }
 
   void configValidatesAndRoundTrips() {
