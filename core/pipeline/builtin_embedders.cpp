@@ -23,7 +23,7 @@ namespace {
 // gandl and random-d: a discriminator's readout, averaged over each site's views.
 class DiscriminatorEmbedder final : public SiteEmbedder {
  public:
-  DiscriminatorEmbedder(const EmbedderSetup& setup, model::EmbedderKind kind) : kind_(kind) {
+  DiscriminatorEmbedder(const EmbedderSetup& setup, model::EmbedderKind kind) {
     const auto& options = setup.options;
     model::EmbedOptions embed;
     embed.kind = kind;
@@ -66,7 +66,6 @@ class DiscriminatorEmbedder final : public SiteEmbedder {
   }
 
  private:
-  model::EmbedderKind kind_;
   model::CheckpointInfo checkpoint_;
   std::unique_ptr<data::ScreenImageSource> source_;
   std::unique_ptr<model::Embedder> embedder_;

@@ -86,12 +86,12 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
         if (file.filename() == options.out.filename()) inputs.push_back({file, "an image of site " + site.site_id});
     common::refuseOutputThatIsAnInput(options.out, "--out", inputs);
   }
-  if (fs::exists(options.out) && !options.overwrite && !fs::is_directory(options.out))
+  if (fs::is_directory(options.out))
+    throw std::invalid_argument(options.out.string() + " is a folder, not a store file");
+  if (fs::exists(options.out) && !options.overwrite)
     throw std::runtime_error(options.out.string() +
                              " already exists; pass --overwrite to replace it (the new store replaces it only once "
                              "complete), or choose another --out");
-  if (fs::is_directory(options.out))
-    throw std::invalid_argument(options.out.string() + " is a folder, not a store file");
   const auto sites = data::completeSites(screen, &result.incomplete_skipped);
   if (sites.empty()) throw std::runtime_error(options.data.string() + ": no complete site to embed");
   const auto embedder = registry.create(options.embedder, EmbedderSetup{screen, sites, options});
