@@ -1,3 +1,5 @@
+#include <iostream>
+
 #include "app/gandl/cli_progress.h"
 #include "app/gandl/commands.h"
 #include "core/model/torch_runtime.h"
@@ -60,6 +62,7 @@ void addEmbedCommand(CLI::App& app) {
     progress.finish("embedded " + std::to_string(r.embedded) + " sites (" + std::to_string(r.already_stored) +
                     " already stored, " + std::to_string(r.incomplete_skipped) + " incomplete skipped) into " +
                     o->task.out.string());
+    for (const auto& warning : r.warnings) std::cerr << "gandl: warning: " << warning << '\n';
   });
 }
 

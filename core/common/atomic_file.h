@@ -1,6 +1,7 @@
 #pragma once
 // Write-then-rename (std::runtime_error on failure, naming the file), so that no reader ever sees a half-written file
-// and a file that was already there survives a failed or cancelled write untouched.
+// and a file that was already there survives a failed or cancelled write untouched. The data reach the disk (fsync)
+// before the rename publishes them, and the rename reaches it before commit() returns.
 
 #include <filesystem>
 #include <fstream>
@@ -32,5 +33,14 @@ void writeFileAtomically(const std::filesystem::path& path, std::string_view con
 
 // Temporary sibling name for writers that cannot use a stream (HDF5, OpenCV).
 std::filesystem::path temporarySibling(const std::filesystem::path& path);
+
+// Removes "<path>.tmp-<pid>" siblings left by processes that no longer run (a crash or a kill in
+// the middle of a write); those of live processes are theirs.
+void removeStaleTemporaries(const std::filesystem::path& path);
+
+// fsync of a file's data, or of a folder's entries (after a rename or a removal in it); throw
+// std::runtime_error naming the path when the disk refuses.
+void syncFile(const std::filesystem::path& file);
+void syncDirectory(const std::filesystem::path& folder);
 
 }  // namespace gandl::common

@@ -106,6 +106,7 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
   provenance["screen"] = std::filesystem::absolute(options.data).string();
   provenance["software_version"] = std::string(GANDL_VERSION);
   store::EmbeddingWriter writer(options.out, embedder->dimension(), provenance, embedder->featureNames());
+  result.warnings = writer.warnings();
 
   std::size_t todo = 0;
   const auto plates = pendingPlates(sites, writer, result, todo);

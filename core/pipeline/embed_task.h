@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/data/screen.h"
 #include "core/tasks/progress.h"
@@ -34,6 +35,8 @@ struct EmbedTaskResult {
   std::size_t embedded = 0;        // computed by this run
   std::size_t already_stored = 0;  // found in the .partial of an earlier, interrupted run
   std::size_t incomplete_skipped = 0;
+  // What resuming an interrupted run repaired (a damaged plate file dropped and embedded again).
+  std::vector<std::string> warnings;
   double seconds = 0.0;
   // Where `seconds` went: opening the screen, the checkpoint and the store; the sites themselves
   // (decode, network, per-plate store writes); closing the store (rename into place).

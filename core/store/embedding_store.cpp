@@ -6,9 +6,12 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "core/common/atomic_file.h"
+#include "core/common/fault_injection.h"
 #include "core/data/data_error.h"
 #include "core/store/embedding_writer.h"
 #include "core/store/h5ad_io.h"
+#include "core/store/store_seal.h"
 
 namespace gandl::store {
 namespace {
@@ -37,6 +40,7 @@ std::vector<std::string> asText(h5ad::ColumnValues values) {
 struct EmbeddingStore::Impl {
   std::filesystem::path path;
   bool writable = false;
+  bool sealed = false;
   h5::Handle file;
   h5::Handle matrix;
   h5::Handle obs;
@@ -53,6 +57,15 @@ struct EmbeddingStore::Impl {
 
   void load();
   void indexPlates();
+  // (Re)opens the file read-only and the handles load() uses.
+  void reopen() {
+    obs.reset();
+    matrix.reset();
+    file.reset();
+    file = h5::check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "cannot open");
+    matrix = h5::openDataset(file.get(), "X");
+    obs = h5::openGroup(file.get(), "obs");
+  }
   // /X for an empty name or "X", else /obsm/<name>; throws when absent.
   hid_t embedding(const std::string& name, h5::Handle& holder) const;
   void requireColumn(const std::string& column) const {
@@ -162,11 +175,13 @@ EmbeddingStore EmbeddingStore::open(const std::filesystem::path& path, Access ac
   impl->path = path;
   impl->writable = access == Access::ReadWrite;
   h5::guarded(path, [&] {
+    // The seal first: a damaged file must never reach HDF5's parser.
+    impl->sealed = seal::verify(path) == seal::State::Verified;
     if (H5Fis_hdf5(file.c_str()) <= 0) {
       throw h5::Failure("is not an HDF5 file (an .h5ad embedding store was expected)");
     }
-    impl->file =
-        h5::check(H5Fopen(file.c_str(), impl->writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT), "cannot open");
+    // Always read-only: writeObsm() writes a copy and renames it into place.
+    impl->file = h5::check(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "cannot open");
     impl->load();
   });
   return EmbeddingStore(std::move(impl));
@@ -335,25 +350,49 @@ void EmbeddingStore::writeObsm(const std::string& name, const RowMatrix& values,
     throw std::invalid_argument(file + ": /obsm/" + name + " needs " + std::to_string(impl_->rows) + " rows, got " +
                                 std::to_string(values.rows()));
   }
+  // Copy, change the copy, seal it, rename it into place: a crash or a full disk at any instant
+  // leaves the store as it was or as it is after this call, never half-changed.
+  const std::filesystem::path copy = common::temporarySibling(impl_->path);
+  common::removeStaleTemporaries(impl_->path);
+  try {
+    h5::guarded(impl_->path, [&] {
+      std::error_code error;
+      std::filesystem::copy_file(impl_->path, copy, std::filesystem::copy_options::overwrite_existing, error);
+      if (error) throw h5::Failure("cannot copy to " + copy.string() + ": " + error.message());
+      {
+        const h5::Handle changed = h5::check(H5Fopen(copy.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), "cannot open the copy");
+        const hid_t root = changed.get();
+        const h5::Handle obsm = h5ad::openOrCreateDict(root, "obsm");
+        if (h5::exists(obsm.get(), name)) h5::removeLink(obsm.get(), name);
+        {
+          const h5::Handle dataset = h5ad::createMatrix(obsm.get(), name, static_cast<hsize_t>(values.cols()));
+          h5::appendRows(dataset.get(), values.data(), static_cast<hsize_t>(values.rows()));
+        }
+        const h5::Handle uns = h5ad::openOrCreateDict(root, "uns");
+        const h5::Handle gandl = h5ad::openOrCreateDict(uns.get(), "gandl");
+        const h5::Handle methods = h5ad::openOrCreateDict(gandl.get(), kMethodsGroup);
+        h5ad::writeScalar(methods.get(), name, method);
+        if (common::faultPoint("store-obsm-write")) throw h5::Failure("cannot write: No space left on device");
+        h5::checkStatus(H5Fflush(root, H5F_SCOPE_LOCAL), "cannot write the copy");
+      }
+      if (impl_->sealed) {
+        seal::write(copy);
+      } else {
+        common::syncFile(copy);
+      }
+    });
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(copy, ignored);
+    throw;
+  }
+  common::faultPoint("store-obsm-rename");
   h5::guarded(impl_->path, [&] {
-    const hid_t root = impl_->file.get();
-    const h5::Handle obsm = h5ad::openOrCreateDict(root, "obsm");
-    const std::string temporary = name + kPartialSuffix;
-    if (h5::exists(obsm.get(), temporary)) h5::removeLink(obsm.get(), temporary);
-    {
-      const h5::Handle dataset = h5ad::createMatrix(obsm.get(), temporary, static_cast<hsize_t>(values.cols()));
-      h5::appendRows(dataset.get(), values.data(), static_cast<hsize_t>(values.rows()));
-    }
-    h5::checkStatus(H5Fflush(root, H5F_SCOPE_LOCAL), "cannot flush");
-    // HDF5 keeps the space of a replaced entry until the file is repacked (h5repack).
-    if (h5::exists(obsm.get(), name)) h5::removeLink(obsm.get(), name);
-    h5::checkStatus(H5Lmove(obsm.get(), temporary.c_str(), obsm.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
-                    "cannot rename /obsm/" + temporary);
-    const h5::Handle uns = h5ad::openOrCreateDict(root, "uns");
-    const h5::Handle gandl = h5ad::openOrCreateDict(uns.get(), "gandl");
-    const h5::Handle methods = h5ad::openOrCreateDict(gandl.get(), kMethodsGroup);
-    h5ad::writeScalar(methods.get(), name, method);
-    h5::checkStatus(H5Fflush(root, H5F_SCOPE_LOCAL), "cannot flush");
+    std::error_code error;
+    std::filesystem::rename(copy, impl_->path, error);
+    if (error) throw h5::Failure("cannot rename " + copy.string() + " into place: " + error.message());
+    common::syncDirectory(impl_->path.parent_path());
+    impl_->reopen();
   });
 }
 
