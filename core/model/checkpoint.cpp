@@ -5,11 +5,104 @@
 
 #include <unistd.h>
 
+#include <map>
+#include <string>
+
+#include "core/common/atomic_file.h"
+#include "core/common/hash.h"
 #include "core/model/global_rng.h"
 #include "core/model/run_directory.h"
 
 namespace gandl::model {
 namespace {
+
+// A failure that already names the file: passed through the handlers below untouched.
+class CheckpointError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Runs `read` on `file`; any failure of LibTorch's reader (c10::Error, or the std::out_of_range a
+// damaged archive can raise) becomes one error that names the file and what was being read.
+template <typename Function>
+void readNamingFile(const std::filesystem::path& file, const std::string& what, Function&& read) {
+  try {
+    read();
+  } catch (const CheckpointError&) {
+    throw;
+  } catch (const c10::Error& e) {
+    throw CheckpointError(file.string() + ": " + what + " (" + e.what_without_backtrace() + ")");
+  } catch (const std::exception& e) {
+    throw CheckpointError(file.string() + ": " + what + " (" + e.what() + ")");
+  }
+}
+
+// Content checksums stored beside each part of an archive ("checksum_<key>"): LibTorch's zip
+// reader does not verify the zip's own CRCs, so a flipped bit in a weight would load silently.
+// The hash covers every parameter and buffer (name, dtype and bytes, in name order), in the
+// precision stored, and for an optimizer every state tensor in parameter order.
+void addTensor(common::Fnv1a64& hash, const std::string& name, const torch::Tensor& tensor) {
+  hash.add(name);
+  if (!tensor.defined()) return;
+  const torch::Tensor bytes = tensor.detach().to(torch::kCPU).contiguous();
+  hash.add(std::string(c10::toString(bytes.scalar_type())));
+  hash.add(bytes.data_ptr(), bytes.nbytes());
+}
+
+std::int64_t moduleChecksum(const torch::nn::Module& module) {
+  std::map<std::string, torch::Tensor> tensors;
+  for (const auto& p : module.named_parameters()) tensors.emplace("p:" + p.key(), p.value());
+  for (const auto& b : module.named_buffers()) tensors.emplace("b:" + b.key(), b.value());
+  common::Fnv1a64 hash;
+  for (const auto& [name, tensor] : tensors) addTensor(hash, name, tensor);
+  return static_cast<std::int64_t>(hash.value());
+}
+
+std::int64_t optimizerChecksum(torch::optim::Adam& optimizer) {
+  common::Fnv1a64 hash;
+  std::size_t index = 0;
+  for (auto& group : optimizer.param_groups()) {
+    for (auto& parameter : group.params()) {
+      const std::string name = "s" + std::to_string(index++);
+      const auto it = optimizer.state().find(c10::guts::to_string(parameter.unsafeGetTensorImpl()));
+      if (it == optimizer.state().end()) {
+        hash.add(name + ":none");
+        continue;
+      }
+      const auto& state = static_cast<const torch::optim::AdamParamState&>(*it->second);
+      hash.add(static_cast<std::uint64_t>(state.step()));
+      addTensor(hash, name + ":m", state.exp_avg());
+      addTensor(hash, name + ":v", state.exp_avg_sq());
+      addTensor(hash, name + ":vmax", state.max_exp_avg_sq());
+    }
+  }
+  return static_cast<std::int64_t>(hash.value());
+}
+
+std::int64_t countersChecksum(const torch::Tensor& step, const torch::Tensor& plMean, const torch::Tensor& rng) {
+  common::Fnv1a64 hash;
+  addTensor(hash, "step", step);
+  addTensor(hash, "pl_mean", plMean);
+  addTensor(hash, "rng_cpu", rng);
+  return static_cast<std::int64_t>(hash.value());
+}
+
+void writeChecksum(torch::serialize::OutputArchive& archive, const std::string& key, std::int64_t checksum) {
+  archive.write("checksum_" + key, torch::tensor(checksum, torch::kLong));
+}
+
+// Compares a loaded part with the checksum stored with it; archives without one (written before
+// checksums) are accepted unverified.
+void verifyChecksum(torch::serialize::InputArchive& archive, const std::string& key, std::int64_t actual,
+                    const std::filesystem::path& file) {
+  torch::Tensor stored;
+  if (!archive.try_read("checksum_" + key, stored)) return;
+  if (stored.item<std::int64_t>() != actual) {
+    throw CheckpointError(file.string() + ": is damaged: its " + key +
+                          " does not match the checksum stored with it (the file changed after it was written: a "
+                          "disk or copy error); use another checkpoint of the run, or train or export again");
+  }
+}
 
 // Adam options for a phase with lazy regularisation every `interval` steps (ada
 // training_loop.py): lr and betas scaled so the regulariser's extra steps do not change the
@@ -38,24 +131,37 @@ bool storesHalf(torch::serialize::InputArchive& archive) {
 // Reads `key` into `module` in the archive's precision (InputArchive::read keeps a parameter's
 // dtype), then leaves every parameter and buffer in float32.
 template <typename ModuleHolder>
-void loadAsFloat(ModuleHolder& module, torch::serialize::InputArchive& archive, const char* key) {
+void loadAsFloat(ModuleHolder& module, torch::serialize::InputArchive& archive, const char* key,
+                 const std::filesystem::path& file) {
   if (storesHalf(archive)) module->to(torch::kHalf);
   torch::serialize::InputArchive part;
   archive.read(key, part);
   module->load(part);
+  verifyChecksum(archive, key, moduleChecksum(*module), file);
   module->to(torch::kFloat32);
 }
 
 void writeArchive(torch::serialize::OutputArchive& archive, const std::filesystem::path& file) {
-  const auto temporary = file.parent_path() / (file.filename().string() + ".tmp-" + std::to_string(::getpid()));
+  common::removeStaleTemporaries(file);
+  const auto temporary = common::temporarySibling(file);
   try {
     archive.save_to(temporary.string());
-  } catch (const c10::Error& e) {
-    std::filesystem::remove(temporary);
-    throw std::runtime_error(temporary.string() +
-                             ": cannot write checkpoint (disk full?): " + e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    const auto* error = dynamic_cast<const c10::Error*>(&e);
+    throw std::runtime_error(temporary.string() + ": cannot write the checkpoint (disk full?): " +
+                             (error ? error->what_without_backtrace() : e.what()));
+  }
+  try {
+    common::syncFile(temporary);
+  } catch (const std::exception& e) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw;
   }
   std::filesystem::rename(temporary, file);
+  common::syncDirectory(file.parent_path());
 }
 
 }  // namespace
@@ -103,20 +209,29 @@ void saveCheckpoint(const TrainingState& state, const std::filesystem::path& fil
   archive.write("generator_ema", ema);
   archive.write("generator_optimizer", gOpt);
   archive.write("discriminator_optimizer", dOpt);
-  archive.write("step", torch::tensor(state.step, torch::kLong));
-  archive.write("pl_mean", state.plMean.detach().cpu());
-  archive.write("rng_cpu", at::detail::getDefaultCPUGenerator().get_state());
+  const torch::Tensor step = torch::tensor(state.step, torch::kLong);
+  const torch::Tensor plMean = state.plMean.detach().cpu();
+  const torch::Tensor rng = at::detail::getDefaultCPUGenerator().get_state();
+  archive.write("step", step);
+  archive.write("pl_mean", plMean);
+  archive.write("rng_cpu", rng);
+  writeChecksum(archive, "generator", moduleChecksum(*state.generator));
+  writeChecksum(archive, "discriminator", moduleChecksum(*state.discriminator));
+  writeChecksum(archive, "generator_ema", moduleChecksum(*state.generatorEma));
+  writeChecksum(archive, "generator_optimizer", optimizerChecksum(*state.generatorOptimizer));
+  writeChecksum(archive, "discriminator_optimizer", optimizerChecksum(*state.discriminatorOptimizer));
+  writeChecksum(archive, "counters", countersChecksum(step, plMean, rng));
   writeArchive(archive, file);
 }
 
 void loadCheckpoint(TrainingState& state, const std::filesystem::path& file) {
-  try {
+  readNamingFile(file, "not a checkpoint of this configuration", [&] {
     torch::serialize::InputArchive archive;
     archive.load_from(file.string());
     if (isInferenceOnly(archive))
-      throw std::runtime_error(file.string() +
-                               ": is an inference-only export (discriminator and generator EMA, "
-                               "no optimizer states); training cannot resume from it, start a new run");
+      throw CheckpointError(file.string() +
+                            ": is an inference-only export (discriminator and generator EMA, "
+                            "no optimizer states); training cannot resume from it, start a new run");
     torch::serialize::InputArchive g, d, ema, gOpt, dOpt;
     archive.read("generator", g);
     archive.read("discriminator", d);
@@ -132,14 +247,17 @@ void loadCheckpoint(TrainingState& state, const std::filesystem::path& file) {
     archive.read("step", step);
     archive.read("pl_mean", plMean);
     archive.read("rng_cpu", rng);
+    verifyChecksum(archive, "generator", moduleChecksum(*state.generator), file);
+    verifyChecksum(archive, "discriminator", moduleChecksum(*state.discriminator), file);
+    verifyChecksum(archive, "generator_ema", moduleChecksum(*state.generatorEma), file);
+    verifyChecksum(archive, "generator_optimizer", optimizerChecksum(*state.generatorOptimizer), file);
+    verifyChecksum(archive, "discriminator_optimizer", optimizerChecksum(*state.discriminatorOptimizer), file);
+    verifyChecksum(archive, "counters", countersChecksum(step, plMean, rng), file);
     state.step = step.item<std::int64_t>();
     state.plMean = plMean.to(state.plMean.device());
     auto generator = at::detail::getDefaultCPUGenerator();
     generator.set_state(rng);
-  } catch (const c10::Error& e) {
-    throw std::runtime_error(file.string() + ": not a checkpoint of this configuration (" + e.what_without_backtrace() +
-                             ")");
-  }
+  });
 }
 
 namespace {
@@ -153,13 +271,11 @@ Network loadNetworkFile(const std::filesystem::path& file, const NetworkConfig& 
     IsolatedGlobalRng isolate;  // the initial weights are overwritten below: leave training's stream alone
     network = Network(config);
   }
-  try {
+  readNamingFile(file, std::string("cannot read the ") + what, [&] {
     torch::serialize::InputArchive archive;
     archive.load_from(file.string());
-    loadAsFloat(network, archive, key);
-  } catch (const c10::Error& e) {
-    throw std::runtime_error(file.string() + ": cannot read the " + what + " (" + e.what_without_backtrace() + ")");
-  }
+    loadAsFloat(network, archive, key, file);
+  });
   network->to(device);
   network->eval();
   return network;
@@ -213,6 +329,8 @@ std::filesystem::path exportInferenceCheckpoint(const std::filesystem::path& run
   generator->save(g);
   archive.write("discriminator", d);
   archive.write("generator_ema", g);
+  writeChecksum(archive, "discriminator", moduleChecksum(*discriminator));
+  writeChecksum(archive, "generator_ema", moduleChecksum(*generator));
   archive.write("step", torch::tensor(step, torch::kLong));
   archive.write(kInferenceKey, torch::tensor(std::int64_t{1}, torch::kLong));
   archive.write(kHalfKey, torch::tensor(std::int64_t{half ? 1 : 0}, torch::kLong));

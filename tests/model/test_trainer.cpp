@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <fstream>
+#include <random>
 #include <nlohmann/json.hpp>
 
 #include "core/model/checkpoint.h"
@@ -104,6 +105,49 @@ std::vector<nlohmann::json> readMetrics(const fs::path& run) {
   while (std::getline(in, line))
     if (!line.empty()) lines.push_back(nlohmann::json::parse(line));
   return lines;
+}
+
+bool sameTensors(const torch::nn::Module& a, const torch::nn::Module& b) {
+  const auto pa = a.named_parameters(), pb = b.named_parameters();
+  const auto ba = a.named_buffers(), bb = b.named_buffers();
+  for (const auto& p : pa)
+    if (!torch::equal(p.value(), pb[p.key()])) return false;
+  for (const auto& x : ba)
+    if (!torch::equal(x.value(), bb[x.key()])) return false;
+  return true;
+}
+
+bool sameOptimizer(torch::optim::Adam& a, torch::optim::Adam& b) {
+  const auto& pa = a.param_groups().at(0).params();
+  const auto& pb = b.param_groups().at(0).params();
+  for (std::size_t i = 0; i < pa.size(); ++i) {
+    const auto sa = a.state().find(c10::guts::to_string(pa[i].unsafeGetTensorImpl()));
+    const auto sb = b.state().find(c10::guts::to_string(pb[i].unsafeGetTensorImpl()));
+    if ((sa == a.state().end()) != (sb == b.state().end())) return false;
+    if (sa == a.state().end()) continue;
+    const auto& x = static_cast<const torch::optim::AdamParamState&>(*sa->second);
+    const auto& y = static_cast<const torch::optim::AdamParamState&>(*sb->second);
+    if (x.step() != y.step() || !torch::equal(x.exp_avg(), y.exp_avg()) ||
+        !torch::equal(x.exp_avg_sq(), y.exp_avg_sq()))
+      return false;
+  }
+  return true;
+}
+
+bool sameState(TrainingState& a, TrainingState& b) {
+  return a.step == b.step && torch::equal(a.plMean, b.plMean) && sameTensors(*a.generator, *b.generator) &&
+         sameTensors(*a.discriminator, *b.discriminator) && sameTensors(*a.generatorEma, *b.generatorEma) &&
+         sameOptimizer(*a.generatorOptimizer, *b.generatorOptimizer) &&
+         sameOptimizer(*a.discriminatorOptimizer, *b.discriminatorOptimizer);
+}
+
+std::string readBytes(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void writeBytes(const fs::path& file, const std::string& bytes) {
+  std::ofstream(file, std::ios::binary | std::ios::trunc).write(bytes.data(), std::streamsize(bytes.size()));
 }
 
 }  // namespace
@@ -263,6 +307,48 @@ class TestTrainer : public QObject {
     const auto all = d->embed(x);
     QCOMPARE(all.size(1), std::int64_t(32));
     QVERIFY(torch::allclose(d->embed(x.narrow(0, 1, 1)), all.narrow(0, 1, 1), 1e-5, 1e-5));
+  }
+
+  // Issue 12 item 8: a byte flipped anywhere in a training checkpoint or an inference export is
+  // refused with the file's name, or changes nothing that is loaded.
+  void everyFlippedByteOfACheckpointIsRefusedOrHarmless() {
+    QTemporaryDir dir;
+    MemorySource source(6, 32);
+    const fs::path run = dir.filePath("run").toStdString();
+    const auto config = tinyConfig(2);
+    train(config, run, source, "cpu", false);
+    const fs::path checkpoint = RunDirectory(run).checkpointPath(2);
+    TrainingState original(config);
+    loadCheckpoint(original, checkpoint);
+    const fs::path exported = exportInferenceCheckpoint(run, dir.filePath("model").toStdString(), false);
+    auto originalD = loadDiscriminatorFile(exported, config.network, torch::kCPU);
+
+    std::mt19937 random(5);
+    int refused = 0, trials = 0;
+    for (const fs::path& file : {checkpoint, exported}) {
+      const std::string bytes = readBytes(file);
+      const fs::path copy = dir.filePath("flipped.pt").toStdString();
+      for (int trial = 0; trial < 40; ++trial, ++trials) {
+        std::string damaged = bytes;
+        const std::size_t at = random() % damaged.size();
+        damaged[at] = static_cast<char>(damaged[at] ^ (1 + random() % 255));
+        writeBytes(copy, damaged);
+        try {
+          if (file == checkpoint) {
+            TrainingState loaded(config);
+            loadCheckpoint(loaded, copy);
+            QVERIFY2(sameState(loaded, original), qPrintable(QString("flip at byte %1 changed the state").arg(at)));
+          } else {
+            auto d = loadDiscriminatorFile(copy, config.network, torch::kCPU);
+            QVERIFY2(sameTensors(*d, *originalD), qPrintable(QString("flip at byte %1 changed D").arg(at)));
+          }
+        } catch (const std::runtime_error& error) {
+          ++refused;
+          QVERIFY2(std::string(error.what()).find(copy.string()) != std::string::npos, error.what());
+        }
+      }
+    }
+    qInfo("%d of %d flips refused, the rest changed nothing loaded", refused, trials);
   }
 };
 
