@@ -1,13 +1,54 @@
 #include <cmath>
 #include <iostream>
+#include <map>
+#include <stdexcept>
+#include <nlohmann/json.hpp>
 
 #include "app/gandl/cli_progress.h"
 #include "app/gandl/commands.h"
 #include "app/gandl/network_options.h"
+#include "core/model/run_directory.h"
 #include "core/model/torch_runtime.h"
 #include "core/pipeline/train_task.h"
 
 namespace gandl::cli {
+namespace {
+
+// `train --resume` continues a run with the config.json it started with: an option not given
+// takes the stored value (so non-default network flags need not be repeated), and an option given
+// replaces it, which the trainer honours for the run-time settings (--steps/--kimg,
+// --checkpoint-every, --keep, --log-every, --sample-*) and refuses, by name, for the rest.
+model::TrainingConfig resumeRequest(const CLI::App& command, const model::TrainingConfig& given, double kimg,
+                                    const std::filesystem::path& run) {
+  const model::RunDirectory directory(run);
+  nlohmann::json request = directory.readConfig().toJson();
+  const nlohmann::json values = given.toJson();
+  static const std::map<std::string, std::string> renamed = {{"keep", "keep_checkpoints"}, {"no_augment", "augment"}};
+  for (const CLI::Option* option : command.get_options()) {
+    if (option->count() == 0) continue;
+    std::string key = option->get_name(false, true);
+    key.erase(0, key.find_first_not_of('-'));
+    for (char& c : key)
+      if (c == '-') c = '_';
+    if (const auto it = renamed.find(key); it != renamed.end()) key = it->second;
+    if (key == "kimg") {
+      const auto batch = request.at("batch").get<std::int64_t>();
+      request["steps"] = static_cast<std::int64_t>(std::ceil(kimg * 1000.0 / static_cast<double>(batch)));
+    } else if (request.contains(key) && values.contains(key)) {
+      request[key] = values.at(key);
+    } else if (request.at("network").contains(key)) {
+      request["network"][key] = values.at("network").at(key);
+    }
+  }
+  const auto latest = directory.latestStep();
+  const auto steps = request.at("steps").get<std::int64_t>();
+  if (latest && steps <= *latest)
+    throw std::invalid_argument("--steps " + std::to_string(steps) + " is not beyond the latest checkpoint of " +
+                                run.string() + " (step " + std::to_string(*latest) + "); nothing to resume");
+  return model::TrainingConfig::fromJson(request);
+}
+
+}  // namespace
 
 void addTrainCommand(CLI::App& app) {
   struct Options {
@@ -29,11 +70,13 @@ void addTrainCommand(CLI::App& app) {
   command->add_option("--threads", o->threads, "LibTorch threads (0: every core)")->check(kThreadsRange);
   command->add_option("--loader-threads", o->task.loader_threads, "PNG decoding threads")->check(kLoaderThreadsRange);
   addTrainingOptions(*command, o->task.config, o->kimg);
-  command->callback([o] {
+  command->callback([o, command] {
     model::configureThreads(o->threads);
     o->task.layout = data::parseLayout(o->layout);
     if (o->kimg > 0)
       o->task.config.steps = static_cast<std::int64_t>(std::ceil(o->kimg * 1000.0 / o->task.config.batch));
+    if (o->task.resume && std::filesystem::exists(o->task.run / "config.json"))
+      o->task.config = resumeRequest(*command, o->task.config, o->kimg, o->task.run);
     CliProgress progress("train");
     const auto result = pipeline::runTraining(o->task, progress.context());
     const auto& t = result.training;

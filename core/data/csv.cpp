@@ -26,6 +26,14 @@ CsvTable parseCsv(std::string_view text, const std::string& source) {
   if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF && static_cast<unsigned char>(text[1]) == 0xBB &&
       static_cast<unsigned char>(text[2]) == 0xBF)
     text.remove_prefix(3);
+  // UTF-16 (what some spreadsheet exports write): a byte-order mark, or NUL bytes between ASCII.
+  const bool utf16Mark =
+      text.size() >= 2 &&
+      ((static_cast<unsigned char>(text[0]) == 0xFF && static_cast<unsigned char>(text[1]) == 0xFE) ||
+       (static_cast<unsigned char>(text[0]) == 0xFE && static_cast<unsigned char>(text[1]) == 0xFF));
+  if (utf16Mark || text.substr(0, 256).find('\0') != std::string_view::npos)
+    throw DataError(source, utf16Mark ? "is UTF-16 text; save it as UTF-8 CSV"
+                                      : "holds NUL bytes (UTF-16 or a binary file?); expected UTF-8 CSV text");
 
   std::vector<std::string> record;
   std::string field;
@@ -78,6 +86,9 @@ CsvTable parseCsv(std::string_view text, const std::string& source) {
         }
       }
       if (!closed) throw DataError(source, openedOn, "", "an opening quote", "a closing quote before the end of file");
+      if (i < n && text[i] != ',' && text[i] != '\r' && text[i] != '\n')
+        throw DataError(source, line, "", "\"" + field + "\"" + std::string(1, text[i]),
+                        "a delimiter or the end of the line after a closing quote");
       fieldStarted = true;
       continue;
     }
@@ -117,6 +128,9 @@ CsvTable parseCsv(std::string_view text, const std::string& source) {
 }
 
 CsvTable readCsv(const std::filesystem::path& path) {
+  std::error_code error;
+  if (std::filesystem::exists(path, error) && !std::filesystem::is_regular_file(path, error))
+    throw DataError(path.string(), "is not a file (a folder?); expected CSV text");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw DataError(path.string(), "cannot open for reading");
   std::string text;

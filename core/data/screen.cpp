@@ -115,9 +115,10 @@ int parsePositiveInt(const CsvTable& table, std::size_t row, int column) {
 double parseConcentration(const CsvTable& table, std::size_t row, int column) {
   const std::string& text = table.rows[row][column];
   if (text.empty()) return std::nan("");
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || !std::isfinite(value) || value < 0)
+  // Decimal only (from_chars takes no hex "0x10", no "inf", no blanks, no "+"), as RxRx19a writes.
+  double value = 0.0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value) || value < 0)
     throw DataError(table.source, table.lines[row], table.header[column], text,
                     "a non-negative concentration in uM, or an empty field");
   return value;
@@ -183,6 +184,8 @@ Screen loadScreen(const std::filesystem::path& root, Layout layout, const tasks:
   if (!std::filesystem::exists(metadataPath))
     throw DataError(metadataPath.string(),
                     "not found; a screen folder holds metadata.csv and images/<experiment>/Plate<N>/");
+  if (!std::filesystem::is_regular_file(metadataPath))
+    throw DataError(metadataPath.string(), "is not a file (a folder?); expected the screen's CSV metadata");
   context.report(0, 0, "sites", "reading " + metadataPath.string());
   const CsvTable table = readCsv(metadataPath);
 
@@ -198,6 +201,10 @@ Screen loadScreen(const std::filesystem::path& root, Layout layout, const tasks:
   ImageIndex images(root / "images");
   std::unordered_map<std::string, long> firstLine;
   firstLine.reserve(table.rows.size());
+  // One field of view is one site: the same experiment, plate, well and site under two site_ids
+  // would be embedded (and counted in every analysis) twice.
+  std::unordered_map<std::string, std::pair<long, std::string>> firstOfPosition;
+  firstOfPosition.reserve(table.rows.size());
   screen.sites.reserve(table.rows.size());
   const auto total = static_cast<std::int64_t>(table.rows.size());
 
@@ -227,6 +234,16 @@ Screen loadScreen(const std::filesystem::path& root, Layout layout, const tasks:
     site.row = position->row;
     site.column = position->column;
     site.site = parsePositiveInt(table, r, c.site);
+    {
+      const std::string fieldOfView =
+          site.experiment + '\0' + std::to_string(site.plate) + '\0' + site.well + '\0' + std::to_string(site.site);
+      const auto [first, added] = firstOfPosition.try_emplace(fieldOfView, table.lines[r], site.site_id);
+      if (!added)
+        throw DataError(table.source, table.lines[r], "site_id", site.site_id,
+                        "one site_id per field of view (" + site.experiment + " plate " + std::to_string(site.plate) +
+                            " well " + site.well + " site " + std::to_string(site.site) + " is already site '" +
+                            first->second.second + "' on line " + std::to_string(first->second.first) + ")");
+    }
     site.disease_condition = optional(r, c.disease_condition);
     site.treatment = optional(r, c.treatment);
     if (c.treatment_conc >= 0) site.concentration_uM = parseConcentration(table, r, c.treatment_conc);

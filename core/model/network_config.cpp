@@ -1,6 +1,8 @@
 #include "core/model/network_config.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -102,7 +104,12 @@ NetworkConfig NetworkConfig::fromJson(const nlohmann::json& json) {
     for (const auto& field : kIntFields) {
       if (key != field.name) continue;
       known = true;
-      if (!value.is_number_integer()) fail(field.name, value.dump(), "an integer");
+      // get<int>() would cut 2^32 + 32 to 32: the whole 64-bit value must fit.
+      if (!value.is_number_integer() ||
+          (value.is_number_unsigned() ? value.get<std::uint64_t>() > std::numeric_limits<int>::max()
+                                      : value.get<std::int64_t>() < std::numeric_limits<int>::min() ||
+                                            value.get<std::int64_t>() > std::numeric_limits<int>::max()))
+        fail(field.name, value.dump(), "an integer within a 32-bit int");
       config.*field.member = value.get<int>();
     }
     for (const auto& field : kRealFields) {

@@ -73,9 +73,29 @@ void RunDirectory::writeConfig(const TrainingConfig& config) const {
 
 TrainingConfig RunDirectory::resumeConfig(const TrainingConfig& requested) const {
   TrainingConfig config = readConfig();
-  if (config.network != requested.network)
-    throw std::runtime_error(root_.string() + ": the checkpoint's network config differs from the one requested");
-  config.steps = std::max(config.steps, requested.steps);
+  // Run-time settings follow the request; everything that shapes the training must not change.
+  config.steps = requested.steps;
+  config.checkpoint_every = requested.checkpoint_every;
+  config.keep_checkpoints = requested.keep_checkpoints;
+  config.log_every = requested.log_every;
+  config.sample_every = requested.sample_every;
+  config.sample_count = requested.sample_count;
+  const nlohmann::json stored = config.toJson();
+  const nlohmann::json wanted = requested.toJson();
+  std::string differing;
+  const auto compare = [&](const nlohmann::json& a, const nlohmann::json& b, const std::string& prefix) {
+    for (const auto& [key, value] : a.items()) {
+      if (key == "network" || !b.contains(key) || b.at(key) == value) continue;
+      differing +=
+          (differing.empty() ? "" : ", ") + prefix + key + " " + b.at(key).dump() + " (the run's " + value.dump() + ")";
+    }
+  };
+  compare(stored, wanted, "");
+  compare(stored.at("network"), wanted.at("network"), "network.");
+  if (!differing.empty())
+    throw std::runtime_error((root_ / "config.json").string() +
+                             ": a resumed run keeps the settings it started with; requested: " + differing +
+                             "; drop them, or start a new run in another folder");
   return config;
 }
 

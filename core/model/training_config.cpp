@@ -1,12 +1,34 @@
 #include "core/model/training_config.h"
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <type_traits>
 #include <nlohmann/json.hpp>
 #include <utility>
 #include <stdexcept>
 
 namespace gandl::model {
 namespace {
+
+// A JSON whole number that fits T exactly: nlohmann's get<int>() would cut 2^32 + 32 to 32 and
+// 3.5 to 3, so a hand-edited config.json would train with another value than it says.
+template <typename T>
+T wholeNumber(const nlohmann::json& value, const std::string& key) {
+  const bool fits = value.is_number_unsigned()
+                        ? value.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())
+                    : value.is_number_integer()
+                        ? std::is_signed_v<T> &&
+                              value.get<std::int64_t>() >= std::int64_t(std::numeric_limits<T>::min()) &&
+                              value.get<std::int64_t>() <= std::int64_t(std::numeric_limits<T>::max())
+                        : false;
+  if (!fits)
+    throw std::invalid_argument("training config: key '" + key + "' = " + value.dump() +
+                                ", expected a whole number in [" + std::to_string(std::numeric_limits<T>::min()) +
+                                ", " + std::to_string(std::numeric_limits<T>::max()) + "]");
+  return value.get<T>();
+}
 
 void require(bool ok, const std::string& field, const std::string& value, const std::string& expected) {
   if (!ok) throw std::invalid_argument("training config: " + field + " = " + value + ", expected " + expected);
@@ -110,9 +132,9 @@ TrainingConfig TrainingConfig::fromJson(const nlohmann::json& json) {
       if (key == "network")
         c.network = NetworkConfig::fromJson(value);
       else if (key == "batch")
-        c.batch = value.get<int>();
+        c.batch = wholeNumber<int>(value, key);
       else if (key == "steps")
-        c.steps = value.get<std::int64_t>();
+        c.steps = wholeNumber<std::int64_t>(value, key);
       else if (key == "g_lr")
         c.g_lr = value.get<double>();
       else if (key == "d_lr")
@@ -133,15 +155,15 @@ TrainingConfig TrainingConfig::fromJson(const nlohmann::json& json) {
       else if (key == "r1_gamma_effective")
         continue;  // derived, written for the reader
       else if (key == "r1_interval")
-        c.r1_interval = value.get<int>();
+        c.r1_interval = wholeNumber<int>(value, key);
       else if (key == "pl_weight")
         c.pl_weight = value.get<double>();
       else if (key == "pl_interval")
-        c.pl_interval = value.get<int>();
+        c.pl_interval = wholeNumber<int>(value, key);
       else if (key == "pl_decay")
         c.pl_decay = value.get<double>();
       else if (key == "pl_batch_shrink")
-        c.pl_batch_shrink = value.get<int>();
+        c.pl_batch_shrink = wholeNumber<int>(value, key);
       else if (key == "gp_lambda")
         c.gp_lambda = value.get<double>();
       else if (key == "wgan_epsilon")
@@ -155,23 +177,23 @@ TrainingConfig TrainingConfig::fromJson(const nlohmann::json& json) {
       else if (key == "augment")
         c.augment = value.get<bool>();
       else if (key == "augment_shift")
-        c.augment_shift = value.get<int>();
+        c.augment_shift = wholeNumber<int>(value, key);
       else if (key == "seed")
-        c.seed = value.get<std::uint64_t>();
+        c.seed = wholeNumber<std::uint64_t>(value, key);
       else if (key == "view")
         c.view = value.get<std::string>();
       else if (key == "checkpoint_every")
-        c.checkpoint_every = value.get<int>();
+        c.checkpoint_every = wholeNumber<int>(value, key);
       else if (key == "keep_checkpoints")
-        c.keep_checkpoints = value.get<int>();
+        c.keep_checkpoints = wholeNumber<int>(value, key);
       else if (key == "log_every")
-        c.log_every = value.get<int>();
+        c.log_every = wholeNumber<int>(value, key);
       else if (key == "sample_every")
-        c.sample_every = value.get<int>();
+        c.sample_every = wholeNumber<int>(value, key);
       else if (key == "sample_count")
-        c.sample_count = value.get<int>();
+        c.sample_count = wholeNumber<int>(value, key);
       else if (key == "max_bad_steps")
-        c.max_bad_steps = value.get<int>();
+        c.max_bad_steps = wholeNumber<int>(value, key);
       else
         throw std::invalid_argument("training config: unknown key '" + key + "'");
     } catch (const nlohmann::json::exception& e) {

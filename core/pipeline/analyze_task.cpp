@@ -396,6 +396,29 @@ AnalysisResult runAnalysis(const AnalyzeOptions& options, const tasks::TaskConte
   result.sites = readSiteTable(options.embeddings);
   const SiteTable& s = result.sites;
   auto embeddings = loadEmbeddings(options, s);
+  {
+    // A NaN or Inf row would blank its projections silently, and in a control it would poison
+    // its plate's normalization: such sites leave the controls and the curves, and say so.
+    std::vector<std::string> nonFinite;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const auto row = static_cast<Eigen::Index>(i);
+      for (const auto& e : embeddings) {
+        if (!e.values.row(row).allFinite()) {
+          nonFinite.push_back(s.siteId[i]);
+          result.sites.role[i] = Role::Other;
+          break;
+        }
+      }
+    }
+    if (!nonFinite.empty()) {
+      std::string first;
+      for (std::size_t k = 0; k < std::min<std::size_t>(3, nonFinite.size()); ++k)
+        first += (k ? ", " : "") + nonFinite[k];
+      result.warnings.push_back(std::to_string(nonFinite.size()) + " site(s) of " + options.embeddings.string() +
+                                " have non-finite embedding values (NaN or Inf; first: " + first +
+                                "); they are left out of the controls and the dose-response curves (role 'other')");
+    }
+  }
 
   Rows controls;
   std::vector<bool> controlFlag(s.size());

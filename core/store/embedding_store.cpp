@@ -108,7 +108,12 @@ void EmbeddingStore::Impl::load() {
     throw h5::Failure("/obs has " + std::to_string(siteIds.size()) + " rows but /X has " + std::to_string(rows));
   }
   rowOfSite.reserve(rows);
-  for (std::size_t i = 0; i < rows; ++i) rowOfSite.emplace(siteIds[i], i);
+  for (std::size_t i = 0; i < rows; ++i) {
+    const auto [first, added] = rowOfSite.emplace(siteIds[i], i);
+    if (!added)
+      throw h5::Failure("site_id '" + siteIds[i] + "' appears twice in /obs (rows " + std::to_string(first->second) +
+                        " and " + std::to_string(i) + "); a store holds one row per site");
+  }
   obsColumns = h5ad::columnOrder(obs.get());
   indexPlates();
 

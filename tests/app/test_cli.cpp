@@ -177,6 +177,35 @@ class TestCli : public QObject {
     QVERIFY2(lastLine(r.err).contains("the run being exported"), r.err.constData());
     QCOMPARE(QDir(run).entryList(QDir::Files), before);
   }
+
+  // Issue 12 item 10: `train --resume` takes the run's stored settings, honours the run-time
+  // options and refuses any other change by name.
+  void resumeHonoursOrRefusesEachOptionByName() {
+    QTemporaryDir dir;
+    const QString screen = dir.filePath("screen"), run = dir.filePath("run");
+    QVERIFY(gandl({"synth", "--out", screen, "--preset", "demo", "--seed", "5"}).exitCode == 0);
+    const QStringList common = {"train", "--data", screen, "--run", run, "--device", "cpu", "--threads", "1"};
+    Result r = gandl(common + QStringList{"--resolution", "32", "--channel-base", "512", "--channel-max", "32",
+                                          "--z-dim", "32", "--w-dim", "32", "--batch", "4", "--steps", "2",
+                                          "--checkpoint-every", "1", "--sample-every", "100"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    // No network flag repeated: the stored ones are used; a higher --steps and --keep are honoured.
+    r = gandl(common + QStringList{"--resume", "--steps", "3", "--keep", "5"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    QVERIFY2(lastLine(r.err).contains("step 3") || lastLine(r.out).contains("step 3"), r.err.constData());
+    // A change of what shapes the training is refused, naming each option and both values.
+    r = gandl(common + QStringList{"--resume", "--steps", "5", "--g-lr", "0.001", "--resolution", "64"});
+    QVERIFY(r.exitCode != 0 && r.exitCode != 134);
+    QVERIFY2(lastLine(r.err).contains("g_lr 0.001 (the run's 0.0025)") && lastLine(r.err).contains("resolution 64"),
+             r.err.constData());
+    // The same values as stored are no change.
+    r = gandl(common + QStringList{"--resume", "--steps", "4", "--resolution", "32", "--batch", "4"});
+    QVERIFY2(r.exitCode == 0, r.err.constData());
+    // Fewer steps than already trained: nothing to resume, said by name.
+    r = gandl(common + QStringList{"--resume", "--steps", "2"});
+    QVERIFY(r.exitCode != 0 && r.exitCode != 134);
+    QVERIFY2(lastLine(r.err).contains("--steps") && lastLine(r.err).contains("step 4"), r.err.constData());
+  }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

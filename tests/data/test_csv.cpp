@@ -68,6 +68,17 @@ class TestCsv : public QObject {
     }
   }
 
+  void textAfterAClosingQuoteNamesTheLine() {
+    try {
+      parseCsv("a,b\n1,\"two\"2\n", "meta.csv");
+      QFAIL("expected an error");
+    } catch (const DataError& e) {
+      QCOMPARE(e.line(), 2L);
+      QVERIFY2(std::string(e.what()).find("after a closing quote") != std::string::npos, e.what());
+    }
+    QCOMPARE(parseCsv("a,b\n1,\"two\"\r\n", "ok.csv").rows[0][1], std::string("two"));
+  }
+
   void emptyInputIsAnError() {
     QVERIFY_THROWS_EXCEPTION(DataError, parseCsv("", "empty.csv"));
     QVERIFY_THROWS_EXCEPTION(DataError, parseCsv("\xEF\xBB\xBF", "bom-only.csv"));

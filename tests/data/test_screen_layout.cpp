@@ -157,6 +157,16 @@ class TestScreenLayout : public QObject {
     QTest::newRow("duplicate site_id")
         << QString(kHeader19a) + "a,w,HRCE,E,1,B02,1,Mock,,,\na,w,HRCE,E,1,B02,1,Mock,,,\n"
         << "line 3, column 'site_id': got 'a', expected a unique site_id (it is already on line 2)";
+    QTest::newRow("hex concentration") << QString(kHeader19a) + "a,w,HRCE,E,1,B02,1,Active SARS-CoV-2,X,0x10,\n"
+                                       << "line 2, column 'treatment_conc': got '0x10'";
+    QTest::newRow("infinite concentration") << QString(kHeader19a) + "a,w,HRCE,E,1,B02,1,Active SARS-CoV-2,X,inf,\n"
+                                            << "column 'treatment_conc': got 'inf'";
+    QTest::newRow("one field of view, two site_ids")
+        << QString(kHeader19a) + "a,w,HRCE,E,1,B02,1,Mock,,,\nb,w,HRCE,E,1,B02,1,Mock,,,\n"
+        << "line 3, column 'site_id': got 'b', expected one site_id per field of view (E plate 1 well B02 site 1 is "
+           "already site 'a' on line 2)";
+    QTest::newRow("text after a closing quote") << QString(kHeader19a) + "a,w,HRCE,E,1,B02,1,\"Mock\"x,,,\n"
+                                                << "line 2: got '\"Mock\"x'";
     QTest::newRow("bad plate") << QString(kHeader19a) + "a,w,HRCE,E,one,B02,1,Mock,,,\n"
                                << "line 2, column 'plate': got 'one'";
     QTest::newRow("bad well") << QString(kHeader19a) + "a,w,HRCE,E,1,2B,1,Mock,,,\n"
@@ -190,6 +200,21 @@ class TestScreenLayout : public QObject {
     const std::string error = expectError(root);
     QVERIFY2(error.find("metadata.csv") != std::string::npos, error.c_str());
     QVERIFY2(error.find(expected.toStdString()) != std::string::npos, error.c_str());
+  }
+
+  void utf16OrAFolderAsMetadataIsNamed() {
+    QTemporaryDir dir;
+    const fs::path root = dir.path().toStdString();
+    std::string utf16 = "\xFF\xFE";
+    for (const char c : std::string(kHeader19a)) utf16 += std::string(1, c) + '\0';
+    writeText(root / "metadata.csv", utf16);
+    QVERIFY2(expectError(root).find("metadata.csv: is UTF-16 text; save it as UTF-8") != std::string::npos,
+             expectError(root).c_str());
+    writeText(root / "metadata.csv", std::string("s\0i\0t\0e\0", 8));
+    QVERIFY2(expectError(root).find("NUL bytes") != std::string::npos, expectError(root).c_str());
+    fs::remove(root / "metadata.csv");
+    fs::create_directories(root / "metadata.csv");
+    QVERIFY2(expectError(root).find("metadata.csv: is not a file") != std::string::npos, expectError(root).c_str());
   }
 
   void notAScreenFolder() {

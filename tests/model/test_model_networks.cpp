@@ -85,6 +85,27 @@ class TestModelNetworks : public QObject {
     c = fine;
     c.adam_eps = 0;
     QVERIFY(refused(c, "adam_eps"));
+    // config.json integers are read whole or refused by name, never cut to 32 bits or rounded.
+    const auto parsedRefused = [&](const char* key, const nlohmann::json& value) {
+      auto json = fine.toJson();
+      if (json.contains(key))
+        json[key] = value;
+      else
+        json["network"][key] = value;
+      try {
+        TrainingConfig::fromJson(json);
+      } catch (const std::invalid_argument& e) {
+        return std::string(e.what()).find(key) != std::string::npos;
+      }
+      return false;
+    };
+    QVERIFY(parsedRefused("batch", 4294967296LL + 32));
+    QVERIFY(parsedRefused("checkpoint_every", 2.5));
+    QVERIFY(parsedRefused("seed", -1));
+    QVERIFY(parsedRefused("resolution", 4294967296LL + 64));
+    auto json = fine.toJson();
+    json["steps"] = 4294967296LL + 32;
+    QCOMPARE(TrainingConfig::fromJson(json).steps, std::int64_t(4294967296LL + 32));
   }
 
   void configValidatesAndRoundTrips() {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <limits>
 #include <random>
 #include <set>
 
@@ -41,7 +42,8 @@ std::string wellName(int index) {
 
 // Two cell types, two plates each; per plate 10 C+ wells, 10 C- wells, every compound at every
 // dose in one well; 2 sites per well.
-fs::path writeScreenStore(const fs::path& path, std::uint64_t seed) {
+// poison: a NaN in the first site (a C+ control) and an Inf in the last (a compound).
+fs::path writeScreenStore(const fs::path& path, std::uint64_t seed, bool poison = false) {
   std::mt19937_64 rng(seed);
   std::normal_distribution<float> noise(0.f, 1.f);
   std::vector<data::Site> sites;
@@ -81,6 +83,10 @@ fs::path writeScreenStore(const fs::path& path, std::uint64_t seed) {
           addWell(data::Role::Compound, c.name, dose, rescue);
         }
     }
+  }
+  if (poison) {
+    rows[3] = std::nanf("");
+    rows[rows.size() - kDim] = std::numeric_limits<float>::infinity();
   }
   store::EmbeddingWriter writer(path, kDim, {{"embedder", std::string("constructed")}});
   writer.append(sites, rows.data());
@@ -228,6 +234,22 @@ class TestAnalyze : public QObject {
     const auto names = store.obsmNames();
     QVERIFY(std::find(names.begin(), names.end(), "X_plate") != names.end());
     QVERIFY(store.obsmMethod("X_plate").find("plate") != std::string::npos);
+  }
+
+  // Issue 12 item 12: non-finite rows are named and left out instead of blanking silently.
+  void nonFiniteRowsAreNamedAndLeftOut() {
+    pipeline::AnalyzeOptions options;
+    options.embeddings = writeScreenStore(root() / "poisoned.h5ad", 1, true);
+    options.seed = 3;
+    const auto result = pipeline::runAnalysis(options);
+    QCOMPARE(result.warnings.size(), std::size_t(1));
+    QVERIFY2(result.warnings[0].find("2 site(s)") != std::string::npos &&
+                 result.warnings[0].find("non-finite") != std::string::npos &&
+                 result.warnings[0].find(result.sites.siteId.front()) != std::string::npos,
+             result.warnings[0].c_str());
+    QVERIFY(result.sites.role.front() == pipeline::SiteTable::Role::Other);
+    for (const auto& o : result.classifications)
+      QVERIFY2(o.accuracy > 0.95, (o.task + "/" + o.subset + " accuracy " + std::to_string(o.accuracy)).c_str());
   }
 
   void reportFilesHoldEveryTable() {
