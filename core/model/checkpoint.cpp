@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/common/atomic_file.h"
+#include "core/common/fault_injection.h"
 #include "core/common/hash.h"
 #include "core/model/global_rng.h"
 #include "core/model/run_directory.h"
@@ -141,27 +142,23 @@ void loadAsFloat(ModuleHolder& module, torch::serialize::InputArchive& archive, 
   module->to(torch::kFloat32);
 }
 
+// LibTorch's zip writer throws from its destructor when a write fails (a full disk), which ends
+// the process (std::terminate). So the archive is serialised into memory, where writing cannot
+// fail, and written to disk by AtomicFile: temporary file, fsync, rename, or a clear error and no
+// temporary left behind.
 void writeArchive(torch::serialize::OutputArchive& archive, const std::filesystem::path& file) {
-  common::removeStaleTemporaries(file);
-  const auto temporary = common::temporarySibling(file);
+  std::string bytes;
+  archive.save_to([&bytes](const void* data, std::size_t size) {
+    bytes.append(static_cast<const char*>(data), size);
+    return size;
+  });
   try {
-    archive.save_to(temporary.string());
+    if (common::faultPoint("checkpoint-write")) throw std::runtime_error("No space left on device");
+    common::writeFileAtomically(file, bytes);
   } catch (const std::exception& e) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    const auto* error = dynamic_cast<const c10::Error*>(&e);
-    throw std::runtime_error(temporary.string() + ": cannot write the checkpoint (disk full?): " +
-                             (error ? error->what_without_backtrace() : e.what()));
+    throw std::runtime_error(file.string() + ": cannot write the checkpoint (" + e.what() +
+                             "); the run keeps its earlier checkpoints: free space and resume");
   }
-  try {
-    common::syncFile(temporary);
-  } catch (const std::exception& e) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    throw;
-  }
-  std::filesystem::rename(temporary, file);
-  common::syncDirectory(file.parent_path());
 }
 
 }  // namespace

@@ -1,10 +1,15 @@
-// Nothing lost, nothing wrong (docs/reliability.md): `gandl embed` and `gandl analyze` killed at
-// every injected point of the store writers (GANDL_FAULT, core/common/fault_injection.h), and by a
-// real SIGKILL at arbitrary instants, or failing on an injected full disk, then run again: the
-// result equals an uninterrupted run, and no complete-looking store is ever wrong.
+// Nothing lost, nothing wrong (docs/reliability.md): `gandl embed`, `gandl analyze` and
+// `gandl train` killed at every injected point of the store and checkpoint writers (GANDL_FAULT,
+// core/common/fault_injection.h), and by a real SIGKILL at arbitrary instants, or failing on an injected full disk,
+// then run again: the result equals an uninterrupted run, and no complete-looking store is ever wrong.
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <QDir>
 
 #include <map>
 #include <thread>
@@ -50,6 +55,19 @@ std::map<std::string, std::vector<float>> rowsBySite(const fs::path& path, const
     rows[store.siteIds()[i]] = std::vector<float>(row.data(), row.data() + row.size());
   }
   return rows;
+}
+
+// step -> (loss_g, loss_d) of a run's metrics.jsonl.
+std::map<int, std::pair<double, double>> lossesOf(const QString& run) {
+  QFile file(run + "/metrics.jsonl");
+  std::map<int, std::pair<double, double>> losses;
+  if (!file.open(QIODevice::ReadOnly)) return losses;
+  for (const QByteArray& line : file.readAll().split('\n')) {
+    if (line.trimmed().isEmpty()) continue;
+    const QJsonObject o = QJsonDocument::fromJson(line).object();
+    losses[o["step"].toInt()] = {o["loss_g"].toDouble(), o["loss_d"].toDouble()};
+  }
+  return losses;
 }
 
 }  // namespace
@@ -131,6 +149,66 @@ class TestCrashRecovery : public QObject {
     QVERIFY2(again.exitCode == 0, again.err.constData());
     QVERIFY(rowsBySite(out) == expected_);
     qInfo("%d of 6 kills interrupted the run", interrupted);
+  }
+
+  void trainingKilledOrFullDiskAtACheckpointResumesExactly_data() {
+    QTest::addColumn<QString>("fault");
+    QTest::addColumn<bool>("fullDisk");
+    QTest::addRow("kill at the second checkpoint") << "checkpoint-write:2" << false;
+    QTest::addRow("full disk at the second checkpoint") << "checkpoint-write:2:enospc" << true;
+  }
+
+  void trainingKilledOrFullDiskAtACheckpointResumesExactly() {
+    QFETCH(QString, fault);
+    QFETCH(bool, fullDisk);
+    const QStringList tiny = {"--data",
+                              QString::fromStdString(screen_.string()),
+                              "--device",
+                              "cpu",
+                              "--threads",
+                              "1",
+                              "--resolution",
+                              "32",
+                              "--channel-base",
+                              "512",
+                              "--channel-max",
+                              "32",
+                              "--z-dim",
+                              "32",
+                              "--w-dim",
+                              "32",
+                              "--batch",
+                              "4",
+                              "--log-every",
+                              "1",
+                              "--checkpoint-every",
+                              "2",
+                              "--sample-every",
+                              "100",
+                              "--seed",
+                              "3"};
+    const QString reference = dir_.filePath("train-reference");
+    if (!QFileInfo::exists(reference)) {
+      const Run straight = runGandl(QStringList{"train", "--run", reference, "--steps", "6"} + tiny);
+      QVERIFY2(straight.exitCode == 0, straight.err.constData());
+    }
+    const QString run = dir_.filePath("train-faulted");
+    QDir(run).removeRecursively();
+    const Run failed = runGandl(QStringList{"train", "--run", run, "--steps", "6"} + tiny, fault);
+    if (fullDisk) {
+      QCOMPARE(failed.exitCode, 1);
+      QVERIFY2(failed.err.contains("No space left on device") && failed.err.contains("resume"), failed.err.constData());
+    } else {
+      QVERIFY2(failed.exitCode == 137, failed.err.constData());
+    }
+    for (const QString& name : QDir(run).entryList(QDir::Files))
+      QVERIFY2(!name.contains(".tmp-") || !fullDisk, qPrintable(name));
+    const Run resumed = runGandl({"train", "--run", run, "--resume", "--data", QString::fromStdString(screen_.string()),
+                                  "--device", "cpu", "--threads", "1"});
+    QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+    const auto expected = lossesOf(reference);
+    QCOMPARE(expected.size(), std::size_t(6));
+    QVERIFY(lossesOf(run) == expected);  // exact: the same losses at every step
   }
 
   void analyzeKilledWhileWritingIntoTheStore_data() {
