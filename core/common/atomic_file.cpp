@@ -16,8 +16,8 @@ std::filesystem::path temporarySibling(const std::filesystem::path& path) {
   return path.parent_path() / name;
 }
 
-void removeStaleTemporaries(const std::filesystem::path& path) {
-  const std::string prefix = path.filename().string() + ".tmp-";
+void removeStaleTemporaries(const std::filesystem::path& path, const std::string& marker) {
+  const std::string prefix = path.filename().string() + marker;
   const std::filesystem::path folder = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
   std::error_code error;
   for (std::filesystem::directory_iterator it(folder, error), end; !error && it != end; it.increment(error)) {
@@ -28,7 +28,7 @@ void removeStaleTemporaries(const std::filesystem::path& path) {
     const auto pid = static_cast<pid_t>(std::stol(digits));
     if (pid == ::getpid() || (::kill(pid, 0) != 0 && errno == ESRCH)) {
       std::error_code ignored;
-      std::filesystem::remove(it->path(), ignored);
+      std::filesystem::remove_all(it->path(), ignored);
     }
   }
 }

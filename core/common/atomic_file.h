@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
 #include <string_view>
 
 namespace gandl::common {
@@ -34,9 +35,9 @@ void writeFileAtomically(const std::filesystem::path& path, std::string_view con
 // Temporary sibling name for writers that cannot use a stream (HDF5, OpenCV).
 std::filesystem::path temporarySibling(const std::filesystem::path& path);
 
-// Removes "<path>.tmp-<pid>" siblings left by processes that no longer run (a crash or a kill in
-// the middle of a write); those of live processes are theirs.
-void removeStaleTemporaries(const std::filesystem::path& path);
+// Removes "<path><marker><pid>" siblings (files or folders) left by processes that no longer run
+// (a crash or a kill in the middle of a write); those of live processes are theirs.
+void removeStaleTemporaries(const std::filesystem::path& path, const std::string& marker = ".tmp-");
 
 // fsync of a file's data, or of a folder's entries (after a rename or a removal in it); throw
 // std::runtime_error naming the path when the disk refuses.

@@ -19,6 +19,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "core/common/atomic_file.h"
 #include "core/data/csv.h"
 #include "core/data/data_error.h"
 #include "core/data/screen.h"
@@ -414,6 +415,7 @@ SynthSummary writeSyntheticScreen(const fs::path& out, SynthPreset preset, std::
     throw DataError(target.string(),
                     "already exists and is not empty; a synthetic screen is written "
                     "into a new or empty folder");
+  common::removeStaleTemporaries(target, ".partial-");  // left by a synth that was killed
   const fs::path partial =
       target.parent_path() / (target.filename().string() + ".partial-" + std::to_string(::getpid()));
   const PresetSpec spec = specOf(preset);

@@ -90,9 +90,13 @@ class TestCrashRecovery : public QObject {
   void initTestCase() {
     QVERIFY(dir_.isValid());
     screen_ = file("screen");
+    // What a killed synth leaves (pid 999999 runs nowhere here): removed by the next synth.
+    const fs::path stale = file("screen.partial-999999");
+    fs::create_directories(stale / "images");
     const Run synth =
         runGandl({"synth", "--out", QString::fromStdString(screen_.string()), "--preset", "demo", "--seed", "3"});
     QVERIFY2(synth.exitCode == 0, synth.err.constData());
+    QVERIFY(!fs::exists(stale));
     reference_ = file("reference.h5ad");
     const Run embed = runGandl(embedInto(reference_));
     QVERIFY2(embed.exitCode == 0, embed.err.constData());
