@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <map>
+#include <vector>
 #include <string>
 
 #include "core/common/atomic_file.h"
@@ -309,8 +310,53 @@ Generator loadGeneratorEma(const std::filesystem::path& runDir, const torch::Dev
   return loadLatestNetwork<Generator>(runDir, "generator_ema", "generator EMA", device, step, nullptr);
 }
 
+namespace {
+
+// What an export may replace: nothing, or (with `overwrite`) an earlier export. Returns the
+// checkpoints of that earlier export, to remove once the new one is in place.
+std::vector<std::filesystem::path> replaceableExport(const std::filesystem::path& outDir, bool overwrite) {
+  std::vector<std::filesystem::path> old;
+  std::error_code error;
+  if (!std::filesystem::exists(outDir, error)) return old;
+  if (!std::filesystem::is_directory(outDir, error))
+    throw std::runtime_error(outDir.string() + ": exists and is not a folder; --out must be a new or empty folder");
+  std::string other;
+  for (const auto& entry : std::filesystem::directory_iterator(outDir)) {
+    const std::string name = entry.path().filename().string();
+    if (name == "config.json" || name == "latest" || name == ".lock") continue;
+    const bool checkpoint = name.rfind("step-", 0) == 0 && entry.path().extension() == ".pt";
+    if (!checkpoint) {
+      other = name;
+      continue;
+    }
+    torch::serialize::InputArchive archive;
+    bool inference = false;
+    try {
+      archive.load_from(entry.path().string());
+      inference = isInferenceOnly(archive);
+    } catch (const std::exception&) {
+      inference = false;
+    }
+    if (!inference)
+      throw std::runtime_error(outDir.string() + ": holds the training checkpoint " + name +
+                               " of another run, which an export would destroy; choose a new or empty folder");
+    old.push_back(entry.path());
+  }
+  if (!other.empty())
+    throw std::runtime_error(outDir.string() + ": holds " + other +
+                             ", so it is not an export of a model; --out must be a new or empty folder");
+  if (!old.empty() && !overwrite)
+    throw std::runtime_error(outDir.string() +
+                             ": already holds an exported model; pass --overwrite to replace it, "
+                             "or choose a new or empty folder");
+  return old;
+}
+
+}  // namespace
+
 std::filesystem::path exportInferenceCheckpoint(const std::filesystem::path& runDir,
-                                                const std::filesystem::path& outDir, bool half) {
+                                                const std::filesystem::path& outDir, bool half, bool overwrite) {
+  const auto previous = replaceableExport(outDir, overwrite);
   std::int64_t step = 0;
   Discriminator discriminator = loadDiscriminator(runDir, torch::kCPU, &step);
   Generator generator = loadGeneratorEma(runDir, torch::kCPU);
@@ -335,6 +381,10 @@ std::filesystem::path exportInferenceCheckpoint(const std::filesystem::path& run
   writeArchive(archive, file);
   out.writeConfig(config);
   out.setLatest(step);
+  for (const auto& old : previous) {
+    std::error_code ignored;
+    if (old != file) std::filesystem::remove(old, ignored);
+  }
   return file;
 }
 

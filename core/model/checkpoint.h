@@ -52,7 +52,11 @@ Generator loadGeneratorEma(const std::filesystem::path& runDir, const torch::Dev
 // channel_base 2048 model: 32 MB instead of 220 MB with optimizer states). Every embedding and
 // sampling path loads it like a full checkpoint (weights come back as float32); training cannot
 // resume from it and says so. Returns the written checkpoint file.
+// `outDir` must not exist, be empty, or (with `overwrite`) hold an earlier export, whose
+// checkpoints are replaced; a folder with a training checkpoint (another run) or other files is
+// refused, naming it (std::runtime_error).
 std::filesystem::path exportInferenceCheckpoint(const std::filesystem::path& runDir,
-                                                const std::filesystem::path& outDir, bool half = true);
+                                                const std::filesystem::path& outDir, bool half = true,
+                                                bool overwrite = false);
 
 }  // namespace gandl::model

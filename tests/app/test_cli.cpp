@@ -176,6 +176,13 @@ class TestCli : public QObject {
     QVERIFY(r.exitCode != 0);
     QVERIFY2(lastLine(r.err).contains("the run being exported"), r.err.constData());
     QCOMPARE(QDir(run).entryList(QDir::Files), before);
+    // An export is a complete result: replaced only with --overwrite.
+    const QString model = dir.filePath("model");
+    QVERIFY(gandl({"export-model", "--checkpoint", run, "--out", model}).exitCode == 0);
+    r = gandl({"export-model", "--checkpoint", run, "--out", model});
+    QVERIFY(r.exitCode != 0);
+    QVERIFY2(lastLine(r.err).contains("already holds an exported model"), r.err.constData());
+    QVERIFY(gandl({"export-model", "--checkpoint", run, "--out", model, "--overwrite"}).exitCode == 0);
   }
 
   // Issue 12 item 10: `train --resume` takes the run's stored settings, honours the run-time
@@ -201,6 +208,10 @@ class TestCli : public QObject {
     // The same values as stored are no change.
     r = gandl(common + QStringList{"--resume", "--steps", "4", "--resolution", "32", "--batch", "4"});
     QVERIFY2(r.exitCode == 0, r.err.constData());
+    // An export into a training run's folder would destroy it: refused even with --overwrite.
+    r = gandl({"export-model", "--checkpoint", "demo", "--out", run, "--overwrite"});
+    QVERIFY(r.exitCode != 0);
+    QVERIFY2(lastLine(r.err).contains("of another run"), r.err.constData());
     // Fewer steps than already trained: nothing to resume, said by name.
     r = gandl(common + QStringList{"--resume", "--steps", "2"});
     QVERIFY(r.exitCode != 0 && r.exitCode != 134);
