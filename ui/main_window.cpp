@@ -1,5 +1,7 @@
 #include "ui/main_window.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QCheckBox>
 #include <QApplication>
@@ -12,6 +14,10 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QGuiApplication>
+#include <QScreen>
+#include <QOpenGLWidget>
+#include <QScrollArea>
 #include <QStatusBar>
 #include <QComboBox>
 #include <QToolButton>
@@ -113,19 +119,74 @@ MainWindow::MainWindow(bool withPointCloud, QWidget* parent) : QMainWindow(paren
     generated_->refresh();
   });
   buildMenus();
+  defaultState_ = saveState();  // what View > Reset layout returns to
   QSettings settings;
-  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-  resize(size().expandedTo(QSize(1400, 900)));
+  const bool restored = restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  sizedByUser_ = restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  if (!restored) {
+    // The first start: as large as 1400x900, but never larger than the screen's free area.
+    const QScreen* screen = QGuiApplication::primaryScreen();
+    const QSize available = screen ? screen->availableGeometry().size() : QSize(1400, 900);
+    resize(QSize(1400, 900).boundedTo(available));
+  }
   statusBar()->showMessage(tr("Open a store (Ctrl+O), a project, or run the demo (Ctrl+D)."));
 }
 
 MainWindow::~MainWindow() { tasks_->shutdown(); }
 
+void MainWindow::resetLayout() {
+  restoreState(defaultState_);
+  for (auto* dock : docks_) {
+    dock->setFloating(false);
+    dock->show();
+  }
+  docks_[QStringLiteral("plate")]->raise();
+  docks_[QStringLiteral("site_viewer")]->raise();
+  docks_[QStringLiteral("activity")]->raise();
+  arrangeForSize();
+}
+
+// Dock sizes for the current window: a narrow browser, a short activity strip, and the rest to
+// the plots, the scatter and the dose-response side by side above the heatmap and the site viewer.
+void MainWindow::arrangeForSize() {
+  const int browser = std::clamp(width() / 6, 200, 300);
+  const int activity = std::clamp(height() / 7, 90, 160);
+  const int plots = std::max(200, width() - browser);
+  resizeDocks({docks_[QStringLiteral("browser")]}, {browser}, Qt::Horizontal);
+  resizeDocks({docks_[QStringLiteral("activity")]}, {activity}, Qt::Vertical);
+  resizeDocks({docks_[QStringLiteral("scatter")], docks_[QStringLiteral("dose_response")]}, {plots / 2, plots / 2},
+              Qt::Horizontal);
+  const int column = std::max(200, height() - activity);
+  resizeDocks({docks_[QStringLiteral("scatter")], docks_[QStringLiteral("plate")]}, {column * 3 / 5, column * 2 / 5},
+              Qt::Vertical);
+  resizeDocks({docks_[QStringLiteral("dose_response")], docks_[QStringLiteral("site_viewer")]},
+              {column / 2, column / 2}, Qt::Vertical);
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+  QMainWindow::showEvent(event);
+  if (!sizedByUser_) {
+    sizedByUser_ = true;  // once: later shows keep what the user made of it
+    arrangeForSize();
+  }
+}
+
 QDockWidget* MainWindow::addPanel(const QString& name, const QString& title, QWidget* panel, Qt::DockWidgetArea area) {
   auto* dock = new QDockWidget(title, this);
   dock->setObjectName(QStringLiteral("dock_") + name);
-  dock->setWidget(panel);
+  if (qobject_cast<QOpenGLWidget*>(panel)) {
+    dock->setWidget(panel);  // a GL surface does not belong in a scroll area
+  } else {
+    // A panel's own minimum (a form, a toolbar row) must not set the window's: on a small screen
+    // the dock shrinks and its content scrolls, so the window fits 1366x768.
+    auto* scroll = new QScrollArea(dock);
+    scroll->setObjectName(QStringLiteral("scroll_") + name);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(panel);
+    scroll->setMinimumSize(120, 60);
+    dock->setWidget(scroll);
+  }
   addDockWidget(area, dock);
   docks_[name] = dock;
   return dock;
@@ -195,6 +256,9 @@ void MainWindow::buildMenus() {
 
   viewMenu_ = menuBar()->addMenu(tr("&View"));
   for (auto* dock : docks_) viewMenu_->addAction(dock->toggleViewAction());
+  viewMenu_->addSeparator();
+  auto* reset = add(viewMenu_, tr("&Reset layout"), QKeySequence(), [this] { resetLayout(); });
+  reset->setObjectName(QStringLiteral("resetLayout"));
 
   auto* tasksMenu = menuBar()->addMenu(tr("&Tasks"));
   add(tasksMenu, tr("&Cancel all tasks"), QKeySequence(tr("Ctrl+.")), [this] { tasks_->cancelAll(); });

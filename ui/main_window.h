@@ -66,6 +66,8 @@ class MainWindow : public QMainWindow {
   Project currentProject() const;
   // The report folder: core's CSVs and summary.json plus every figure (PNG, SVG, PDF, CSV).
   void exportReport(const QString& folder);
+  // View > Reset layout: every panel docked and shown where it starts.
+  void resetLayout();
 
  Q_SIGNALS:
   void analysisShown();
@@ -76,6 +78,7 @@ class MainWindow : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent* event) override;
+  void showEvent(QShowEvent* event) override;
 
  private:
   void buildMenus();
@@ -100,6 +103,9 @@ class MainWindow : public QMainWindow {
   QMap<QString, QDockWidget*> docks_;
   QMenu* recentMenu_ = nullptr;
   QMenu* viewMenu_ = nullptr;
+  QByteArray defaultState_;
+  bool sizedByUser_ = false;  // a saved layout was restored (or the first show arranged one)
+  void arrangeForSize();
   int errors_ = 0;
   QString lastError_;
 };

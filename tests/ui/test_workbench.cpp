@@ -109,6 +109,45 @@ class TestWorkbench : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(window_->siteViewer()->hasImage(), 10000);
   }
 
+  // Issue 13, 1: the window fits a 1366x768 screen (less a taskbar) with every panel reachable
+  // and the plots given room; View > Reset layout brings a moved layout back.
+  void theWindowFitsA1366x768Screen() {
+    const QSize before = window_->size();
+    const QSize minimum = window_->minimumSizeHint();
+    QVERIFY2(minimum.width() <= 1366 && minimum.height() <= 728,
+             qPrintable(QString("minimum size %1x%2").arg(minimum.width()).arg(minimum.height())));
+    window_->resize(1366, 728);
+    QTRY_COMPARE(window_->size(), QSize(1366, 728));
+    // Whatever an earlier run left in the saved layout: Reset arranges it for this size.
+    window_->resetLayout();
+    QTest::qWait(50);
+    for (QDockWidget* dock : window_->findChildren<QDockWidget*>()) {
+      // On screen, or a tab behind one that is: one click away.
+      const bool shown = dock->isVisible() && !dock->visibleRegion().isEmpty();
+      const auto tabs = window_->tabifiedDockWidgets(dock);
+      const bool reachable =
+          shown || std::any_of(tabs.begin(), tabs.end(), [](QDockWidget* t) { return !t->visibleRegion().isEmpty(); });
+      QVERIFY2(reachable && !dock->isFloating(), qPrintable(dock->objectName()));
+      const QRect inside = dock->geometry();
+      QVERIFY2(
+          !shown || QRect(QPoint(0, 0), window_->size()).contains(inside),
+          qPrintable(dock->objectName() + " outside the window: " +
+                     QString("%1,%2 %3x%4").arg(inside.x()).arg(inside.y()).arg(inside.width()).arg(inside.height())));
+    }
+    const QSize scatter = window_->scatter()->canvas()->size();
+    QVERIFY2(scatter.width() >= 380 && scatter.height() >= 220,
+             qPrintable(QString("scatter %1x%2").arg(scatter.width()).arg(scatter.height())));
+    auto* resetLayout = window_->findChild<QAction*>(QStringLiteral("resetLayout"));
+    QVERIFY(resetLayout);
+    auto* dose = window_->docks().value(QStringLiteral("dose_response"));
+    dose->setFloating(true);
+    window_->docks().value(QStringLiteral("training"))->hide();
+    resetLayout->trigger();
+    QVERIFY(!dose->isFloating() && dose->isVisible());
+    QVERIFY(window_->docks().value(QStringLiteral("training"))->toggleViewAction()->isChecked());
+    window_->resize(before);
+  }
+
   void selectingACompoundInTheBrowserShowsItInTheDoseResponsePanel() {
     const auto* a = analysis();
     QVERIFY(a->compounds.size() >= 2);
