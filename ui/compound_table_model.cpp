@@ -67,6 +67,13 @@ QVariant CompoundTableModel::data(const QModelIndex& index, int role) const {
                                 ? std::log10(r.ec50UpperMicromolar / r.ec50LowerMicromolar)
                                 : std::numeric_limits<double>::infinity())
                   : QVariant(interval(r));
+    case Hill:
+      return sort ? sortKey(r.hasFit ? r.fit.hill : NAN) : QVariant(r.hasFit ? number(r.fit.hill, 2) : QString());
+    case RSquared:
+      return sort ? sortKey(r.hasFit ? -r.fit.rSquared : NAN)
+                  : QVariant(r.hasFit ? number(r.fit.rSquared, 2) : QString());
+    case FTestP:
+      return sort ? sortKey(r.fTestPValue) : QVariant(number(r.fTestPValue, 2));
     case MaxEfficacy:
       return sort ? sortKey(r.maxEfficacy) : QVariant(number(r.maxEfficacy, 2));
     case Status:
@@ -89,9 +96,15 @@ QVariant CompoundTableModel::headerData(int section, Qt::Orientation orientation
     case Doses:
       return tr("Doses");
     case Ec50:
-      return tr("EC50 (uM)");
+      return tr("EC50 (µM)");
     case Ec50Interval:
-      return tr("EC50 95% CI (uM)");
+      return tr("EC50 95% CI (µM)");
+    case Hill:
+      return tr("Hill");
+    case RSquared:
+      return tr("R²");
+    case FTestP:
+      return tr("p (vs flat)");
     case MaxEfficacy:
       return tr("Max efficacy");
     case Status:

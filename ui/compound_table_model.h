@@ -1,6 +1,7 @@
 #pragma once
 // The compounds of an analysis as a table (one row per compound and cell type, in hit-rank
-// order): rank, name, cell type, doses, EC50 with its 95% interval, max efficacy, status, sites.
+// order): rank, name, cell type, doses, EC50 with its 95% interval, Hill slope, R-squared of the
+// fit, the F-test's p against a flat line, max efficacy, status (its reason as tooltip), sites.
 // Qt::UserRole holds the sort key of every column (numbers sort as numbers, NaN last), so a
 // QSortFilterProxyModel sorts and filters it; CompoundFilterModel adds a status filter.
 
@@ -18,12 +19,27 @@ class CompoundTableModel : public QAbstractTableModel {
   Q_OBJECT
 
  public:
-  enum Column { Rank, Name, CellType, Doses, Ec50, Ec50Interval, MaxEfficacy, Status, Sites, ColumnCount };
+  enum Column {
+    Rank,
+    Name,
+    CellType,
+    Doses,
+    Ec50,
+    Ec50Interval,
+    Hill,
+    RSquared,
+    FTestP,
+    MaxEfficacy,
+    Status,
+    Sites,
+    ColumnCount
+  };
   static constexpr int SortRole = Qt::UserRole;
   static constexpr int CompoundIndexRole = Qt::UserRole + 1;
 
   explicit CompoundTableModel(QObject* parent = nullptr);
   void setAnalysis(std::shared_ptr<const pipeline::AnalysisResult> analysis);
+  const std::shared_ptr<const pipeline::AnalysisResult>& analysis() const { return analysis_; }
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;

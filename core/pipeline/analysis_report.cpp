@@ -118,10 +118,17 @@ std::string doseResponseCsv(const AnalysisResult& result) {
 }
 
 std::string doseFitsCsv(const AnalysisResult& result) {
+  std::vector<std::size_t> all(result.compounds.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  return doseFitsCsv(result, all);
+}
+
+std::string doseFitsCsv(const AnalysisResult& result, const std::vector<std::size_t>& compounds) {
   std::string out =
       csvRow({"hit_rank", "compound", "cell_type", "status", "ec50_uM", "ec50_lower_uM", "ec50_upper_uM", "hill_slope",
               "top", "bottom", "r_squared", "max_efficacy", "f_test_p", "n_sites", "n_doses", "toxic_conc_uM", "note"});
-  for (const auto& c : result.compounds) {
+  for (const std::size_t index : compounds) {
+    const auto& c = result.compounds.at(index);
     const auto& r = c.response;
     std::string toxic;
     for (double t : r.toxicConcentrations) toxic += (toxic.empty() ? "" : ";") + number(t);

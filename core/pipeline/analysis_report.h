@@ -22,6 +22,9 @@ std::string confusionCsv(const ClassificationOutcome& outcome);
 std::string projectionCsv(const AnalysisResult& result, const ProjectionOutcome& projection);
 std::string doseResponseCsv(const AnalysisResult& result);
 std::string doseFitsCsv(const AnalysisResult& result);
+// The same for the compounds at these indices of result.compounds, in this order (what a filtered,
+// sorted compound table shows): every number at full precision, one per column.
+std::string doseFitsCsv(const AnalysisResult& result, const std::vector<std::size_t>& compounds);
 std::string plateQcCsv(const AnalysisResult& result);
 std::string summaryJson(const AnalysisResult& result);
 

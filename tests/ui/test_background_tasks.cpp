@@ -17,6 +17,7 @@
 #include "core/tasks/progress.h"
 #include "tests/ui/ui_fixture.h"
 #include <QPushButton>
+#include <QTableWidget>
 
 #include "ui/panels/activity_panel.h"
 #include "ui/panels/generated_images_panel.h"
@@ -144,6 +145,7 @@ class TestBackgroundTasks : public QObject {
 
   void failureReachesTheGuiThreadWithItsMessage() {
     ui::TaskManager tasks;
+    ui::ActivityPanel activity(&tasks);
     auto options = fixture_.embedOptions(fs::path(fixture_.dir.path().toStdString()) / "bad.h5ad");
     options.checkpoint = "/nonexistent/run";
     auto* task = tasks.start(QStringLiteral("bad"),
@@ -151,6 +153,10 @@ class TestBackgroundTasks : public QObject {
     QSignalSpy failed(task, &ui::BackgroundTask::failed);
     QVERIFY(failed.wait(10000));
     QVERIFY2(task->error().contains(QLatin1String("/nonexistent/run")), qPrintable(task->error()));
+    // The activity row shows the error, not its last progress line.
+    auto* table = activity.findChild<QTableWidget*>(QStringLiteral("taskTable"));
+    QVERIFY(table);
+    QTRY_VERIFY(table->item(0, 3) && table->item(0, 3)->text() == task->error());
   }
 
   void generatedImagesShowTheRunsSamplesAndNewOnes() {

@@ -16,6 +16,7 @@
 #include <QTreeView>
 #include <QXmlStreamReader>
 #include <QtTest>
+#include <QLabel>
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -168,6 +169,11 @@ class TestWorkbench : public QObject {
     window_->browser()->filterEdit()->setText(QString::fromStdString(compound.compound));
     QVERIFY(window_->browser()->compoundTable()->model()->rowCount() >= 1);
     window_->browser()->filterEdit()->clear();
+    // Cleared selection: the summary no longer describes the compound.
+    auto* summary = window_->doseResponse()->findChild<QLabel*>(QStringLiteral("doseResponseSummary"));
+    QVERIFY(summary && summary->text().contains(QString::fromStdString(compound.compound)));
+    window_->selection()->clear();
+    QTRY_VERIFY(!summary->text().contains(QString::fromStdString(compound.compound)));
   }
 
   void clickingAScatterPointShowsThatSiteInTheViewer() {
@@ -415,6 +421,10 @@ class TestWorkbench : public QObject {
     const std::string compounds = window_->browser()->compoundCsv();
     QCOMPARE(static_cast<int>(std::count(compounds.begin(), compounds.end(), '\n')),
              1 + static_cast<int>(analysis()->compounds.size()));
+    // Numbers in their own columns at full precision, not the table's display strings.
+    QVERIFY2(
+        compounds.rfind("hit_rank,compound,cell_type,status,ec50_uM,ec50_lower_uM,ec50_upper_uM,hill_slope", 0) == 0,
+        compounds.substr(0, 200).c_str());
     // The report folder: core's tables plus every figure.
     QSignalSpy exported(window_.get(), &ui::MainWindow::reportExported);
     const QString report = QDir(fixture_.dir.path()).filePath(QStringLiteral("report"));

@@ -40,6 +40,8 @@ ActivityPanel::ActivityPanel(TaskManager* tasks, QWidget* parent) : QWidget(pare
   table_ = new QTableWidget(0, ColumnCount, this);
   table_->setObjectName(QStringLiteral("taskTable"));
   table_->setHorizontalHeaderLabels({tr("Task"), tr("Progress"), tr("State"), tr("Now"), QString()});
+  table_->horizontalHeader()->setSectionResizeMode(Name, QHeaderView::ResizeToContents);  // names whole
+  table_->horizontalHeader()->setSectionResizeMode(State, QHeaderView::ResizeToContents);
   table_->horizontalHeader()->setSectionResizeMode(Message, QHeaderView::Stretch);
   table_->verticalHeader()->hide();
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -107,7 +109,7 @@ void ActivityPanel::addTask(BackgroundTask* task) {
             if (!text.isEmpty()) message->setText(text);
             state->setText(stateName(*task));
           });
-  connect(task, &BackgroundTask::ended, this, [this, bar, state, cancel, pause, task] {
+  connect(task, &BackgroundTask::ended, this, [this, bar, state, message, cancel, pause, task] {
     state->setText(stateName(*task));
     cancel->setEnabled(false);
     pause->setEnabled(false);
@@ -118,6 +120,12 @@ void ActivityPanel::addTask(BackgroundTask* task) {
       bar->setRange(0, 1000);
     }
     const QString seconds = QString::number(task->elapsedSeconds(), 'f', 1);
+    if (task->state() == BackgroundTask::State::Failed) {
+      // The row says why it failed, not the last progress line it reported.
+      message->setText(task->error());
+      message->setToolTip(task->error());
+      message->setForeground(palette().color(QPalette::Highlight));
+    }
     if (task->state() == BackgroundTask::State::Failed)
       log(QStringLiteral("error"), tr("%1 failed after %2 s: %3").arg(task->name(), seconds, task->error()));
     else

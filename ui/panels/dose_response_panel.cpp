@@ -219,12 +219,14 @@ void DoseResponsePanel::redraw() {
   applyPlotPalette(*plot_);
   plot_->xAxis->setScaleType(QCPAxis::stLogarithmic);
   plot_->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-  plot_->xAxis->setLabel(tr("concentration (uM)"));
+  plot_->xAxis->setLabel(tr("concentration (µM)"));
   plot_->yAxis->setLabel(tr("E2 On score  (C- = -1, C+ = +1)"));
   plot_->legend->setVisible(true);
   plot_->legend->setFont(font());
   if (!analysis_ || !analysis_->e2 || selection_->compounds().empty()) {
-    if (analysis_ && !analysis_->e2) summary_->setText(tr("This analysis has no E2 projection (see the log)."));
+    // Nothing shown: the summary says so instead of keeping the last compound's text.
+    summary_->setText(analysis_ && !analysis_->e2 ? tr("This analysis has no E2 projection (see the log).")
+                                                  : tr("Select a compound in the screen browser."));
     plot_->xAxis->setRange(0.01, 100);
     plot_->yAxis->setRange(-2, 2);
     plot_->replot();

@@ -1,5 +1,7 @@
 #include "ui/panels/screen_browser_panel.h"
 
+#include "core/pipeline/analysis_report.h"
+
 #include <QComboBox>
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -101,7 +103,17 @@ ScreenBrowserPanel::ScreenBrowserPanel(SelectionModel* selection, QWidget* paren
   connect(selection_, &SelectionModel::compoundsChanged, this, &ScreenBrowserPanel::showCompounds);
 }
 
-std::string ScreenBrowserPanel::compoundCsv() const { return tableCsv(*proxy_); }
+std::string ScreenBrowserPanel::compoundCsv() const {
+  // The table's rows in its order and filter, but core's numbers at full precision, one per
+  // column (EC50, lower, upper...), not the table's display strings.
+  const auto analysis = compounds_->analysis();
+  if (!analysis) return tableCsv(*proxy_);
+  std::vector<std::size_t> shown;
+  for (int row = 0; row < proxy_->rowCount(); ++row)
+    shown.push_back(
+        static_cast<std::size_t>(proxy_->index(row, 0).data(CompoundTableModel::CompoundIndexRole).toLongLong()));
+  return pipeline::doseFitsCsv(*analysis, shown);
+}
 
 void ScreenBrowserPanel::setAnalysis(std::shared_ptr<const pipeline::AnalysisResult> analysis) {
   Updating guard(updating_);
