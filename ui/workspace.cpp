@@ -66,11 +66,22 @@ BackgroundTask* Workspace::openStore(const fs::path& store, const fs::path& scre
       QStringLiteral("Analyse %1").arg(qpath(store.filename())),
       [outcome, options, compareOptions, compare, store, screenHint](const tasks::TaskContext& context) {
         if (!fs::exists(store)) throw std::runtime_error(store.string() + ": no such store");
-        outcome->analysis = std::make_shared<pipeline::AnalysisResult>(pipeline::runAnalysis(options, context));
+        const bool controls = pipeline::storeHasControls(store);
+        if (controls) {
+          outcome->analysis = std::make_shared<pipeline::AnalysisResult>(pipeline::runAnalysis(options, context));
+        } else {
+          // A screen without C+ / C- (a real RxRx1 slice): browse it rather than refuse it.
+          pipeline::ZeroShotOptions browse;
+          browse.embeddings = options.embeddings;
+          browse.embedding = options.embedding;
+          browse.normalization = options.normalization;
+          browse.seed = options.seed;
+          outcome->analysis = std::make_shared<pipeline::AnalysisResult>(pipeline::runBrowse(browse, context));
+        }
         context.checkCancelled();
         for (const auto& name : pipeline::analysableEmbeddings(store))
           outcome->embeddings << QString::fromStdString(name);
-        if (compare && outcome->embeddings.contains(QString::fromStdString(compareOptions.embedding)))
+        if (controls && compare && outcome->embeddings.contains(QString::fromStdString(compareOptions.embedding)))
           outcome->comparison =
               std::make_shared<pipeline::AnalysisResult>(pipeline::runAnalysis(compareOptions, context));
         fs::path screen = screenHint.empty() ? screenOfStore(store) : screenHint;
@@ -121,10 +132,26 @@ BackgroundTask* Workspace::embedAndOpen(const fs::path& screen, const fs::path& 
   options.device = "auto";
   options.overwrite = true;  // the save dialog asked before an existing store is replaced
   checkpoint_ = checkpoint;
+  auto result = std::make_shared<pipeline::EmbedTaskResult>();
   auto* task = tasks_->start(
       QStringLiteral("Embed %1").arg(qpath(screen.filename())),
-      [options](const tasks::TaskContext& context) { pipeline::runEmbedding(options, context); },
-      [this, store, screen] { openStore(store, screen); });
+      [options, result](const tasks::TaskContext& context) { *result = pipeline::runEmbedding(options, context); },
+      [this, store, screen, result] {
+        // What was and was not embedded, said once: incomplete sites are skipped, never silently.
+        Q_EMIT logMessage(QStringLiteral("info"), QStringLiteral("embedded %1 sites of %2 into %3 (%4 already stored)")
+                                                      .arg(result->embedded + result->already_stored)
+                                                      .arg(qpath(screen), qpath(store))
+                                                      .arg(result->already_stored));
+        if (result->incomplete_skipped > 0)
+          Q_EMIT logMessage(QStringLiteral("warning"),
+                            QStringLiteral("%1 incomplete sites of %2 were skipped (a channel file missing or "
+                                           "unreadable); `gandl inspect --data %2` lists each with its reason")
+                                .arg(result->incomplete_skipped)
+                                .arg(qpath(screen)));
+        for (const auto& warning : result->warnings)
+          Q_EMIT logMessage(QStringLiteral("warning"), QString::fromStdString(warning));
+        openStore(store, screen);
+      });
   connect(task, &BackgroundTask::failed, this, [this, screen](const QString& error) {
     Q_EMIT failed(QStringLiteral("Embedding %1").arg(qpath(screen)), error);
   });

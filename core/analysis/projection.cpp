@@ -95,3 +95,33 @@ ProjectedScores project(const ProjectionAxes& axes, const FeatureMatrix& x) {
 }
 
 }  // namespace gandl::analysis
+
+namespace gandl::analysis {
+
+ProjectionAxes fitPrincipalAxes(const FeatureMatrix& x) {
+  if (x.rows() < 2 || x.cols() < 2)
+    throw std::invalid_argument("principal axes need at least 2 rows and 2 columns, got " + std::to_string(x.rows()) +
+                                " x " + std::to_string(x.cols()));
+  const Eigen::MatrixXd data = x.cast<double>();
+  const Eigen::RowVectorXd centre = data.colwise().mean();
+  const Eigen::MatrixXd centred = data.rowwise() - centre;
+  const Eigen::MatrixXd covariance = centred.transpose() * centred / static_cast<double>(x.rows() - 1);
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(covariance);
+  if (solver.info() != Eigen::Success) throw std::runtime_error("principal axes: the eigen decomposition failed");
+  const auto n = covariance.rows();
+  const auto oriented = [](Eigen::VectorXd v) {
+    Eigen::Index largest = 0;
+    v.cwiseAbs().maxCoeff(&largest);
+    return v(largest) < 0 ? Eigen::VectorXd(-v) : v;
+  };
+  ProjectionAxes axes;
+  axes.onAxis = oriented(solver.eigenvectors().col(n - 1));  // ascending eigenvalues
+  axes.offAxis = oriented(solver.eigenvectors().col(n - 2));
+  axes.onOffset = -axes.onAxis.dot(centre.transpose());
+  axes.offShift = -axes.offAxis.dot(centre.transpose());
+  const double total = solver.eigenvalues().sum();
+  axes.offExplainedVariance = total > 0 ? solver.eigenvalues()(n - 2) / total : 0.0;
+  return axes;
+}
+
+}  // namespace gandl::analysis

@@ -47,4 +47,10 @@ ProjectionAxes fitProjection(const FeatureMatrix& x, const Eigen::VectorXd& w, d
 
 ProjectedScores project(const ProjectionAxes& axes, const FeatureMatrix& x);
 
+// The first two principal components of x's rows as a ProjectionAxes (on = PC1, off = PC2, both
+// zero-centred, unscaled; offExplainedVariance = PC2's share of the total variance): the space a
+// screen without controls is browsed in. Each component's sign makes its largest loading
+// positive, so the same data give the same picture. Throws for fewer than 2 rows or 2 columns.
+ProjectionAxes fitPrincipalAxes(const FeatureMatrix& x);
+
 }  // namespace gandl::analysis

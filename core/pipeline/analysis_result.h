@@ -34,7 +34,7 @@ struct SplitEntry {
 };
 
 struct ProjectionOutcome {
-  std::string name;                          // E2 or C2
+  std::string name;                          // E2, C2 or PCA
   std::string positiveLabel, negativeLabel;  // what +1 and -1 mean
   analysis::ProjectionAxes axes;
   analysis::ProjectedScores scores;  // every store row
@@ -56,6 +56,7 @@ struct AnalysisResult {
   std::vector<ClassificationOutcome> classifications;  // primary embedding first
   std::vector<SplitEntry> split;
   std::optional<ProjectionOutcome> e2, c2;
+  std::optional<ProjectionOutcome> pca;              // browse mode (no controls): PC1 / PC2 of every site
   std::vector<CompoundOutcome> compounds;            // in hit-rank order
   std::vector<analysis::PlateQuality> plateQuality;  // plate = index into sites.plateNames
   std::vector<std::string> warnings;                 // what could not be computed and why

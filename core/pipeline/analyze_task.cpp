@@ -590,6 +590,63 @@ AnalysisResult runZeroShot(const ZeroShotOptions& options, const tasks::TaskCont
   return result;
 }
 
+bool storeHasControls(const std::filesystem::path& store) {
+  const SiteTable sites = readSiteTable(store);
+  return std::any_of(sites.role.begin(), sites.role.end(), [](SiteTable::Role role) { return isControl(role); });
+}
+
+AnalysisResult runBrowse(const ZeroShotOptions& options, const tasks::TaskContext& context) {
+  const auto start = std::chrono::steady_clock::now();
+  AnalysisResult result = emptyResult(options);
+  context.report(0, 3, "stages", "reading " + options.embeddings.filename().string());
+  result.sites = readSiteTable(options.embeddings);
+  const SiteTable& s = result.sites;
+  FeatureMatrix x = store::EmbeddingStore::open(options.embeddings).readAll(storeName(result.embedding));
+  ZeroShotOptions zeroShotOptions = options;
+  if (options.normalization.method != analysis::NormalizationMethod::None) {
+    try {
+      x = analysis::normalize(x, s.plateOfRow, std::vector<bool>(s.size(), true), options.normalization, context);
+    } catch (const std::invalid_argument& error) {
+      // A slice with a site or two per plate has nothing to normalize a plate on.
+      result.warnings.push_back(std::string("plates not normalized (") + error.what() +
+                                "); the raw embedding is shown");
+      zeroShotOptions.normalization.method = analysis::NormalizationMethod::None;
+    }
+  }
+  context.report(1, 3, "stages", "principal components");
+  std::vector<Eigen::Index> finite;
+  for (Eigen::Index r = 0; r < x.rows(); ++r)
+    if (x.row(r).allFinite()) finite.push_back(r);
+  if (finite.size() < static_cast<std::size_t>(x.rows()))
+    result.warnings.push_back(std::to_string(x.rows() - static_cast<Eigen::Index>(finite.size())) +
+                              " site(s) have non-finite embedding values and are left out of the principal components");
+  FeatureMatrix fitRows(static_cast<Eigen::Index>(finite.size()), x.cols());
+  for (std::size_t k = 0; k < finite.size(); ++k) fitRows.row(static_cast<Eigen::Index>(k)) = x.row(finite[k]);
+  ProjectionOutcome pca;
+  pca.name = "PCA";
+  pca.positiveLabel = "PC1";
+  pca.negativeLabel = "PC2";
+  pca.axes = analysis::fitPrincipalAxes(fitRows);
+  pca.scores = analysis::project(pca.axes, x);
+  result.pca = std::move(pca);
+  result.warnings.push_back(
+      "no control sites (obs role positive_control / negative_control): browse mode, without the C+ vs C- "
+      "classification, E2/C2 or dose-response curves");
+  context.report(2, 3, "stages", "zero-shot cell types");
+  try {
+    const AnalysisResult zeroShot = runZeroShot(zeroShotOptions, context);
+    result.classifications = zeroShot.classifications;
+    result.split = zeroShot.split;
+  } catch (const tasks::Cancelled&) {
+    throw;
+  } catch (const std::exception& error) {
+    result.warnings.push_back(std::string("zero-shot cell types not computed: ") + error.what());
+  }
+  context.report(3, 3, "stages", "browse ready");
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
 void importEmbedding(const std::filesystem::path& store, const std::string& name, const std::filesystem::path& other) {
   if (name.empty() || name == kEmbeddingX)
     throw std::invalid_argument("an imported embedding needs a name other than X");

@@ -66,4 +66,14 @@ struct ZeroShotOptions {
 };
 AnalysisResult runZeroShot(const ZeroShotOptions& options, const tasks::TaskContext& context = {});
 
+// True when the store's obs role marks at least one C+ or C- site (runAnalysis needs both kinds).
+bool storeHasControls(const std::filesystem::path& store);
+
+// A screen without controls (a real RxRx1 slice, a screen before its layout is known), to browse:
+// the site table, the first two principal components of every site (result.pca; plates
+// normalized on all their sites when options.normalization asks), and the zero-shot cell-type
+// classification when the store has two or more cell types and enough plates (a warning says why
+// not otherwise). No E2/C2, no control classification, no dose-response.
+AnalysisResult runBrowse(const ZeroShotOptions& options, const tasks::TaskContext& context = {});
+
 }  // namespace gandl::pipeline

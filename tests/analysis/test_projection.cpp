@@ -54,6 +54,26 @@ std::vector<double> valuesOfClass(const Eigen::VectorXd& values, const std::vect
 class TestProjection : public QObject {
   Q_OBJECT
  private Q_SLOTS:
+  void principalAxesOfAKnownCloud() {
+    // Spread 3 along (1, 1, 0) / sqrt 2, 1 along (0, 0, 1), 0.1 along (1, -1, 0) / sqrt 2.
+    std::mt19937 random(5);
+    std::normal_distribution<float> normal;
+    FeatureMatrix x(2000, 3);
+    const Eigen::Vector3f a(0.70710678f, 0.70710678f, 0.f), b(0.f, 0.f, 1.f), c(0.70710678f, -0.70710678f, 0.f);
+    for (Eigen::Index r = 0; r < x.rows(); ++r)
+      x.row(r) = (3.f * normal(random) * a + 1.f * normal(random) * b + 0.1f * normal(random) * c +
+                  Eigen::Vector3f(5.f, -2.f, 1.f))
+                     .transpose();
+    const auto axes = fitPrincipalAxes(x);
+    QVERIFY(std::abs(axes.onAxis.dot(a.cast<double>())) > 0.999);
+    QVERIFY(std::abs(axes.offAxis.dot(b.cast<double>())) > 0.999);
+    QVERIFY(axes.onAxis.maxCoeff() > 0 && axes.offAxis.maxCoeff() > 0);  // largest loading positive
+    QVERIFY(std::abs(axes.offExplainedVariance - 1.0 / (9.0 + 1.0 + 0.01)) < 0.02);
+    const auto scores = project(axes, x);
+    QVERIFY(std::abs(scores.on.mean()) < 1e-3 && std::abs(scores.off.mean()) < 1e-3);  // centred
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, fitPrincipalAxes(FeatureMatrix(1, 3)));
+  }
+
   void mediansLandOnPlusAndMinusOne() {
     const Scene s = scene(6, 31);
     const Eigen::VectorXd w = 3.7 * s.rotation.col(0);

@@ -342,6 +342,23 @@ class TestAnalyze : public QObject {
     }
   }
 
+  // Issue 13, 4: a store without controls is browsed: principal components of every site, the
+  // zero-shot classification, and a warning that says what is not computed.
+  void storeWithoutControlsIsBrowsed() {
+    const auto storePath = writeCellTypeStore(root() / "browse.h5ad");
+    QVERIFY(!pipeline::storeHasControls(storePath));
+    QVERIFY(pipeline::storeHasControls(writeScreenStore(root() / "with-controls.h5ad", 2)));
+    pipeline::ZeroShotOptions options;
+    options.embeddings = storePath;
+    const auto result = pipeline::runBrowse(options);
+    QVERIFY(result.pca && !result.e2 && result.compounds.empty());
+    QCOMPARE(result.pca->scores.on.size(), Eigen::Index(96));
+    QCOMPARE(result.classifications.size(), std::size_t(1));
+    QVERIFY(result.classifications.front().accuracy > 0.95);
+    QVERIFY(std::any_of(result.warnings.begin(), result.warnings.end(),
+                        [](const std::string& w) { return w.find("browse mode") != std::string::npos; }));
+  }
+
   void zeroShotSplitsByPlate() {
     const auto storePath = writeCellTypeStore(root() / "celltypes.h5ad");
     pipeline::ZeroShotOptions options;

@@ -149,6 +149,31 @@ class TestWorkbench : public QObject {
     window_->resize(before);
   }
 
+  // Issue 13, 4: a screen without controls (the real RxRx1 slice) is embedded and browsed instead
+  // of refused; its incomplete sites are reported.
+  void aScreenWithoutControlsOpensInBrowseMode() {
+    const QString slice = QStringLiteral(GANDL_SHARED_DATA_DIR "/rxrx1-sample");
+    if (!QFileInfo::exists(slice)) QSKIP("shared/data/rxrx1-sample not present");
+    const fs::path store = fs::path(fixture_.dir.path().toStdString()) / "rxrx1.h5ad";
+    QSignalSpy shown(window_.get(), &ui::MainWindow::analysisShown);
+    window_->workspace()->embedAndOpen(slice.toStdString(), store, QString(), QStringLiteral("intensity"));
+    QVERIFY(shown.wait(180000));
+    const auto* a = analysis();
+    QVERIFY(a && a->pca && !a->e2);
+    QCOMPARE(a->sites.size(), std::size_t(18));
+    QVERIFY(window_->scatter()->spaceBox()->findText(QStringLiteral("PCA")) >= 0);
+    QCOMPARE(window_->scatter()->canvas()->pointCount(), std::size_t(18));
+    QVERIFY(window_->browser()->tree()->model()->rowCount() >= 1);
+    const QString log = window_->activity()->logText();
+    QVERIFY2(log.contains(QLatin1String("18 incomplete sites")) && log.contains(QLatin1String("browse mode")),
+             qPrintable(log.right(1500)));
+    QCOMPARE(window_->errorCount(), 0);
+    // Back to the screen with controls for the tests that follow.
+    window_->openStore(QString::fromStdString(fixture_.store.string()));
+    QVERIFY(shown.wait(180000));
+    QVERIFY(analysis()->e2.has_value());
+  }
+
   void selectingACompoundInTheBrowserShowsItInTheDoseResponsePanel() {
     const auto* a = analysis();
     QVERIFY(a->compounds.size() >= 2);

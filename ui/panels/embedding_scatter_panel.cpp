@@ -19,6 +19,7 @@ namespace gandl::ui {
 namespace {
 const pipeline::ProjectionOutcome* projectionNamed(const pipeline::AnalysisResult& a, const QString& name) {
   if (name == QLatin1String("C2")) return a.c2 ? &*a.c2 : nullptr;
+  if (name == QLatin1String("PCA")) return a.pca ? &*a.pca : nullptr;
   return a.e2 ? &*a.e2 : nullptr;
 }
 }  // namespace
@@ -106,6 +107,7 @@ void EmbeddingScatterPanel::setAnalysis(std::shared_ptr<const pipeline::Analysis
     space_->clear();
     if (analysis_ && analysis_->e2) space_->addItem(QStringLiteral("E2"));
     if (analysis_ && analysis_->c2) space_->addItem(QStringLiteral("C2"));
+    if (analysis_ && analysis_->pca) space_->addItem(QStringLiteral("PCA"));
     const int i = space_->findText(previous);
     if (i >= 0) space_->setCurrentIndex(i);
   }
@@ -115,7 +117,12 @@ void EmbeddingScatterPanel::setAnalysis(std::shared_ptr<const pipeline::Analysis
 void EmbeddingScatterPanel::rebuildPoints() {
   const auto* p = analysis_ ? projectionNamed(*analysis_, spaceName()) : nullptr;
   std::vector<float> x, y;
-  if (p) {
+  if (p && p == (analysis_->pca ? &*analysis_->pca : nullptr)) {
+    x.assign(p->scores.on.data(), p->scores.on.data() + p->scores.on.size());
+    y.assign(p->scores.off.data(), p->scores.off.data() + p->scores.off.size());
+    canvas_->setAxisLabels(tr("PC1 of the embedding"),
+                           tr("PC2 (%1% of the variance)").arg(100.0 * p->axes.offExplainedVariance, 0, 'f', 1));
+  } else if (p) {
     x.assign(p->scores.on.data(), p->scores.on.data() + p->scores.on.size());
     y.assign(p->scores.off.data(), p->scores.off.data() + p->scores.off.size());
     canvas_->setAxisLabels(tr("%1 On  (%2 = +1, %3 = -1)")
