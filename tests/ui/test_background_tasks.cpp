@@ -186,6 +186,32 @@ class TestBackgroundTasks : public QObject {
     QCOMPARE(panel.shownImage().width(), 4 * (64 + 2));  // the shipped model draws 64 px images
   }
 
+  // Issue 13, 6: the training form is checked before a run starts, each problem named by field.
+  void trainingPanelRefusesAnIncompleteForm() {
+    ui::TaskManager tasks;
+    ui::TrainingPanel panel(&tasks);
+    QVERIFY(!panel.deviceNote()->text().contains(QLatin1String("cmake")));
+    QVERIFY(panel.findChild<QPushButton*>(QStringLiteral("trainScreenBrowse")));
+    QVERIFY(panel.findChild<QPushButton*>(QStringLiteral("trainRunBrowse")));
+    QCOMPARE(panel.start(false), nullptr);
+    QVERIFY2(panel.statusLabel()->text().contains(QLatin1String("Screen folder")),
+             qPrintable(panel.statusLabel()->text()));
+    panel.setScreenFolder(fixture_.dir.path());  // a folder without metadata.csv
+    QCOMPARE(panel.start(false), nullptr);
+    QVERIFY(panel.statusLabel()->text().contains(QLatin1String("no metadata.csv")));
+    panel.setScreenFolder(QString::fromStdString(fixture_.screen.string()));
+    QCOMPARE(panel.start(false), nullptr);
+    QVERIFY(panel.statusLabel()->text().contains(QLatin1String("Run folder")));
+    panel.setRunFolder(QString::fromStdString(fixture_.run.string()));
+    QCOMPARE(panel.start(false), nullptr);  // Start on an existing run: Resume it instead
+    QVERIFY(panel.statusLabel()->text().contains(QLatin1String("already holds a run")));
+    QVERIFY2(panel.checkpointNote()->text().contains(QLatin1String("on disk")),
+             qPrintable(panel.checkpointNote()->text()));
+    QCOMPARE(tasks.tasks().size(), 0);
+    panel.keepBox()->setValue(7);
+    QCOMPARE(nlohmann::json::parse(panel.configJson())["keep_checkpoints"].get<int>(), 7);
+  }
+
   void trainingStartsPausesResumesAndStopsFromThePanel() {
     ui::TaskManager tasks;
     ui::TrainingPanel panel(&tasks);

@@ -1,5 +1,9 @@
 #include "ui/panels/training_panel.h"
 
+#include <filesystem>
+
+#include <QFileDialog>
+
 #include <QComboBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -39,8 +43,8 @@ TrainingPanel::TrainingPanel(TaskManager* tasks, QWidget* parent) : QWidget(pare
   deviceNote_->setWordWrap(true);
   if (!cuda)
     deviceNote_->setText(
-        tr("This LibTorch build is CPU-only. For a GPU, build against an upstream CUDA LibTorch: "
-           "cmake -DCMAKE_PREFIX_PATH=/path/to/libtorch (see docs/gui.md)."));
+        tr("No GPU is available to this installation: training runs on the CPU (hours for a useful model). "
+           "Training on a GPU needs the CUDA build of the workbench; see the user guide, section GPU."));
   resolution_ = new QComboBox(this);
   for (int r : {32, 64, 128, 256}) resolution_->addItem(QString::number(r), r);
   resolution_->setCurrentIndex(1);
@@ -52,6 +56,16 @@ TrainingPanel::TrainingPanel(TaskManager* tasks, QWidget* parent) : QWidget(pare
   steps_->setValue(1000);
   seed_ = new QSpinBox(this);
   seed_->setRange(0, 1 << 30);
+  keep_ = new QSpinBox(this);
+  keep_->setObjectName(QStringLiteral("keepCheckpoints"));
+  keep_->setRange(1, 100000);
+  keep_->setValue(model::TrainingConfig{}.keep_checkpoints);
+  keep_->setToolTip(
+      tr("Checkpoints kept in the run folder (the oldest are deleted); each holds both networks "
+         "and their optimizer states, about 220 MB for the 64 px model."));
+  checkpointNote_ = new QLabel(this);
+  checkpointNote_->setObjectName(QStringLiteral("checkpointNote"));
+  checkpointNote_->setWordWrap(true);
   json_ = new QPlainTextEdit(this);
   json_->setObjectName(QStringLiteral("configJson"));
   json_->setPlainText(QString::fromStdString(model::TrainingConfig{}.toJson().dump(2)));
@@ -116,15 +130,32 @@ TrainingPanel::TrainingPanel(TaskManager* tasks, QWidget* parent) : QWidget(pare
   probePlot_->yAxis->setLabel(tr("C+ vs C- balanced accuracy"));
   probePlot_->yAxis->setRange(0.4, 1.0);
 
+  // A folder field with its Browse button.
+  const auto folderRow = [this](QLineEdit* edit, const QString& title) {
+    auto* row = new QHBoxLayout;
+    row->addWidget(edit, 1);
+    auto* browse = new QPushButton(tr("Browse..."), this);
+    browse->setObjectName(edit->objectName() + QStringLiteral("Browse"));
+    row->addWidget(browse);
+    connect(browse, &QPushButton::clicked, this, [this, edit, title] {
+      const QString folder = QFileDialog::getExistingDirectory(this, title, edit->text());
+      if (folder.isEmpty()) return;
+      edit->setText(folder);
+      Q_EMIT edit->editingFinished();
+    });
+    return row;
+  };
   auto* form = new QFormLayout;
-  form->addRow(tr("Screen folder"), screen_);
-  form->addRow(tr("Run folder"), run_);
+  form->addRow(tr("Screen folder"), folderRow(screen_, tr("Screen to train on")));
+  form->addRow(tr("Run folder"), folderRow(run_, tr("Run folder (new, or a run to resume)")));
   form->addRow(tr("Device"), device_);
   form->addRow(QString(), deviceNote_);
   form->addRow(tr("Resolution"), resolution_);
   form->addRow(tr("Batch"), batch_);
   form->addRow(tr("Steps"), steps_);
   form->addRow(tr("Seed"), seed_);
+  form->addRow(tr("Keep checkpoints"), keep_);
+  form->addRow(QString(), checkpointNote_);
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(startButton_);
   buttons->addWidget(pauseButton_);
@@ -146,6 +177,7 @@ TrainingPanel::TrainingPanel(TaskManager* tasks, QWidget* parent) : QWidget(pare
   layout->addWidget(probePlot_, 2);
   connect(probeButton_, &QPushButton::clicked, this, [this] { probe(); });
   connect(run_, &QLineEdit::editingFinished, this, &TrainingPanel::loadProbe);
+  connect(run_, &QLineEdit::editingFinished, this, &TrainingPanel::updateCheckpointNote);
   connect(startButton_, &QPushButton::clicked, this, [this] { start(false); });
   connect(resumeButton_, &QPushButton::clicked, this, &TrainingPanel::resume);
   connect(pauseButton_, &QPushButton::clicked, this, &TrainingPanel::pause);
@@ -157,6 +189,7 @@ TrainingPanel::TrainingPanel(TaskManager* tasks, QWidget* parent) : QWidget(pare
 void TrainingPanel::setScreenFolder(const QString& path) { screen_->setText(path); }
 void TrainingPanel::setRunFolder(const QString& path) {
   run_->setText(path);
+  updateCheckpointNote();
   loadProbe();
 }
 
@@ -257,18 +290,61 @@ std::string TrainingPanel::configJson() const {
   config.batch = batch_->value();
   config.steps = steps_->value();
   config.seed = static_cast<std::uint64_t>(seed_->value());
+  config.keep_checkpoints = keep_->value();
   config.validate();
   return config.toJson().dump(2);
+}
+
+QString TrainingPanel::problemWithForm(bool resume) const {
+  namespace fs = std::filesystem;
+  const QString screen = screen_->text().trimmed(), run = run_->text().trimmed();
+  if (screen.isEmpty()) return tr("Screen folder: choose the screen to train on (Browse...).");
+  std::error_code error;
+  if (!fs::is_regular_file(fs::path(screen.toStdString()) / "metadata.csv", error))
+    return tr("Screen folder: %1 holds no metadata.csv, so it is not a screen.").arg(screen);
+  if (run.isEmpty()) return tr("Run folder: choose where the run is written (a new or empty folder).");
+  const fs::path runPath = run.toStdString();
+  const bool hasRun = fs::exists(runPath / "config.json", error);
+  if (resume && !hasRun) return tr("Run folder: %1 holds no run to resume; Start a new one.").arg(run);
+  if (!resume && hasRun) return tr("Run folder: %1 already holds a run; Resume it, or choose a new folder.").arg(run);
+  if (fs::exists(runPath, error) && !fs::is_directory(runPath, error))
+    return tr("Run folder: %1 is a file, not a folder.").arg(run);
+  return {};
+}
+
+void TrainingPanel::updateCheckpointNote() {
+  namespace fs = std::filesystem;
+  const fs::path run = run_->text().trimmed().toStdString();
+  std::error_code error;
+  int count = 0;
+  std::uintmax_t largest = 0;
+  if (!run.empty() && fs::is_directory(run, error))
+    for (const auto& entry : fs::directory_iterator(run, error)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("step-", 0) != 0 || entry.path().extension() != ".pt") continue;
+      ++count;
+      largest = std::max(largest, entry.file_size(error));
+    }
+  checkpointNote_->setText(
+      count == 0 ? tr("The last %1 checkpoints are kept (about 220 MB each for the 64 px model).").arg(keep_->value())
+                 : tr("%1 checkpoint(s) on disk, %2 MB each; the last %3 are kept.")
+                       .arg(count)
+                       .arg(static_cast<double>(largest) / (1024.0 * 1024.0), 0, 'f', 0)
+                       .arg(keep_->value()));
 }
 
 BackgroundTask* TrainingPanel::start(bool resume) {
   if (task_ && task_->isRunning()) return task_;
   pipeline::TrainTaskOptions options;
+  const auto refuse = [this](const QString& why) {
+    speed_->setText(tr("<font color='red'>%1</font>").arg(why.toHtmlEscaped()));
+    return nullptr;
+  };
+  if (const QString problem = problemWithForm(resume); !problem.isEmpty()) return refuse(problem);
   try {
     options.config = model::TrainingConfig::fromJson(nlohmann::json::parse(configJson()));
   } catch (const std::exception& e) {
-    speed_->setText(tr("<font color='red'>%1</font>").arg(QString::fromStdString(e.what()).toHtmlEscaped()));
-    return nullptr;
+    return refuse(QString::fromStdString(e.what()));
   }
   options.data = screen_->text().toStdString();
   options.run = run_->text().toStdString();
@@ -300,12 +376,24 @@ BackgroundTask* TrainingPanel::start(bool resume) {
   task_ = tasks_->start(
       resume ? tr("Resume training %1").arg(run_->text()) : tr("Train %1").arg(run_->text()),
       [options, callbacks](const tasks::TaskContext& context) { pipeline::runTraining(options, context, callbacks); });
+  // Until the first step is logged (reading the screen, building the networks: up to a minute),
+  // the status says what is happening instead of nothing.
+  speed_->setText(tr("loading the screen and building the networks..."));
+  connect(task_, &BackgroundTask::progress, this, [this](qint64 done, qint64, const QString&, const QString& message) {
+    if (done == 0 && !message.isEmpty()) speed_->setText(tr("starting: %1").arg(message));
+  });
   connect(task_, &BackgroundTask::ended, this, [this] {
+    const auto* task = task_.data();
+    if (task && task->state() == BackgroundTask::State::Failed)
+      speed_->setText(tr("<font color='red'>failed: %1</font>").arg(task->error().toHtmlEscaped()));
+    else if (task && task->state() == BackgroundTask::State::Cancelled)
+      speed_->setText(speed_->text().remove(tr(" (paused)")) + tr(" (stopped; Resume continues from the checkpoint)"));
+    updateCheckpointNote();
     updateButtons();
     Q_EMIT runEnded();
   });
   connect(task_, &BackgroundTask::pausedChanged, this, [this](bool paused) {
-    if (paused) speed_->setText(speed_->text() + tr(" (paused)"));
+    speed_->setText(speed_->text().remove(tr(" (paused)")) + (paused ? tr(" (paused)") : QString()));
     updateButtons();
   });
   updateButtons();

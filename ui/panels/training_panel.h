@@ -43,6 +43,13 @@ class TrainingPanel : public QWidget {
   BackgroundTask* task() const { return task_; }
   QComboBox* deviceBox() const { return device_; }
   QLabel* deviceNote() const { return deviceNote_; }
+  QLabel* statusLabel() const { return speed_; }
+  QLabel* checkpointNote() const { return checkpointNote_; }
+  QSpinBox* keepBox() const { return keep_; }
+  // Why Start or Resume cannot run with the form as it is ("" when it can), naming the field.
+  QString problemWithForm(bool resume) const;
+  // "3 checkpoints on disk, 222 MB each; the last 5 are kept" for the run folder.
+  void updateCheckpointNote();
   QCustomPlot* probePlot() const { return probePlot_; }
   void setProbeScreenFolder(const QString& path);
   BackgroundTask* probeTask() const { return probeTask_; }
@@ -78,6 +85,8 @@ class TrainingPanel : public QWidget {
   QSpinBox* batch_;
   QSpinBox* steps_;
   QSpinBox* seed_;
+  QSpinBox* keep_;
+  QLabel* checkpointNote_;
   QPlainTextEdit* json_;
   QPushButton* startButton_;
   QPushButton* pauseButton_;
