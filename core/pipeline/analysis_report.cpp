@@ -207,7 +207,11 @@ std::string summaryJson(const AnalysisResult& result) {
                           finiteOrNull(g.activeCurves ? double(g.activeWithin03) / g.activeCurves : std::nan(""))},
                          {"median_abs_log10_error", finiteOrNull(g.medianAbsLog10Error)},
                          {"inactive_curves", g.inactiveCurves},
-                         {"inactive_called_inactive", g.inactiveCalledInactive}};
+                         {"inactive_called_inactive", g.inactiveCalledInactive},
+                         {"toxic_curves", g.toxicCurves},
+                         {"toxic_flagged", g.toxicFlagged},
+                         {"nontoxic_curves", g.nontoxicCurves},
+                         {"nontoxic_flagged", g.nontoxicFlagged}};
   }
   j["warnings"] = result.warnings;
   j["seconds"] = result.seconds;
@@ -308,6 +312,10 @@ GroundTruthComparison compareWithGroundTruth(const AnalysisResult& result, const
     row.status = analysis::doseResponseStatusName(c.response.status);
     row.ec50Micromolar = c.response.ec50Micromolar;
     row.log10Error = std::log10(row.ec50Micromolar / row.trueEc50Micromolar);  // NaN unless both exist
+    row.flaggedToxic =
+        c.response.status == analysis::DoseResponseStatus::Cytotoxic || !c.response.toxicConcentrations.empty();
+    ++(row.toxic ? out.toxicCurves : out.nontoxicCurves);
+    if (row.flaggedToxic) ++(row.toxic ? out.toxicFlagged : out.nontoxicFlagged);
     if (row.active) {
       ++out.activeCurves;
       if (std::isfinite(row.log10Error)) {
@@ -316,7 +324,10 @@ GroundTruthComparison compareWithGroundTruth(const AnalysisResult& result, const
       }
     } else {
       ++out.inactiveCurves;
-      if (c.response.status == analysis::DoseResponseStatus::Inactive) ++out.inactiveCalledInactive;
+      // Not a hit is right: Inactive, or Cytotoxic for a compound the truth marks toxic.
+      if (c.response.status == analysis::DoseResponseStatus::Inactive ||
+          (row.toxic && c.response.status == analysis::DoseResponseStatus::Cytotoxic))
+        ++out.inactiveCalledInactive;
     }
     out.rows.push_back(row);
   }
@@ -329,11 +340,11 @@ GroundTruthComparison compareWithGroundTruth(const AnalysisResult& result, const
 
 std::string groundTruthCsv(const GroundTruthComparison& g) {
   std::string out = csvRow({"compound", "cell_type", "true_active", "true_toxic", "true_ec50_uM", "status", "ec50_uM",
-                            "log10_error", "within_0_3_log10"});
+                            "log10_error", "within_0_3_log10", "flagged_toxic"});
   for (const auto& r : g.rows)
     out += csvRow({r.compound, r.cellType, r.active ? "1" : "0", r.toxic ? "1" : "0", number(r.trueEc50Micromolar),
                    r.status, number(r.ec50Micromolar), number(r.log10Error),
-                   r.active ? (std::abs(r.log10Error) <= 0.3 ? "1" : "0") : ""});
+                   r.active ? (std::abs(r.log10Error) <= 0.3 ? "1" : "0") : "", r.flaggedToxic ? "1" : "0"});
   return out;
 }
 

@@ -250,6 +250,12 @@ void analyzeDoseResponse(const AnalyzeOptions& options, AnalysisResult& result, 
   std::map<std::string, std::vector<double>> controlOff;
   for (std::size_t i = 0; i < s.size(); ++i)
     if (isControl(s.role[i])) controlOff[s.cellType[i]].push_back(off(static_cast<Eigen::Index>(i)));
+  // Cells per site in C- wells (infected, untreated) per cell type: the viability reference. A
+  // compound that kills cells lowers the count whatever the embedding shows.
+  std::map<std::string, std::vector<double>> negativeCells;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (s.role[i] == Role::NegativeControl && std::isfinite(s.cellCount[i]))
+      negativeCells[s.cellType[i]].push_back(s.cellCount[i]);
 
   std::map<std::pair<std::string, std::string>, std::size_t> index;
   std::vector<CompoundOutcome> outcomes;
@@ -270,23 +276,30 @@ void analyzeDoseResponse(const AnalyzeOptions& options, AnalysisResult& result, 
   for (const auto& o : outcomes) {
     analysis::CompoundInput input;
     input.name = severalCellTypes ? o.compound + " [" + o.cellType + "]" : o.compound;
-    std::map<double, std::vector<double>> offByDose;
+    std::map<double, std::vector<double>> offByDose, cellsByDose;
     for (auto r : o.rows) {
       const double c = s.concentrationMicromolar[r];
       input.points.push_back({c, on(static_cast<Eigen::Index>(r))});
-      if (std::isfinite(c)) offByDose[c].push_back(off(static_cast<Eigen::Index>(r)));
+      if (!std::isfinite(c)) continue;
+      offByDose[c].push_back(off(static_cast<Eigen::Index>(r)));
+      if (std::isfinite(s.cellCount[r])) cellsByDose[c].push_back(s.cellCount[r]);
     }
     const auto ref = controlOff.find(o.cellType);
-    if (ref != controlOff.end() && ref->second.size() >= 2) {
-      const double centre = analysis::median(ref->second);
-      const double sd = analysis::sampleStandardDeviation(ref->second);
-      for (const auto& [c, values] : offByDose) {
-        if (c <= 0) continue;  // analyzeCompound names the compound for a bad concentration
-        analysis::DoseToxicity t;
-        t.concentrationMicromolar = c;
-        t.offAxisShift = sd > 0 ? std::abs(analysis::median(values) - centre) / sd : 0.0;
-        input.toxicity.push_back(t);
-      }
+    const bool offReference = ref != controlOff.end() && ref->second.size() >= 2;
+    const double centre = offReference ? analysis::median(ref->second) : 0.0;
+    const double sd = offReference ? analysis::sampleStandardDeviation(ref->second) : 0.0;
+    const auto cells = negativeCells.find(o.cellType);
+    const double negativeMedian =
+        cells != negativeCells.end() && cells->second.size() >= 2 ? analysis::median(cells->second) : 0.0;
+    for (const auto& [c, values] : offByDose) {
+      if (c <= 0) continue;  // analyzeCompound names the compound for a bad concentration
+      analysis::DoseToxicity t;
+      t.concentrationMicromolar = c;
+      if (offReference) t.offAxisShift = sd > 0 ? std::abs(analysis::median(values) - centre) / sd : 0.0;
+      const auto counted = cellsByDose.find(c);
+      if (negativeMedian > 0 && counted != cellsByDose.end() && !counted->second.empty())
+        t.viability = analysis::median(counted->second) / negativeMedian;
+      if (std::isfinite(t.offAxisShift) || std::isfinite(t.viability)) input.toxicity.push_back(t);
     }
     inputs.push_back(std::move(input));
   }

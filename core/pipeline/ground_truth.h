@@ -19,13 +19,16 @@ struct GroundTruthRow {
   std::string status;               // the fitted status
   double ec50Micromolar = 0.0;      // NaN without a fit
   double log10Error = 0.0;          // log10(fitted / true) for active compounds with an EC50
+  bool flaggedToxic = false;        // the analysis found a toxic dose (status cytotoxic or a toxic flag)
 };
 struct GroundTruthComparison {
   std::filesystem::path file;
   std::vector<GroundTruthRow> rows;
-  int activeCurves = 0, activeWithin03 = 0;  // |log10 error| <= 0.3
-  int inactiveCurves = 0, inactiveCalledInactive = 0;
-  double medianAbsLog10Error = 0.0;  // over active curves with an EC50
+  int activeCurves = 0, activeWithin03 = 0;            // |log10 error| <= 0.3
+  int inactiveCurves = 0, inactiveCalledInactive = 0;  // status inactive (cytotoxic when truly toxic)
+  double medianAbsLog10Error = 0.0;                    // over active curves with an EC50
+  int toxicCurves = 0, toxicFlagged = 0;               // truly toxic curves, and those flagged toxic
+  int nontoxicCurves = 0, nontoxicFlagged = 0;         // the others, and those flagged (false alarms)
 };
 
 // Throws data::DataError naming the file, line and value for a malformed ground truth, or a

@@ -16,6 +16,7 @@
 #include "core/pipeline/analyze_task.h"
 #include "core/pipeline/analysis_report.h"
 #include "core/store/embedding_store.h"
+#include "core/data/intensity_features.h"
 #include "core/store/embedding_writer.h"
 
 namespace fs = std::filesystem;
@@ -43,7 +44,12 @@ std::string wellName(int index) {
 // Two cell types, two plates each; per plate 10 C+ wells, 10 C- wells, every compound at every
 // dose in one well; 2 sites per well.
 // poison: a NaN in the first site (a C+ control) and an Inf in the last (a compound).
-fs::path writeScreenStore(const fs::path& path, std::uint64_t seed, bool poison = false) {
+// cellCounts: the store is an intensity embedding (70 features) whose nuclei count (objects_w1) is
+// 100 per site, and 20 where "Inert" is dosed at 3 uM or more (a cytotoxic, inactive compound).
+fs::path writeScreenStore(const fs::path& path, std::uint64_t seed, bool poison = false, bool cellCounts = false) {
+  const auto featureNames = data::intensityFeatureNames(data::kModelChannels);
+  const int dim = cellCounts ? static_cast<int>(featureNames.size()) : kDim;
+  const auto nuclei = std::find(featureNames.begin(), featureNames.end(), "objects_w1") - featureNames.begin();
   std::mt19937_64 rng(seed);
   std::normal_distribution<float> noise(0.f, 1.f);
   std::vector<data::Site> sites;
@@ -72,7 +78,10 @@ fs::path writeScreenStore(const fs::path& path, std::uint64_t seed, bool poison 
           sites.push_back(s);
           rows.push_back(static_cast<float>(signal) + 0.08f * noise(rng) + offset);
           rows.push_back((cellType == "HRCE" ? 1.f : -1.f) + 0.1f * noise(rng) + offset);
-          for (int d = 2; d < kDim; ++d) rows.push_back(0.3f * noise(rng) + offset);
+          for (int d = 2; d < dim; ++d) rows.push_back(0.3f * noise(rng) + offset);
+          if (cellCounts)
+            rows[rows.size() - static_cast<std::size_t>(dim) + static_cast<std::size_t>(nuclei)] =
+                treatment == "Inert" && concentration >= 3.0 ? 20.f : 100.f;
         }
       };
       for (int i = 0; i < 10; ++i) addWell(data::Role::PositiveControl, "", std::nan(""), 1.0);
@@ -86,9 +95,9 @@ fs::path writeScreenStore(const fs::path& path, std::uint64_t seed, bool poison 
   }
   if (poison) {
     rows[3] = std::nanf("");
-    rows[rows.size() - kDim] = std::numeric_limits<float>::infinity();
+    rows[rows.size() - static_cast<std::size_t>(dim)] = std::numeric_limits<float>::infinity();
   }
-  store::EmbeddingWriter writer(path, kDim, {{"embedder", std::string("constructed")}});
+  store::EmbeddingWriter writer(path, dim, {{"embedder", std::string(cellCounts ? "intensity" : "constructed")}});
   writer.append(sites, rows.data());
   writer.finish();
   return path;
@@ -344,6 +353,28 @@ class TestAnalyze : public QObject {
 
   // Issue 13, 4: a store without controls is browsed: principal components of every site, the
   // zero-shot classification, and a warning that says what is not computed.
+  // Issue 13, 3: the cytotoxic call uses the cell count (the nuclei of an intensity embedding):
+  // a compound that kills cells without moving the On score is flagged, the others are not.
+  void cellCountsFlagACytotoxicCompound() {
+    pipeline::AnalyzeOptions options;
+    options.embeddings = writeScreenStore(root() / "counts.h5ad", 1, false, true);
+    options.seed = 3;
+    const auto result = pipeline::runAnalysis(options);
+    int flagged = 0;
+    for (const auto& c : result.compounds) {
+      const bool toxic = !c.response.toxicConcentrations.empty();
+      if (c.compound == "Inert") {
+        QVERIFY2(toxic && c.response.status == analysis::DoseResponseStatus::Cytotoxic,
+                 (c.compound + " " + c.response.note).c_str());
+        QCOMPARE(c.response.toxicConcentrations.front(), 3.0);
+        ++flagged;
+      } else {
+        QVERIFY2(!toxic, (c.compound + " flagged toxic").c_str());
+      }
+    }
+    QCOMPARE(flagged, 2);  // one per cell type
+  }
+
   void storeWithoutControlsIsBrowsed() {
     const auto storePath = writeCellTypeStore(root() / "browse.h5ad");
     QVERIFY(!pipeline::storeHasControls(storePath));
