@@ -68,7 +68,11 @@ BackgroundTask* Workspace::openStore(const fs::path& store, const fs::path& scre
         if (!fs::exists(store)) throw std::runtime_error(store.string() + ": no such store");
         const bool controls = pipeline::storeHasControls(store);
         if (controls) {
-          outcome->analysis = std::make_shared<pipeline::AnalysisResult>(pipeline::runAnalysis(options, context));
+          // Table 1 across every embedding of the store (GAN-DL, intensity, random-D, plugins).
+          pipeline::AnalyzeOptions all = options;
+          for (const auto& name : pipeline::analysableEmbeddings(store))
+            if (name != (options.embedding.empty() ? std::string("X") : options.embedding)) all.compare.push_back(name);
+          outcome->analysis = std::make_shared<pipeline::AnalysisResult>(pipeline::runAnalysis(all, context));
         } else {
           // A screen without C+ / C- (a real RxRx1 slice): browse it rather than refuse it.
           pipeline::ZeroShotOptions browse;

@@ -213,6 +213,7 @@ std::string summaryJson(const AnalysisResult& result) {
                          {"nontoxic_curves", g.nontoxicCurves},
                          {"nontoxic_flagged", g.nontoxicFlagged}};
   }
+  j["embedding_labels"] = result.embeddingLabels;
   j["warnings"] = result.warnings;
   j["seconds"] = result.seconds;
   return j.dump(2) + "\n";

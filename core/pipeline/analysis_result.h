@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,6 +62,9 @@ struct AnalysisResult {
   std::vector<analysis::PlateQuality> plateQuality;  // plate = index into sites.plateNames
   std::vector<std::string> warnings;                 // what could not be computed and why
   std::optional<GroundTruthComparison> groundTruth;  // set by the caller (synthetic screens)
+  // Embedding name (X, an /obsm entry) -> what it is in words ("GAN-DL FC-512 (demo, step
+  // 5000)", "intensity statistics"): for every embedding the result names.
+  std::map<std::string, std::string> embeddingLabels;
   double seconds = 0.0;
 };
 

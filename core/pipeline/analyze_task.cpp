@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <cmath>
 #include <map>
 #include <set>
@@ -95,12 +96,15 @@ FeatureMatrix restoreCellTypes(const FeatureMatrix& raw, const FeatureMatrix& no
 constexpr const char* kImportedPrefix = "imported from ";
 constexpr const char* kNormalizedPrefix = "normalize ";
 
+constexpr const char* kDescribedAs = "; described as: ";
+
 void writeImported(store::EmbeddingStore& store, const std::string& name, const FeatureMatrix& matrix,
                    const std::filesystem::path& file) {
   const auto provenance = store::EmbeddingStore::open(file).provenance();
   const auto embedder = provenance.count("embedder") ? store::toString(provenance.at("embedder")) : "unknown";
   store.writeObsm(name, matrix,
-                  kImportedPrefix + std::filesystem::absolute(file).string() + " (embedder " + embedder + ")");
+                  kImportedPrefix + std::filesystem::absolute(file).string() + " (embedder " + embedder + kDescribedAs +
+                      describeEmbedder(provenance) + ")");
 }
 
 FeatureMatrix importAligned(const std::filesystem::path& file, const std::vector<std::string>& siteIds) {
@@ -320,6 +324,20 @@ AnalysisResult emptyResult(const Options& options) {
   result.normalization = analysis::normalizationMethodName(options.normalization.method);
   result.seed = options.seed;
   return result;
+}
+
+// Every embedding the result names (the primary one, those compared), described in words.
+void labelEmbeddings(AnalysisResult& result) {
+  std::vector<std::string> names{result.embedding};
+  for (const auto& c : result.classifications) names.push_back(c.embedding);
+  for (const auto& name : names) {
+    if (result.embeddingLabels.count(name)) continue;
+    try {
+      result.embeddingLabels[name] = embeddingLabel(result.store, name);
+    } catch (const std::exception&) {
+      result.embeddingLabels[name] = name;  // a label is a courtesy; never fail an analysis for it
+    }
+  }
 }
 
 }  // namespace
@@ -563,6 +581,7 @@ AnalysisResult runAnalysis(const AnalyzeOptions& options, const tasks::TaskConte
     result.plateQuality = analysis::plateQuality(scores, s.plateOfRow, controlLabel, options.zPrimeThreshold);
   }
   context.report(kStages, kStages, "stages", "analysis done");
+  labelEmbeddings(result);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
@@ -599,8 +618,50 @@ AnalysisResult runZeroShot(const ZeroShotOptions& options, const tasks::TaskCont
   result.classifications.push_back(run.outcome);
   result.split = run.split;
   context.report(2, 2, "stages", "zero-shot done");
+  labelEmbeddings(result);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+std::string describeEmbedder(const store::Provenance& provenance) {
+  const auto text = [&](const char* key) {
+    const auto it = provenance.find(key);
+    return it == provenance.end() ? std::string() : store::toString(it->second);
+  };
+  const std::string embedder = text("embedder");
+  const std::string readout = text("readout") == "multiscale" ? "multiscale" : "FC-512";
+  const std::string tta = text("tta").empty() || text("tta") == "none" ? "" : ", " + text("tta") + " TTA";
+  if (embedder == "gandl") {
+    const std::filesystem::path checkpoint = text("checkpoint");
+    std::string model = checkpoint.parent_path().filename().string();
+    if (model.empty()) model = checkpoint.filename().string();
+    const std::string step = text("checkpoint_step");
+    return "GAN-DL " + readout + " (" + (model.empty() ? "model" : model) + (step.empty() ? "" : ", step " + step) +
+           tta + ")";
+  }
+  if (embedder == "random-d") return "random-weight D " + readout + tta;
+  if (embedder == "intensity") return "intensity statistics";
+  return embedder.empty() ? "unnamed embedding" : embedder;
+}
+
+std::string embeddingLabel(const std::filesystem::path& storePath, const std::string& name) {
+  const auto store = store::EmbeddingStore::open(storePath);
+  if (name.empty() || name == kEmbeddingX) return describeEmbedder(store.provenance());
+  const std::string method = store.obsmMethod(name);
+  const auto described = method.find(kDescribedAs);
+  if (method.rfind(kImportedPrefix, 0) == 0 && described != std::string::npos) {
+    std::string label = method.substr(described + std::strlen(kDescribedAs));
+    if (!label.empty() && label.back() == ')') label.pop_back();
+    return label;
+  }
+  // Imports of earlier versions name only the embedder.
+  const auto embedderAt = method.find("(embedder ");
+  if (embedderAt != std::string::npos) {
+    std::string embedder = method.substr(embedderAt + 10);
+    if (!embedder.empty() && embedder.back() == ')') embedder.pop_back();
+    return describeEmbedder({{"embedder", embedder}});
+  }
+  return name;
 }
 
 bool storeHasControls(const std::filesystem::path& store) {
@@ -656,6 +717,7 @@ AnalysisResult runBrowse(const ZeroShotOptions& options, const tasks::TaskContex
     result.warnings.push_back(std::string("zero-shot cell types not computed: ") + error.what());
   }
   context.report(3, 3, "stages", "browse ready");
+  labelEmbeddings(result);
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }

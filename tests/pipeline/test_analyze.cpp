@@ -17,6 +17,7 @@
 #include "core/pipeline/analysis_report.h"
 #include "core/store/embedding_store.h"
 #include "core/data/intensity_features.h"
+#include "core/pipeline/store_embeddings.h"
 #include "core/store/embedding_writer.h"
 
 namespace fs = std::filesystem;
@@ -373,6 +374,31 @@ class TestAnalyze : public QObject {
       }
     }
     QCOMPARE(flagged, 2);  // one per cell type
+  }
+
+  // Issue 13, 5: embeddings are named by what they are, in every result.
+  void embeddingsAreDescribedInWords() {
+    QCOMPARE(pipeline::describeEmbedder({{"embedder", std::string("gandl")},
+                                         {"readout", std::string("multiscale")},
+                                         {"checkpoint", std::string("/x/resources/models/demo/step-5000.pt")},
+                                         {"checkpoint_step", std::int64_t{5000}}}),
+             std::string("GAN-DL multiscale (demo, step 5000)"));
+    QCOMPARE(pipeline::describeEmbedder({{"embedder", std::string("gandl")}, {"readout", std::string("fc512")}}),
+             std::string("GAN-DL FC-512 (model)"));
+    QCOMPARE(pipeline::describeEmbedder({{"embedder", std::string("intensity")}}), std::string("intensity statistics"));
+    QCOMPARE(pipeline::describeEmbedder({{"embedder", std::string("random-d")}, {"tta", std::string("dihedral")}}),
+             std::string("random-weight D FC-512, dihedral TTA"));
+    const auto primary = writeScreenStore(root() / "labelled.h5ad", 4);
+    const auto other = writeScreenStore(root() / "other.h5ad", 4, false, true);  // embedder "intensity"
+    pipeline::importEmbedding(primary, "intensity", other);
+    QCOMPARE(pipeline::embeddingLabel(primary, "intensity"), std::string("intensity statistics"));
+    QCOMPARE(pipeline::embeddingLabel(primary, "X"), std::string("constructed"));
+    pipeline::AnalyzeOptions options;
+    options.embeddings = primary;
+    options.compare = {"intensity"};
+    const auto result = pipeline::runAnalysis(options);
+    QCOMPARE(result.embeddingLabels.at("intensity"), std::string("intensity statistics"));
+    QCOMPARE(result.embeddingLabels.at("X"), std::string("constructed"));
   }
 
   void storeWithoutControlsIsBrowsed() {

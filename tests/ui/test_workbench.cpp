@@ -103,6 +103,12 @@ class TestWorkbench : public QObject {
     QCOMPARE(window_->plateHeatmap()->plateBox()->count(), static_cast<int>(a->sites.plateNames.size()));
     QVERIFY(window_->plateHeatmap()->zPrimeText().contains(QLatin1String("Z'")));
     QCOMPARE(window_->classification()->accuracyTable()->rowCount(), static_cast<int>(a->classifications.size()));
+    // Embeddings named by what they are, with the chance level and an interval beside each accuracy.
+    auto* table = window_->classification()->accuracyTable();
+    QVERIFY2(table->item(0, 2)->text().startsWith(QLatin1String("GAN-DL FC-512 (run, step 3)")),
+             qPrintable(table->item(0, 2)->text()));
+    QCOMPARE(table->horizontalHeaderItem(8)->text(), QStringLiteral("95% CI"));
+    QCOMPARE(table->item(0, 9)->text(), QStringLiteral("0.50"));
     QVERIFY(window_->classification()->confusionTable()->rowCount() >= 2);
     QCOMPARE(window_->pointCloud()->pointCount(), std::size_t(768));
     QVERIFY(!window_->doseResponse()->shownCompounds().isEmpty());  // the top hit is shown

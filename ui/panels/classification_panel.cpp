@@ -1,5 +1,9 @@
 #include "ui/panels/classification_panel.h"
 
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -14,6 +18,18 @@
 #include "ui/plots/qcustomplot.h"
 
 namespace gandl::ui {
+namespace {
+
+// Wilson's score interval (95%) of a proportion p over n trials.
+std::pair<double, double> wilsonInterval(double p, int n) {
+  if (n <= 0) return {0.0, 1.0};
+  const double z = 1.959964, z2 = z * z, nn = static_cast<double>(n);
+  const double centre = (p + z2 / (2 * nn)) / (1 + z2 / nn);
+  const double half = z * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn)) / (1 + z2 / nn);
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+}  // namespace
 
 ClassificationPanel::ClassificationPanel(QWidget* parent) : QWidget(parent) {
   setObjectName(QStringLiteral("classificationPanel"));
@@ -56,7 +72,7 @@ void ClassificationPanel::setAnalysis(std::shared_ptr<const pipeline::AnalysisRe
   analysis_ = std::move(analysis);
   const QStringList headers = {tr("Task"),       tr("Subset"),     tr("Embedding"), tr("Train wells"),
                                tr("Test wells"), tr("Test sites"), tr("Accuracy"),  tr("Balanced accuracy"),
-                               tr("C")};
+                               tr("95% CI"),     tr("Chance"),     tr("C")};
   accuracy_->clear();
   accuracy_->setColumnCount(headers.size());
   accuracy_->setHorizontalHeaderLabels(headers);
@@ -66,13 +82,29 @@ void ClassificationPanel::setAnalysis(std::shared_ptr<const pipeline::AnalysisRe
   accuracy_->setRowCount(n);
   for (int i = 0; i < n; ++i) {
     const auto& c = analysis_->classifications[i];
-    const QStringList cells = {QString::fromStdString(c.task),      QString::fromStdString(c.subset),
-                               QString::fromStdString(c.embedding), QString::number(c.nTrainWells),
-                               QString::number(c.nTestWells),       QString::number(c.nTestSites),
-                               QString::number(c.accuracy, 'f', 3), QString::number(c.balancedAccuracy, 'f', 3),
-                               QString::number(c.c, 'g', 3)};
+    const auto label = analysis_->embeddingLabels.find(c.embedding);
+    const QString embedding =
+        QString::fromStdString(label == analysis_->embeddingLabels.end() || label->second == c.embedding
+                                   ? c.embedding
+                                   : label->second + " [" + c.embedding + "]");
+    // Wilson's 95% interval of the balanced accuracy over the held-out sites, and what guessing
+    // the most likely of k classes would give (1 / k balanced).
+    const auto [low, high] = wilsonInterval(c.balancedAccuracy, c.nTestSites);
+    const int classes = static_cast<int>(c.confusion.names.size());
+    const QStringList cells = {
+        QString::fromStdString(c.task),
+        QString::fromStdString(c.subset),
+        embedding,
+        QString::number(c.nTrainWells),
+        QString::number(c.nTestWells),
+        QString::number(c.nTestSites),
+        QString::number(c.accuracy, 'f', 3),
+        QString::number(c.balancedAccuracy, 'f', 3),
+        c.nTestSites > 0 ? QStringLiteral("%1-%2").arg(low, 0, 'f', 2).arg(high, 0, 'f', 2) : QString(),
+        classes > 0 ? QString::number(1.0 / classes, 'f', 2) : QString(),
+        QString::number(c.c, 'g', 3)};
     for (int col = 0; col < cells.size(); ++col) accuracy_->setItem(i, col, new QTableWidgetItem(cells[col]));
-    task_->addItem(QStringLiteral("%1 / %2 (%3)").arg(cells[0], cells[1], cells[2]));
+    task_->addItem(QStringLiteral("%1 / %2 (%3)").arg(cells[0], cells[1], embedding));
   }
   accuracy_->resizeColumnsToContents();
   showConfusion(task_->currentIndex());

@@ -85,8 +85,15 @@ void DoseResponsePanel::setEmbeddings(const QStringList& names, const QString& p
   const QSignalBlocker block(compare_);
   compare_->clear();
   compare_->addItem(tr("no comparison"), QString());
-  for (const auto& name : names)
-    if (name != primary) compare_->addItem(tr("compare with %1").arg(name), name);
+  for (const auto& name : names) {
+    if (name == primary) continue;
+    const auto label = analysis_ ? analysis_->embeddingLabels.find(name.toStdString())
+                                 : std::map<std::string, std::string>::const_iterator();
+    const bool known = analysis_ && label != analysis_->embeddingLabels.end() && label->second != name.toStdString();
+    compare_->addItem(known ? tr("compare with %1: %2").arg(name, QString::fromStdString(label->second))
+                            : tr("compare with %1").arg(name),
+                      name);
+  }
   const int index = compare_->findData(chosen);
   compare_->setCurrentIndex(index < 0 ? 0 : index);
   compare_->setEnabled(compare_->count() > 1);
@@ -207,7 +214,11 @@ const pipeline::CompoundOutcome* findCompound(const pipeline::AnalysisResult& a,
   return nullptr;
 }
 
-QString embeddingLabel(const pipeline::AnalysisResult& a) { return QString::fromStdString(a.embedding); }
+// What the embedding is ("GAN-DL FC-512 (demo, step 5000)"), not its storage name ("X").
+QString embeddingLabel(const pipeline::AnalysisResult& a) {
+  const auto it = a.embeddingLabels.find(a.embedding);
+  return QString::fromStdString(it == a.embeddingLabels.end() ? a.embedding : it->second);
+}
 
 }  // namespace
 
