@@ -20,6 +20,7 @@ void addDemoCommand(CLI::App& app);
 void addEmbedCommand(CLI::App& app);
 void addExportCommand(CLI::App& app);
 void addExportModelCommand(CLI::App& app);
+void addImportEmbeddingsCommand(CLI::App& app);
 void addInfoCommand(CLI::App& app);
 void addInspectCommand(CLI::App& app);
 void addProbeCommand(CLI::App& app);

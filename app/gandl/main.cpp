@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   gandl::cli::addInfoCommand(app);
   gandl::cli::addEmbedCommand(app);
   gandl::cli::addAnalyzeCommand(app);
+  gandl::cli::addImportEmbeddingsCommand(app);
   gandl::cli::addDemoCommand(app);
   gandl::cli::addZeroShotCommand(app);
   gandl::cli::addProbeCommand(app);

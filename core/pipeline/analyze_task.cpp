@@ -4,9 +4,11 @@
 #include "core/pipeline/store_embeddings.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -16,6 +18,7 @@
 #include "core/analysis/statistics.h"
 #include "core/analysis/svm_model_selection.h"
 #include "core/analysis/well_split.h"
+#include "core/data/csv.h"
 #include "core/data/data_error.h"
 #include "core/data/intensity_features.h"
 #include "core/data/screen.h"
@@ -662,6 +665,74 @@ std::string embeddingLabel(const std::filesystem::path& storePath, const std::st
     return describeEmbedder({{"embedder", embedder}});
   }
   return name;
+}
+
+CsvImportReport importEmbeddingsCsv(const std::filesystem::path& storePath, const std::filesystem::path& csv,
+                                    const std::string& name, bool allowMissing) {
+  if (name.empty() || name == kEmbeddingX || name.find('/') != std::string::npos)
+    throw std::invalid_argument("--name '" + name + "' cannot name an /obsm entry (not empty, not X, no '/')");
+  const data::CsvTable table = data::readCsv(csv);
+  const int idColumn = table.requireColumn("site_id");
+  static const std::set<std::string> metadata = {
+      "well_id",           "cell_type", "experiment",     "plate",  "well", "site",
+      "disease_condition", "treatment", "treatment_conc", "SMILES", "role"};
+  std::vector<int> featureColumns;
+  for (int c = 0; c < static_cast<int>(table.header.size()); ++c)
+    if (c != idColumn && !metadata.count(table.header[static_cast<std::size_t>(c)])) featureColumns.push_back(c);
+  if (featureColumns.empty())
+    throw data::DataError(csv.string(), 1, "", "only site_id and metadata columns", "at least one feature column");
+
+  const auto store = store::EmbeddingStore::open(storePath);
+  const auto& siteIds = store.siteIds();
+  CsvImportReport report;
+  report.features = featureColumns.size();
+  FeatureMatrix matrix = FeatureMatrix::Constant(static_cast<Eigen::Index>(siteIds.size()),
+                                                 static_cast<Eigen::Index>(featureColumns.size()),
+                                                 std::numeric_limits<float>::quiet_NaN());
+  std::vector<long> lineOfRow(siteIds.size(), 0);
+  std::unordered_map<std::string, long> seen;
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    const auto& fields = table.rows[r];
+    const std::string& id = fields[static_cast<std::size_t>(idColumn)];
+    const auto [previous, added] = seen.emplace(id, table.lines[r]);
+    if (!added)
+      throw data::DataError(csv.string(), table.lines[r], "site_id", id,
+                            "a unique site_id (it is already on line " + std::to_string(previous->second) + ")");
+    // Every row's numbers are checked, matched or not: a file with bad numbers is refused whole.
+    std::vector<float> values(featureColumns.size());
+    for (std::size_t k = 0; k < featureColumns.size(); ++k) {
+      const std::string& text = fields[static_cast<std::size_t>(featureColumns[k])];
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), values[k]);
+      if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(values[k]))
+        throw data::DataError(csv.string(), table.lines[r], table.header[static_cast<std::size_t>(featureColumns[k])],
+                              text, "a finite decimal number");
+    }
+    const auto row = store.rowOf(id);
+    if (!row) {
+      if (++report.unmatched <= 3)
+        report.notes.push_back("line " + std::to_string(table.lines[r]) + ": site '" + id + "' is not in the store");
+      continue;
+    }
+    for (std::size_t k = 0; k < featureColumns.size(); ++k)
+      matrix(static_cast<Eigen::Index>(*row), static_cast<Eigen::Index>(k)) = values[k];
+    lineOfRow[*row] = table.lines[r];
+    ++report.matched;
+  }
+  for (std::size_t i = 0; i < siteIds.size(); ++i) {
+    if (lineOfRow[i] != 0) continue;
+    if (++report.missing <= 3) report.notes.push_back("store site '" + siteIds[i] + "' is not in the file");
+  }
+  if (report.missing > 0 && !allowMissing)
+    throw data::DataError(csv.string(), std::to_string(report.missing) + " of the store's " +
+                                            std::to_string(siteIds.size()) +
+                                            " sites are not in the file (first: " + report.notes.back() +
+                                            "); pass --allow-missing to import the others (the missing rows are "
+                                            "left out of analyses)");
+  auto writable = store::EmbeddingStore::open(storePath, store::EmbeddingStore::Access::ReadWrite);
+  writable.writeObsm(name, matrix,
+                     kImportedPrefix + std::filesystem::absolute(csv).string() + " (embedder csv" + kDescribedAs +
+                         "imported " + name + " (" + std::to_string(featureColumns.size()) + " features))");
+  return report;
 }
 
 bool storeHasControls(const std::filesystem::path& store) {

@@ -38,7 +38,7 @@ class TestCli : public QObject {
   Q_OBJECT
  private Q_SLOTS:
   void helpOnEveryCommand() {
-    for (const char* command : {"inspect", "synth", "export"}) {
+    for (const char* command : {"inspect", "synth", "export", "import-embeddings"}) {
       const Result r = gandl({command, "--help"});
       QCOMPARE(r.exitCode, 0);
       QVERIFY2(r.out.contains("--"), command);

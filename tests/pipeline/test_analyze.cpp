@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <functional>
 #include <limits>
 #include <random>
 #include <set>
@@ -16,6 +17,7 @@
 #include "core/pipeline/analyze_task.h"
 #include "core/pipeline/analysis_report.h"
 #include "core/store/embedding_store.h"
+#include "core/data/data_error.h"
 #include "core/data/intensity_features.h"
 #include "core/pipeline/store_embeddings.h"
 #include "core/store/embedding_writer.h"
@@ -399,6 +401,55 @@ class TestAnalyze : public QObject {
     const auto result = pipeline::runAnalysis(options);
     QCOMPARE(result.embeddingLabels.at("intensity"), std::string("intensity statistics"));
     QCOMPARE(result.embeddingLabels.at("X"), std::string("constructed"));
+  }
+
+  // Issue 14, 3: per-site embeddings from a CSV (Recursion's published ones) into /obsm.
+  void embeddingsImportFromACsvBySiteId() {
+    const auto storePath = writeScreenStore(root() / "import.h5ad", 6);
+    const auto ids = store::EmbeddingStore::open(storePath).siteIds();
+    const fs::path csv = root() / "recursion.csv";
+    const auto writeCsv = [&](const std::function<void(std::ofstream&)>& extra, std::size_t skip = 0) {
+      std::ofstream out(csv);
+      out << "site_id,well_id,feature_0,feature_1,feature_2\n";
+      out << "not-in-store,w,1,2,3\n";
+      for (std::size_t i = ids.size(); i-- > skip;)  // reversed: matched by id, not by order
+        out << ids[i] << ",w," << i << "," << 0.5 * i << ",-1.25e-3\n";
+      extra(out);
+    };
+    writeCsv([](std::ofstream&) {});
+    const auto report = pipeline::importEmbeddingsCsv(storePath, csv, "recursion");
+    QCOMPARE(report.matched, ids.size());
+    QCOMPARE(report.unmatched, std::size_t(1));
+    QCOMPARE(report.features, std::size_t(3));
+    QVERIFY(report.notes.front().find("line 2") != std::string::npos);
+    const auto stored = store::EmbeddingStore::open(storePath);
+    const auto matrix = stored.readObsm("recursion");
+    QCOMPARE(matrix(7, 0), 7.f);
+    QCOMPARE(matrix(7, 1), 3.5f);
+    QCOMPARE(matrix(7, 2), -1.25e-3f);
+    QCOMPARE(pipeline::embeddingLabel(storePath, "recursion"), std::string("imported recursion (3 features)"));
+    const auto error = [&](const std::function<void()>& action) -> std::string {
+      try {
+        action();
+      } catch (const data::DataError& e) {
+        return e.what();
+      }
+      return "(no error)";
+    };
+    writeCsv([&](std::ofstream& out) { out << ids[0] << ",w,1,2,3\n"; });
+    QVERIFY2(error([&] { pipeline::importEmbeddingsCsv(storePath, csv, "again"); }).find("already on line") !=
+                 std::string::npos,
+             "duplicate site_id");
+    writeCsv([&](std::ofstream& out) { out << "x,w,1,0x10,3\n"; });
+    const std::string bad = error([&] { pipeline::importEmbeddingsCsv(storePath, csv, "again"); });
+    QVERIFY2(bad.find("column 'feature_1': got '0x10'") != std::string::npos, bad.c_str());
+    writeCsv([](std::ofstream&) {}, 2);  // the first two store sites missing
+    const std::string missing = error([&] { pipeline::importEmbeddingsCsv(storePath, csv, "partial"); });
+    QVERIFY2(
+        missing.find("2 of the store's") != std::string::npos && missing.find("--allow-missing") != std::string::npos,
+        missing.c_str());
+    QCOMPARE(pipeline::importEmbeddingsCsv(storePath, csv, "partial", true).missing, std::size_t(2));
+    QVERIFY(std::isnan(store::EmbeddingStore::open(storePath).readObsm("partial")(0, 0)));
   }
 
   void storeWithoutControlsIsBrowsed() {
