@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/gandl/commands.h"
+#include "core/pipeline/plugin_loader.h"
 #include "core/tasks/progress.h"
 
 int main(int argc, char** argv) {
@@ -26,7 +27,11 @@ int main(int argc, char** argv) {
   gandl::cli::addDemoCommand(app);
   gandl::cli::addZeroShotCommand(app);
   gandl::cli::addProbeCommand(app);
+  gandl::cli::addPluginsCommand(app);
   try {
+    // Embedder plugins first: `embed --embedder NAME` and `plugins` see them (failures are kept
+    // for `gandl plugins`; a broken plugin never stops another command).
+    gandl::pipeline::loadPlugins(gandl::pipeline::pluginFolders());
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/model/torch_runtime.h"
+#include "core/pipeline/plugin_loader.h"
 #include "ui/main_window.h"
 #include "ui/panels/point_cloud_panel.h"
 #include "ui/screenshot_tour.h"
@@ -35,6 +36,7 @@ int main(int argc, char** argv) {
   }
   gandl::model::configureThreads();
 
+  gandl::pipeline::loadPlugins(gandl::pipeline::pluginFolders());  // embedders offered in the embed dialog
   gandl::ui::MainWindow window;
   window.show();
   // GANDL_SCREENSHOT_DIR: the user guide's pictures (ui/screenshot_tour.h), then quit.
