@@ -31,8 +31,9 @@ class RunDirectory {
   // Throws std::runtime_error naming the file when config.json is missing or invalid.
   TrainingConfig readConfig() const;
   void writeConfig(const TrainingConfig& config) const;  // atomic
-  // The config a resumed run uses: the stored one, with `steps` raised to the requested total
-  // when that is larger. Throws std::runtime_error when the requested network differs.
+  // The config a resumed run uses: the stored one with the requested run-time settings (steps,
+  // checkpoint_every, keep_checkpoints, log_every, sample_every, sample_count). Throws
+  // std::runtime_error naming config.json and every other setting that differs, with both values.
   TrainingConfig resumeConfig(const TrainingConfig& requested) const;
   void setLatest(std::int64_t step) const;  // atomic
   // Removes all but the newest `keep` checkpoints.

@@ -250,6 +250,10 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
     startStep = run.latestStep();
     if (!startStep) throw std::runtime_error(runDir.string() + ": nothing to resume (no step-<N>.pt checkpoint)");
     config = run.resumeConfig(requested);
+    if (config.steps <= *startStep)
+      throw std::runtime_error(runDir.string() + ": steps " + std::to_string(config.steps) +
+                               " is not beyond the latest checkpoint (step " + std::to_string(*startStep) +
+                               "); ask for more steps to resume");
   } else {
     if (run.latestStep())
       throw std::runtime_error(runDir.string() +

@@ -253,7 +253,14 @@ class TestTrainer : public QObject {
     QVERIFY_THROWS_EXCEPTION(gandl::tasks::Cancelled, train(config, run, source, "cpu", false, context));
     QCOMPARE(*RunDirectory(run).latestStep(), std::int64_t(3));
     const auto resumed = train(tinyConfig(4), run, source, "cpu", true);
-    QCOMPARE(resumed.step, std::int64_t(5));  // the stored config's steps win unless raised
+    QCOMPARE(resumed.step, std::int64_t(4));  // the requested steps are honoured on resume
+    // Resuming to a step the run has already reached is refused, by name.
+    try {
+      train(tinyConfig(4), run, source, "cpu", true);
+      QFAIL("expected a resume to step 4 of a run at step 4 to be refused");
+    } catch (const std::runtime_error& e) {
+      QVERIFY2(std::string(e.what()).find("not beyond the latest checkpoint") != std::string::npos, e.what());
+    }
   }
 
   // Learning, not merely changing losses: on images whose five channels have clearly different
