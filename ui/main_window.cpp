@@ -1,5 +1,7 @@
 #include "ui/main_window.h"
 
+#include "ui/embed_dialog.h"
+
 #include <algorithm>
 
 #include <QAction>
@@ -217,11 +219,10 @@ void MainWindow::buildMenus() {
     if (!path.isEmpty()) openStore(path);
   });
   add(file, tr("&Embed a screen..."), QKeySequence(tr("Ctrl+Shift+E")), [this] {
-    const QString screen = QFileDialog::getExistingDirectory(this, tr("Screen folder (with metadata.csv)"));
-    if (screen.isEmpty()) return;
-    const QString store = QFileDialog::getSaveFileName(this, tr("New store"), screen + QStringLiteral(".h5ad"),
-                                                       tr("AnnData stores (*.h5ad)"));
-    if (!store.isEmpty()) openScreenAndEmbed(screen, store);
+    EmbedDialog dialog(workspace_->checkpoint(), this);
+    if (dialog.exec() != QDialog::Accepted) return;
+    workspace_->embedAndOpen(dialog.screenFolder().toStdString(), dialog.store().toStdString(), dialog.checkpoint(),
+                             dialog.embedder());
   });
   add(file, tr("Run the &demo"), QKeySequence(tr("Ctrl+D")), [this] { startDemo(); });
   file->addSeparator();

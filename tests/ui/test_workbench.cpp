@@ -25,6 +25,8 @@
 #include "core/pipeline/store_embeddings.h"
 #include "tests/ui/ui_fixture.h"
 #include "ui/figure_export.h"
+#include "core/pipeline/site_embedder.h"
+#include "ui/embed_dialog.h"
 #include "ui/main_window.h"
 #include "ui/panels/activity_panel.h"
 #include "ui/panels/classification_panel.h"
@@ -178,6 +180,31 @@ class TestWorkbench : public QObject {
     window_->openStore(QString::fromStdString(fixture_.store.string()));
     QVERIFY(shown.wait(180000));
     QVERIFY(analysis()->e2.has_value());
+  }
+
+  // Issue 13, 4 and issue 14: the embed dialog checks the folder at once, says what it will do,
+  // and offers every embedder of the registry (plugins too).
+  void theEmbedDialogChecksTheFolderAndOffersEveryEmbedder() {
+    ui::EmbedDialog dialog(QStringLiteral("demo"));
+    QCOMPARE(dialog.embedderBox()->count(), static_cast<int>(pipeline::EmbedderRegistry::instance().list().size()));
+    QVERIFY(!dialog.ready());
+    dialog.setScreenFolder(fixture_.dir.path());  // no metadata.csv
+    QVERIFY(!dialog.ready());
+    QVERIFY2(dialog.plan().contains(QLatin1String("metadata.csv")), qPrintable(dialog.plan()));
+    const QString slice = QStringLiteral(GANDL_SHARED_DATA_DIR "/rxrx1-sample");
+    if (!QFileInfo::exists(slice)) QSKIP("shared/data/rxrx1-sample not present");
+    dialog.setScreenFolder(slice);
+    const auto* note = dialog.findChild<QLabel*>(QStringLiteral("embedScreenNote"));
+    QVERIFY2(note->text().contains(QLatin1String("36 sites, 18 complete")) &&
+                 note->text().contains(QLatin1String("18 incomplete")) &&
+                 note->text().contains(QLatin1String("browse mode")),
+             qPrintable(note->text()));
+    QVERIFY(dialog.store().endsWith(QLatin1String("rxrx1-sample.h5ad")));
+    QVERIFY2(
+        dialog.ready() && dialog.plan().startsWith(QLatin1String("Embed 18 complete sites with gandl (model demo)")),
+        qPrintable(dialog.plan()));
+    dialog.setEmbedder(QStringLiteral("intensity"));
+    QVERIFY(dialog.checkpoint().isEmpty() && dialog.ready());
   }
 
   void selectingACompoundInTheBrowserShowsItInTheDoseResponsePanel() {
