@@ -6,6 +6,7 @@
 #include <QtTest>
 #include <algorithm>
 #include <random>
+#include <set>
 
 #include "tests/support/scatter_points.h"
 #include "ui/plots/scatter_canvas.h"
@@ -34,6 +35,51 @@ class TestScatterCanvas : public QObject {
     const QImage selected = canvas.grab().toImage();
     QCOMPARE(selected.size(), plain.size());
     QVERIFY(selected != plain);
+  }
+
+  // Issue 13, 7: an outlier at -65 does not squash a cloud within +-3 (it is counted instead), Fit
+  // shows it; dot size and opacity change what is drawn.
+  void robustLimitsSizeAndOpacity() {
+    ui::ScatterCanvas canvas;
+    canvas.resize(600, 400);
+    std::mt19937 random(3);
+    std::normal_distribution<float> normal;
+    std::vector<float> x(2000), y(2000);
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      x[i] = normal(random);
+      y[i] = normal(random);
+    }
+    x[17] = -65.f;
+    canvas.setPoints(x, y);
+    QVERIFY2(canvas.viewRange().left() > -6 && canvas.viewRange().right() < 6,
+             qPrintable(QString("view %1 .. %2").arg(canvas.viewRange().left()).arg(canvas.viewRange().right())));
+    QVERIFY(canvas.pointsOutsideView() >= 1 && canvas.pointsOutsideView() <= 40);
+    canvas.fitView();
+    QVERIFY(canvas.viewRange().left() <= -65);
+    QCOMPARE(canvas.pointsOutsideView(), std::size_t(0));
+    canvas.fitRobust();
+
+    const auto inked = [&canvas] {
+      canvas.rasterize();
+      const QImage image = canvas.grab(canvas.plotArea()).toImage();
+      const QRgb background = image.pixel(1, 1);
+      int count = 0;
+      std::set<QRgb> colours;
+      for (int yy = 0; yy < image.height(); ++yy)
+        for (int xx = 0; xx < image.width(); ++xx)
+          if (image.pixel(xx, yy) != background) {
+            ++count;
+            colours.insert(image.pixel(xx, yy));
+          }
+      return std::pair<int, std::size_t>(count, colours.size());
+    };
+    const auto small = inked();
+    canvas.setPointSize(5);
+    const auto large = inked();
+    QVERIFY2(large.first > 2 * small.first, qPrintable(QString("%1 -> %2").arg(small.first).arg(large.first)));
+    canvas.setPointOpacity(0.3);
+    const auto faint = inked();
+    QVERIFY(faint.second > large.second);  // overlapping translucent dots blend into new shades
   }
 
   void clickFindsTheNearestDrawnPoint() {

@@ -4,6 +4,8 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QToolButton>
+#include <QDoubleSpinBox>
+#include <QSpinBox>
 #include <QVBoxLayout>
 #include <cmath>
 #include "ui/plots/qcustomplot.h"
@@ -42,6 +44,20 @@ EmbeddingScatterPanel::EmbeddingScatterPanel(SelectionModel* selection, QWidget*
   auto* fit = new QToolButton(this);
   fit->setText(tr("Fit"));
   fit->setToolTip(tr("Show every point (double-click does the same)"));
+  auto* size = new QSpinBox(this);
+  size->setObjectName(QStringLiteral("pointSize"));
+  size->setRange(1, 12);
+  size->setValue(canvas_->pointSize());
+  size->setSuffix(tr(" px"));
+  size->setToolTip(tr("Dot size"));
+  auto* opacity = new QDoubleSpinBox(this);
+  opacity->setObjectName(QStringLiteral("pointOpacity"));
+  opacity->setRange(0.05, 1.0);
+  opacity->setSingleStep(0.05);
+  opacity->setValue(canvas_->pointOpacity());
+  opacity->setToolTip(tr("Dot opacity: lower it to see where sites pile up"));
+  connect(size, &QSpinBox::valueChanged, canvas_, &ScatterCanvas::setPointSize);
+  connect(opacity, &QDoubleSpinBox::valueChanged, canvas_, &ScatterCanvas::setPointOpacity);
   status_ = new QLabel(this);
   auto* bar = new QHBoxLayout;
   bar->addWidget(new QLabel(tr("Space"), this));
@@ -50,6 +66,8 @@ EmbeddingScatterPanel::EmbeddingScatterPanel(SelectionModel* selection, QWidget*
   bar->addWidget(colour_);
   bar->addWidget(lasso_);
   bar->addWidget(fit);
+  bar->addWidget(size);
+  bar->addWidget(opacity);
   bar->addWidget(status_, 1);
   bar->addWidget(makeExportButton(*this, this));
   auto* layout = new QVBoxLayout(this);

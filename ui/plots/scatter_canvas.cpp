@@ -55,7 +55,51 @@ void ScatterCanvas::setPoints(std::vector<float> x, std::vector<float> y) {
   selected_.assign(x_.size(), 0);
   selectedCount_ = 0;
   current_ = -1;
-  fitView();
+  fitRobust();
+}
+
+void ScatterCanvas::fitRobust() {
+  std::vector<float> xs, ys;
+  for (std::size_t i = 0; i < x_.size(); ++i)
+    if (std::isfinite(x_[i]) && std::isfinite(y_[i])) {
+      xs.push_back(x_[i]);
+      ys.push_back(y_[i]);
+    }
+  if (xs.size() < 20) {  // too few for percentiles to mean anything
+    fitView();
+    return;
+  }
+  const auto quantile = [](std::vector<float>& v, double q) {
+    const auto k = static_cast<std::ptrdiff_t>(q * static_cast<double>(v.size() - 1));
+    std::nth_element(v.begin(), v.begin() + k, v.end());
+    return v[static_cast<std::size_t>(k)];
+  };
+  const float x0 = quantile(xs, 0.005), x1 = quantile(xs, 0.995), y0 = quantile(ys, 0.005), y1 = quantile(ys, 0.995);
+  if (!(x0 < x1) || !(y0 < y1)) {
+    fitView();
+    return;
+  }
+  const double mx = (x1 - x0) * 0.08, my = (y1 - y0) * 0.08;
+  setViewRange(QRectF(x0 - mx, y0 - my, (x1 - x0) + 2 * mx, (y1 - y0) + 2 * my));
+}
+
+std::size_t ScatterCanvas::pointsOutsideView() const {
+  std::size_t outside = 0;
+  for (std::size_t i = 0; i < x_.size(); ++i)
+    if (std::isfinite(x_[i]) && std::isfinite(y_[i]) &&
+        (x_[i] < view_.left() || x_[i] > view_.right() || y_[i] < view_.top() || y_[i] > view_.bottom()))
+      ++outside;
+  return outside;
+}
+
+void ScatterCanvas::setPointSize(int pixels) {
+  pointSize_ = std::clamp(pixels, 1, 12);
+  invalidate();
+}
+
+void ScatterCanvas::setPointOpacity(double opacity) {
+  opacity_ = std::clamp(opacity, 0.05, 1.0);
+  invalidate();
 }
 
 void ScatterCanvas::setCategories(std::vector<quint16> categoryOfPoint, QVector<Category> categories) {
@@ -136,7 +180,8 @@ QImage ScatterCanvas::rasterizePoints(const QSize& pixels, const QRectF& view, s
   if (pick) pick->assign(static_cast<std::size_t>(w) * h, -1);
   if (w <= 0 || h <= 0 || x_.empty()) return image;
   const double dpr = std::max(1.0, image.devicePixelRatio());
-  const int size = std::max(2, static_cast<int>(std::lround(2 * dpr)));
+  const int size = std::max(1, static_cast<int>(std::lround(pointSize_ * dpr)));
+  const bool translucent = opacity_ < 1.0;
   // One selected site is marked by the current-site ring; dimming everything else would hide the
   // context it sits in.
   const bool anySelected = selectedCount_ > 1;
@@ -157,7 +202,10 @@ QImage ScatterCanvas::rasterizePoints(const QSize& pixels, const QRectF& view, s
     const int right = std::min(w, left + dotSize), bottom = std::min(h, top + dotSize);
     for (int yy = top; yy < bottom; ++yy) {
       QRgb* line = bits + static_cast<std::size_t>(yy) * stride;
-      for (int xx = left; xx < right; ++xx) line[xx] = colour;
+      if (translucent)
+        for (int xx = left; xx < right; ++xx) line[xx] = blend(colour, line[xx], opacity_);
+      else
+        for (int xx = left; xx < right; ++xx) line[xx] = colour;
     }
     if (pick) (*pick)[static_cast<std::size_t>(py) * w + px] = static_cast<int>(i);
   };
@@ -213,6 +261,9 @@ void ScatterCanvas::drawFrame(QPainter& painter, const QRect& area, const QRectF
   }
   painter.drawText(QRect(area.left(), area.bottom() + 8 + metrics.height(), area.width(), metrics.height()),
                    Qt::AlignHCenter, xLabel_);
+  if (const std::size_t outside = pointsOutsideView(); outside > 0)
+    painter.drawText(area.adjusted(6, 4, -6, -4), Qt::AlignRight | Qt::AlignBottom,
+                     tr("%n point(s) outside the view (Fit shows all)", nullptr, static_cast<int>(outside)));
   painter.save();
   painter.translate(12, area.center().y());
   painter.rotate(-90);

@@ -42,7 +42,18 @@ class ScatterCanvas : public QWidget {
   std::size_t pointCount() const { return x_.size(); }
   QRectF viewRange() const { return view_; }  // data coordinates: left, top = min x, min y
   void setViewRange(const QRectF& range);
+  // Every finite point in view (the Fit button, double-click).
   void fitView();
+  // The central 99% of the points on each axis (what setPoints shows): a few outliers, say at -65
+  // in a cloud within +-3, no longer squash the cloud; they are counted on the plot instead.
+  void fitRobust();
+  std::size_t pointsOutsideView() const;
+  // Dot size in screen pixels (1..12, default 2) and opacity (0.05..1, default 1: overplotting
+  // hides density; lower it for large screens).
+  void setPointSize(int pixels);
+  void setPointOpacity(double opacity);
+  int pointSize() const { return pointSize_; }
+  double pointOpacity() const { return opacity_; }
   // Where a point is drawn, in widget coordinates (tests drive clicks with it).
   QPointF widgetPosition(std::size_t row) const;
   QRect plotArea() const;
@@ -87,6 +98,8 @@ class ScatterCanvas : public QWidget {
   int current_ = -1;
   QString xLabel_, yLabel_;
   std::function<QString(int)> tooltip_;
+  int pointSize_ = 2;
+  double opacity_ = 1.0;
   Mode mode_ = Mode::Pan;
   QRectF view_{0, 0, 1, 1};
 
