@@ -332,6 +332,20 @@ class TestWorkbench : public QObject {
     QTest::mouseClick(grid, Qt::LeftButton, {}, grid->wellCentre(well.row, well.column).toPoint());
     QCOMPARE(window_->selection()->well(), well.wellId);
     QCOMPARE(static_cast<int>(window_->selection()->rows().size()), well.sites);
+    // Hovering says what a well is (issue 13, 7); a well without sites says it is empty.
+    const QString text = grid->wellTextAt(grid->wellCentre(well.row, well.column));
+    QVERIFY2(text.contains(well.name) && text.contains(QLatin1String("site")), qPrintable(text));
+    QVERIFY(grid->wellTextAt(QPointF(-5, -5)).isEmpty());
+    std::set<std::pair<int, int>> used;
+    for (const auto& w : grid->wells()) used.insert({w.row, w.column});
+    const auto& plate = grid->plates().front();
+    for (int r = 0; r < plate.rows; ++r)
+      for (int c = 1; c <= plate.columns; ++c)
+        if (!used.count({r, c})) {
+          const QString empty = grid->wellTextAt(grid->wellCentre(r, c));
+          QVERIFY2(empty.contains(QLatin1String("no site")), qPrintable(empty));
+          return;
+        }
   }
 
   void allPlatesDrawsEveryPlateAndSelectsWhereClicked() {

@@ -1,5 +1,9 @@
 #include "ui/panels/plate_heatmap_panel.h"
 
+#include <QHelpEvent>
+
+#include <QToolTip>
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -183,6 +187,43 @@ void PlateGrid::paintEvent(QPaintEvent*) {
   QPainter painter(this);
   painter.setRenderHint(QPainter::Antialiasing);
   paintGrid(painter, rect());
+}
+
+QString PlateGrid::wellTextAt(const QPointF& position) const {
+  for (int i = 0; i < plates_.size(); ++i) {
+    const QRect tile = tileRect(rect(), i);
+    if (!tile.contains(position.toPoint())) continue;
+    const Plate& plate = plates_[i];
+    for (int r = 0; r < plate.rows; ++r)
+      for (int c = 1; c <= plate.columns; ++c) {
+        if (!cellRect(tile, plate, r, c).contains(position)) continue;
+        const QString name =
+            QString::fromStdString(data::rowName(r)) + QStringLiteral("%1").arg(c, 2, 10, QLatin1Char('0'));
+        for (const auto& w : plate.wells) {
+          if (w.row != r || w.column != c) continue;
+          QString text = tr("%1, well %2: %3 = %4, %n site(s)", nullptr, w.sites)
+                             .arg(plate.title, w.name, valueIsScore_ ? tr("mean E2 On score") : tr("sites"),
+                                  std::isfinite(w.value) ? QString::number(w.value, 'g', 3) : tr("none"));
+          if (w.control != 0) text += w.control > 0 ? tr(" (C+ control)") : tr(" (C- control)");
+          return text;
+        }
+        return tr("%1, well %2: no site of this store (hatched)").arg(plate.title, name);
+      }
+  }
+  return {};
+}
+
+bool PlateGrid::event(QEvent* event) {
+  if (event->type() == QEvent::ToolTip) {
+    const auto* help = static_cast<QHelpEvent*>(event);
+    const QString text = wellTextAt(help->pos());
+    if (text.isEmpty())
+      QToolTip::hideText();
+    else
+      QToolTip::showText(help->globalPos(), text, this);
+    return true;
+  }
+  return QWidget::event(event);
 }
 
 void PlateGrid::mouseReleaseEvent(QMouseEvent* event) {

@@ -89,11 +89,15 @@ class PlateGrid : public QWidget {
   // The wells of the first plate drawn (the only one outside the all-plates view).
   const QVector<Well>& wells() const;
   void paintGrid(QPainter& painter, const QRect& area) const;
+  // What the tooltip says at `position` (plate, well, value, sites, control; a hatched well has
+  // no site in the store); "" outside every well.
+  QString wellTextAt(const QPointF& position) const;
 
  Q_SIGNALS:
   void wellClicked(int plate, const QString& wellId);
 
  protected:
+  bool event(QEvent* event) override;
   void paintEvent(QPaintEvent*) override;
   void mouseReleaseEvent(QMouseEvent* event) override;
 
