@@ -53,7 +53,7 @@ void ScreenTreeModel::setAnalysis(std::shared_ptr<const pipeline::AnalysisResult
         nodes_[id].wellId = QString::fromStdString(s.wellId[r]);
         QString detail = QString::fromStdString(s.treatment[r].empty() ? s.diseaseCondition[r] : s.treatment[r]);
         if (!std::isnan(s.concentrationMicromolar[r]))
-          detail += QStringLiteral(" %1 uM").arg(s.concentrationMicromolar[r], 0, 'g', 3);
+          detail += QStringLiteral(" %1 µM").arg(s.concentrationMicromolar[r], 0, 'g', 3);
         nodes_[id].detail = detail + QStringLiteral(" (%1)").arg(QString::fromStdString(s.cellType[r]));
         w = wells.emplace(std::make_pair(plate, s.wellId[r]), id).first;
       }

@@ -91,7 +91,7 @@ SiteColouring colourSites(const pipeline::SiteTable& sites, ColourBy by) {
       int i = 0;
       for (double d : doses) {
         index[d] = static_cast<quint16>(out.names.size());
-        out.names << QStringLiteral("%1 uM").arg(d, 0, 'g', 3);
+        out.names << QStringLiteral("%1 µM").arg(d, 0, 'g', 3);
         out.colours << sequentialColor(doses.size() > 1 ? double(i) / (doses.size() - 1) : 1.0);
         ++i;
       }

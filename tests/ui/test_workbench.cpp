@@ -31,6 +31,7 @@
 #include "ui/panels/activity_panel.h"
 #include "ui/panels/classification_panel.h"
 #include "ui/panels/dose_response_panel.h"
+#include "ui/plots/qcustomplot.h"
 #include "ui/panels/embedding_scatter_panel.h"
 #include "ui/panels/plate_heatmap_panel.h"
 #include "ui/panels/point_cloud_panel.h"
@@ -227,6 +228,18 @@ class TestWorkbench : public QObject {
     window_->browser()->filterEdit()->setText(QString::fromStdString(compound.compound));
     QVERIFY(window_->browser()->compoundTable()->model()->rowCount() >= 1);
     window_->browser()->filterEdit()->clear();
+    // Bands and the EC50 interval end at the axes (exports do not clip: issue 13, 2 and 3).
+    auto* plot = window_->doseResponse()->plot();
+    int rects = 0;
+    for (int i = 0; i < plot->itemCount(); ++i)
+      if (auto* rect = qobject_cast<QCPItemRect*>(plot->item(i))) {
+        ++rects;
+        for (QCPItemPosition* corner : {rect->topLeft, rect->bottomRight}) {
+          QVERIFY(plot->xAxis->range().contains(corner->coords().x()));
+          QVERIFY(plot->yAxis->range().contains(corner->coords().y()));
+        }
+      }
+    QVERIFY(rects >= 2);  // the control bands at least
     // Cleared selection: the summary no longer describes the compound.
     auto* summary = window_->doseResponse()->findChild<QLabel*>(QStringLiteral("doseResponseSummary"));
     QVERIFY(summary && summary->text().contains(QString::fromStdString(compound.compound)));

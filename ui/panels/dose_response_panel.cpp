@@ -1,5 +1,7 @@
 #include "ui/panels/dose_response_panel.h"
 
+#include <algorithm>
+
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -182,8 +184,13 @@ QString drawResponse(QCustomPlot& plot, const pipeline::AnalysisResult& a, const
       ec50->point2->setCoords(r.ec50Micromolar, 1);
       ec50->setPen(QPen(base, 1, secondary ? Qt::DotLine : Qt::DashLine));
       if (!secondary) {
-        const double low = r.ec50LowerMicromolar > 0 ? r.ec50LowerMicromolar : std::pow(10.0, lo);
-        const double high = std::isfinite(r.ec50UpperMicromolar) ? r.ec50UpperMicromolar : std::pow(10.0, hi);
+        // The interval is shaded within the tested doses only: beyond them the data say nothing
+        // (an unbounded side is stated in the summary line).
+        const double testedLow = std::pow(10.0, f.testedLogMin), testedHigh = std::pow(10.0, f.testedLogMax);
+        const double low =
+            std::clamp(r.ec50LowerMicromolar > 0 ? r.ec50LowerMicromolar : testedLow, testedLow, testedHigh);
+        const double high = std::clamp(std::isfinite(r.ec50UpperMicromolar) ? r.ec50UpperMicromolar : testedHigh,
+                                       testedLow, testedHigh);
         auto* interval = new QCPItemRect(&plot);
         interval->topLeft->setType(QCPItemPosition::ptPlotCoords);
         interval->topLeft->setCoords(low, 10);
@@ -194,7 +201,7 @@ QString drawResponse(QCustomPlot& plot, const pipeline::AnalysisResult& a, const
         interval->setPen(Qt::NoPen);
         interval->setClipToAxisRect(true);
       }
-      line += QStringLiteral(", EC50 %1 uM [%2, %3]")
+      line += QStringLiteral(", EC50 %1 µM [%2, %3]")
                   .arg(r.ec50Micromolar, 0, 'g', 3)
                   .arg(r.ec50LowerMicromolar > 0 ? QString::number(r.ec50LowerMicromolar, 'g', 3) : QStringLiteral("0"))
                   .arg(std::isfinite(r.ec50UpperMicromolar) ? QString::number(r.ec50UpperMicromolar, 'g', 3)
@@ -303,6 +310,16 @@ void DoseResponsePanel::redraw() {
   plot_->xAxis->setRange(left, right);
   const double pad = 0.05 * (extent.yMax - extent.yMin);
   plot_->yAxis->setRange(extent.yMin - pad, extent.yMax + pad);
+  // Bands and intervals end at the axes: exported SVG and PDF do not clip to the axis rectangle,
+  // so nothing may be drawn beyond it in the first place.
+  const QCPRange xRange = plot_->xAxis->range(), yRange = plot_->yAxis->range();
+  for (int i = 0; i < plot_->itemCount(); ++i) {
+    auto* rect = qobject_cast<QCPItemRect*>(plot_->item(i));
+    if (!rect) continue;
+    for (QCPItemPosition* corner : {rect->topLeft, rect->bottomRight})
+      corner->setCoords(std::clamp(corner->coords().x(), xRange.lower, xRange.upper),
+                        std::clamp(corner->coords().y(), yRange.lower, yRange.upper));
+  }
   plot_->replot();
 }
 

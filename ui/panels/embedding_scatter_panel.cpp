@@ -94,7 +94,7 @@ EmbeddingScatterPanel::EmbeddingScatterPanel(SelectionModel* selection, QWidget*
                        .arg(QString::fromStdString(s.siteId[row]), QString::fromStdString(s.cellType[row]),
                             QString::fromStdString(s.diseaseCondition[row]));
     if (!s.treatment[row].empty())
-      text += QStringLiteral("<br>%1 %2 uM")
+      text += QStringLiteral("<br>%1 %2 µM")
                   .arg(QString::fromStdString(s.treatment[row]))
                   .arg(s.concentrationMicromolar[row], 0, 'g', 3);
     const auto* p = projectionNamed(*analysis_, spaceName());

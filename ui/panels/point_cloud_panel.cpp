@@ -166,7 +166,7 @@ void PointCloudPanel::rebuild() {
   if (analysis_ && analysis_->e2) {
     const auto& a = *analysis_;
     const std::size_t n = a.sites.size();
-    thirdAxis_ = a.c2 ? QStringLiteral("C2 On") : QStringLiteral("log10 dose (uM)");
+    thirdAxis_ = a.c2 ? QStringLiteral("C2 On") : QStringLiteral("log10 dose (µM)");
     points->SetNumberOfPoints(static_cast<vtkIdType>(n));
     vertices->AllocateExact(static_cast<vtkIdType>(n), static_cast<vtkIdType>(n));
     for (std::size_t r = 0; r < n; ++r) {

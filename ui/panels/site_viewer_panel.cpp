@@ -186,7 +186,7 @@ void SiteViewerPanel::showRow(int row) {
                      .arg(s.site[row])
                      .arg(QString::fromStdString(s.cellType[row]), QString::fromStdString(s.diseaseCondition[row]));
   if (!s.treatment[row].empty())
-    text += QStringLiteral("<br>%1 at %2 uM")
+    text += QStringLiteral("<br>%1 at %2 µM")
                 .arg(QString::fromStdString(s.treatment[row]))
                 .arg(s.concentrationMicromolar[row], 0, 'g', 3);
   if (analysis_->e2)
