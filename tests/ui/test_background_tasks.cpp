@@ -173,6 +173,19 @@ class TestBackgroundTasks : public QObject {
     QCOMPARE(panel.shownImage().height(), 4 * (32 + 2));
   }
 
+  // Issue 13, 6: a failure shows in the panel, not only in the log.
+  void generatedImagesPanelShowsItsFailure() {
+    ui::TaskManager tasks;
+    ui::GeneratedImagesPanel panel(&tasks);
+    panel.setRunDirectory(QString::fromStdString((fs::path(fixture_.dir.path().toStdString()) / "no-run").string()));
+    QSignalSpy failed(&panel, &ui::GeneratedImagesPanel::failed);
+    panel.generate();
+    QVERIFY(failed.wait(60000));
+    QVERIFY2(panel.captionText().contains(QLatin1String("Generating failed")) &&
+                 panel.captionText().contains(QLatin1String("no-run")),
+             qPrintable(panel.captionText()));
+  }
+
   // The shipped demo model is an inference-only export: "Generate" must work on it.
   void generatedImagesFromTheShippedModel() {
     ui::TaskManager tasks;

@@ -1,5 +1,7 @@
 #include "ui/panels/generated_images_panel.h"
 
+#include "ui/background_task.h"
+
 #include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -130,7 +132,8 @@ void GeneratedImagesPanel::generate() {
   const int count = count_->value();
   const double truncation = truncation_->value();
   auto result = std::make_shared<pipeline::GeneratedImages>();
-  tasks_->start(
+  caption_->setText(tr("generating %1 images...").arg(count));
+  auto* task = tasks_->start(
       tr("Generate %1 images").arg(count),
       [=](const tasks::TaskContext&) { *result = pipeline::sampleGenerator(run.string(), seed, count, truncation); },
       [this, result, seed, truncation] {
@@ -139,7 +142,14 @@ void GeneratedImagesPanel::generate() {
             tr("Generated at step %1, seed %2, truncation %3").arg(result->step).arg(seed).arg(truncation));
         Q_EMIT generated();
       });
+  // A failure is said here, where the user looked, not only in the activity log.
+  connect(task, &BackgroundTask::failed, this, [this](const QString& error) {
+    caption_->setText(tr("<font color='red'>Generating failed: %1</font>").arg(error.toHtmlEscaped()));
+    Q_EMIT failed(error);
+  });
 }
+
+QString GeneratedImagesPanel::captionText() const { return caption_->text(); }
 
 QSize GeneratedImagesPanel::figureSize() const {
   return view_->image().isNull() ? QSize(512, 512) : view_->image().size().scaled(900, 900, Qt::KeepAspectRatio);

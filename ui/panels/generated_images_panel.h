@@ -29,6 +29,7 @@ class GeneratedImagesPanel : public QWidget, public ExportableFigure {
   QString runDirectory() const;
   QComboBox* stepBox() const { return steps_; }
   const QImage& shownImage() const;
+  QString captionText() const;  // what was generated, or why generating failed
 
  public Q_SLOTS:
   // Rescans samples/ and shows the newest grid.
@@ -37,6 +38,7 @@ class GeneratedImagesPanel : public QWidget, public ExportableFigure {
 
  Q_SIGNALS:
   void generated();
+  void failed(const QString& error);  // also shown in the caption
 
  public:
   QString figureName() const override { return QStringLiteral("generated_images"); }
