@@ -101,8 +101,7 @@ QString EmbedDialog::store() const { return store_->text().trimmed(); }
 QString EmbedDialog::embedder() const { return embedder_->currentData().toString(); }
 
 QString EmbedDialog::checkpoint() const {
-  const auto needs = static_cast<pipeline::EmbedderNeeds>(embedder_->currentData(Qt::UserRole + 1).toInt());
-  return needs == pipeline::EmbedderNeeds::Nothing ? QString() : model_->text().trimmed();
+  return needs() == pipeline::EmbedderNeeds::Nothing ? QString() : model_->text().trimmed();
 }
 
 // The folder is read as soon as it is chosen, before anything asks where to save.
@@ -138,20 +137,24 @@ void EmbedDialog::checkScreen() {
   update();
 }
 
-bool EmbedDialog::ready() const {
-  return screenProblem_.isEmpty() && !store().isEmpty() && !embedder().isEmpty() &&
-         (checkpoint().isEmpty() ==
-          (static_cast<pipeline::EmbedderNeeds>(embedder_->currentData(Qt::UserRole + 1).toInt()) ==
-           pipeline::EmbedderNeeds::Nothing));
+pipeline::EmbedderNeeds EmbedDialog::needs() const {
+  return static_cast<pipeline::EmbedderNeeds>(embedder_->currentData(Qt::UserRole + 1).toInt());
 }
 
-QString EmbedDialog::plan() const {
+QString EmbedDialog::problem() const {
   if (!screenProblem_.isEmpty()) return screenProblem_;
   if (store().isEmpty()) return tr("Choose the store to write.");
   if (embedder().isEmpty()) return tr("No embedder is available.");
+  if (needs() != pipeline::EmbedderNeeds::Nothing && checkpoint().isEmpty())
+    return tr("Choose the model to embed with.");
+  return {};
+}
+
+bool EmbedDialog::ready() const { return problem().isEmpty(); }
+
+QString EmbedDialog::plan() const {
+  if (const QString why = problem(); !why.isEmpty()) return why;
   const QString model = checkpoint();
-  const auto needs = static_cast<pipeline::EmbedderNeeds>(embedder_->currentData(Qt::UserRole + 1).toInt());
-  if (needs != pipeline::EmbedderNeeds::Nothing && model.isEmpty()) return tr("Choose the model to embed with.");
   QString text = tr("Embed %1 complete sites with %2%3 into %4")
                      .arg(completeSites_)
                      .arg(embedder(), model.isEmpty() ? QString() : tr(" (model %1)").arg(model), store());

@@ -6,6 +6,8 @@
 
 #include <QDialog>
 
+#include "core/pipeline/site_embedder.h"
+
 class QComboBox;
 class QDialogButtonBox;
 class QLabel;
@@ -37,6 +39,8 @@ class EmbedDialog : public QDialog {
  private:
   void checkScreen();
   void update();
+  pipeline::EmbedderNeeds needs() const;  // of the chosen embedder
+  QString problem() const;                // why Embed cannot run yet, or ""
 
   QLineEdit* screen_;
   QLineEdit* store_;

@@ -67,10 +67,12 @@ BackgroundTask* Workspace::openStore(const fs::path& store, const fs::path& scre
       [outcome, options, compareOptions, compare, store, screenHint](const tasks::TaskContext& context) {
         if (!fs::exists(store)) throw std::runtime_error(store.string() + ": no such store");
         const bool controls = pipeline::storeHasControls(store);
+        const auto embeddings = pipeline::analysableEmbeddings(store);
+        for (const auto& name : embeddings) outcome->embeddings << QString::fromStdString(name);
         if (controls) {
           // Table 1 across every embedding of the store (GAN-DL, intensity, random-D, plugins).
           pipeline::AnalyzeOptions all = options;
-          for (const auto& name : pipeline::analysableEmbeddings(store))
+          for (const auto& name : embeddings)
             if (name != (options.embedding.empty() ? std::string("X") : options.embedding)) all.compare.push_back(name);
           outcome->analysis = std::make_shared<pipeline::AnalysisResult>(pipeline::runAnalysis(all, context));
         } else {
@@ -83,8 +85,6 @@ BackgroundTask* Workspace::openStore(const fs::path& store, const fs::path& scre
           outcome->analysis = std::make_shared<pipeline::AnalysisResult>(pipeline::runBrowse(browse, context));
         }
         context.checkCancelled();
-        for (const auto& name : pipeline::analysableEmbeddings(store))
-          outcome->embeddings << QString::fromStdString(name);
         if (controls && compare && outcome->embeddings.contains(QString::fromStdString(compareOptions.embedding)))
           outcome->comparison =
               std::make_shared<pipeline::AnalysisResult>(pipeline::runAnalysis(compareOptions, context));

@@ -589,13 +589,24 @@ AnalysisResult runAnalysis(const AnalyzeOptions& options, const tasks::TaskConte
   return result;
 }
 
+namespace {
+
+// The first stage of runZeroShot and runBrowse: the site table into `result`, and the raw
+// embedding it names.
+FeatureMatrix readSitesAndEmbedding(const ZeroShotOptions& options, AnalysisResult& result, int stages,
+                                    const tasks::TaskContext& context) {
+  context.report(0, stages, "stages", "reading " + options.embeddings.filename().string());
+  result.sites = readSiteTable(options.embeddings);
+  return store::EmbeddingStore::open(options.embeddings).readAll(storeName(result.embedding));
+}
+
+}  // namespace
+
 AnalysisResult runZeroShot(const ZeroShotOptions& options, const tasks::TaskContext& context) {
   const auto start = std::chrono::steady_clock::now();
   AnalysisResult result = emptyResult(options);
-  context.report(0, 2, "stages", "reading " + options.embeddings.filename().string());
-  result.sites = readSiteTable(options.embeddings);
+  FeatureMatrix x = readSitesAndEmbedding(options, result, 2, context);
   const SiteTable& s = result.sites;
-  FeatureMatrix x = store::EmbeddingStore::open(options.embeddings).readAll(storeName(result.embedding));
   if (options.normalization.method != analysis::NormalizationMethod::None) {
     // Zero-shot stores (RxRx1) have no C+ / C-: normalize each plate on all of its sites.
     x = analysis::normalize(x, s.plateOfRow, std::vector<bool>(s.size(), true), options.normalization, context);
@@ -743,10 +754,8 @@ bool storeHasControls(const std::filesystem::path& store) {
 AnalysisResult runBrowse(const ZeroShotOptions& options, const tasks::TaskContext& context) {
   const auto start = std::chrono::steady_clock::now();
   AnalysisResult result = emptyResult(options);
-  context.report(0, 3, "stages", "reading " + options.embeddings.filename().string());
-  result.sites = readSiteTable(options.embeddings);
+  FeatureMatrix x = readSitesAndEmbedding(options, result, 3, context);
   const SiteTable& s = result.sites;
-  FeatureMatrix x = store::EmbeddingStore::open(options.embeddings).readAll(storeName(result.embedding));
   ZeroShotOptions zeroShotOptions = options;
   if (options.normalization.method != analysis::NormalizationMethod::None) {
     try {
