@@ -1,6 +1,7 @@
 #include "ui/figure_export.h"
 
 #include <QAbstractItemModel>
+#include <QApplication>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -13,7 +14,10 @@
 #include <QToolButton>
 #include <QWidget>
 #include "ui/plots/qcustomplot.h"
+#include <algorithm>
 #include <stdexcept>
+
+#include "ui/figure_export_dialog.h"
 
 namespace gandl::ui {
 
@@ -58,24 +62,60 @@ void writeTextFile(const QString& path, const std::string& text) {
   commit(file);
 }
 
-void exportFigure(ExportableFigure& figure, const QString& path, FigureFormat format, int dpi) {
-  const QSize size = figure.figureSize();
+QSizeF figurePageSize(const ExportableFigure& figure, const FigureExportSettings& settings) {
+  if (settings.width_mm > 0 && settings.height_mm > 0)
+    return {settings.width_mm / 25.4 * 72.0, settings.height_mm / 25.4 * 72.0};
+  const QSize natural = figure.figureSize();
+  return {natural.width() * 72.0 / 96.0, natural.height() * 72.0 / 96.0};
+}
+
+namespace {
+
+// Paint devices resolve point-sized fonts at their logical dpi; every device below is set to 72
+// while the figure is drawn, so one unit of the painter is one point and the text is exactly
+// settings.font_pt whatever the format.
+constexpr int kPointsPerInch = 72;
+
+void drawFigure(ExportableFigure& figure, QCPPainter& painter, const QSize& size,
+                const FigureExportSettings& settings) {
+  QFont font = QApplication::font();
+  font.setPointSizeF(settings.font_pt > 0 ? settings.font_pt : 8.0);
+  painter.setFont(font);
+  // The units are points, not device pixels: no half-pixel shifts for pixel-aligned lines.
+  painter.setMode(QCPPainter::pmVectorized);
+  figure.renderFigure(painter, size);
+}
+
+int dotsPerMeter(double dpi) { return qRound(dpi / 0.0254); }
+
+}  // namespace
+
+void exportFigure(ExportableFigure& figure, const QString& path, FigureFormat format,
+                  const FigureExportSettings& settings) {
+  const QSizeF page = figurePageSize(figure, settings);
+  const QSize size(std::max(1, qRound(page.width())), std::max(1, qRound(page.height())));
   switch (format) {
     case FigureFormat::Csv:
       writeTextFile(path, figure.figureCsv());
       return;
     case FigureFormat::Png: {
-      const double scale = dpi / 96.0;
-      QImage image(size * scale, QImage::Format_ARGB32_Premultiplied);
+      const int dpi = std::clamp(settings.dpi, 36, 2400);
+      const double scale = double(dpi) / kPointsPerInch;
+      QImage image(std::max(1, qRound(page.width() * scale)), std::max(1, qRound(page.height() * scale)),
+                   QImage::Format_ARGB32_Premultiplied);
       image.fill(Qt::white);
-      image.setDotsPerMeterX(qRound(dpi / 0.0254));
-      image.setDotsPerMeterY(qRound(dpi / 0.0254));
+      image.setDotsPerMeterX(dotsPerMeter(kPointsPerInch));
+      image.setDotsPerMeterY(dotsPerMeter(kPointsPerInch));
       {
         QCPPainter painter(&image);
         painter.setRenderHint(QPainter::Antialiasing);
+        painter.setRenderHint(QPainter::TextAntialiasing);
         painter.scale(scale, scale);
-        figure.renderFigure(painter, size);
+        drawFigure(figure, painter, size, settings);
       }
+      // The file says its real resolution, so a layout program places it at the chosen size.
+      image.setDotsPerMeterX(dotsPerMeter(dpi));
+      image.setDotsPerMeterY(dotsPerMeter(dpi));
       QSaveFile file(path);
       openOrThrow(file);
       if (!image.save(&file, "PNG")) throw std::runtime_error(path.toStdString() + ": PNG encoding failed");
@@ -87,13 +127,14 @@ void exportFigure(ExportableFigure& figure, const QString& path, FigureFormat fo
       openOrThrow(file);
       QSvgGenerator generator;
       generator.setOutputDevice(&file);
+      generator.setResolution(kPointsPerInch);  // width and height attributes in mm follow from it
       generator.setSize(size);
       generator.setViewBox(QRect(QPoint(0, 0), size));
       generator.setTitle(figure.figureName());
       generator.setDescription(QStringLiteral("GAN-DL Workbench"));
       {
         QCPPainter painter(&generator);
-        figure.renderFigure(painter, size);
+        drawFigure(figure, painter, size, settings);
       }
       commit(file);
       return;
@@ -103,17 +144,14 @@ void exportFigure(ExportableFigure& figure, const QString& path, FigureFormat fo
       openOrThrow(file);
       {
         QPdfWriter writer(&file);
-        writer.setResolution(dpi);
+        writer.setResolution(kPointsPerInch);
         writer.setTitle(figure.figureName());
         writer.setCreator(QStringLiteral("GAN-DL Workbench"));
         writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-        // The page is the figure at 96 px per inch.
-        writer.setPageSize(
-            QPageSize(QSizeF(size.width() / 96.0 * 72.0, size.height() / 96.0 * 72.0), QPageSize::Point));
+        // In mm: QPageSize rounds a size in points to whole points.
+        writer.setPageSize(QPageSize(page / 72.0 * 25.4, QPageSize::Millimeter, QString(), QPageSize::ExactMatch));
         QCPPainter painter(&writer);
-        const double scale = writer.resolution() / 96.0;
-        painter.scale(scale, scale);
-        figure.renderFigure(painter, size);
+        drawFigure(figure, painter, size, settings);
       }
       commit(file);
       return;
@@ -121,14 +159,14 @@ void exportFigure(ExportableFigure& figure, const QString& path, FigureFormat fo
   }
 }
 
-QStringList exportFigureSet(ExportableFigure& figure, const QString& folder, int dpi) {
+QStringList exportFigureSet(ExportableFigure& figure, const QString& folder, const FigureExportSettings& settings) {
   QDir().mkpath(folder);
   QStringList written;
   const std::pair<const char*, FigureFormat> formats[] = {
       {"png", FigureFormat::Png}, {"svg", FigureFormat::Svg}, {"pdf", FigureFormat::Pdf}, {"csv", FigureFormat::Csv}};
   for (const auto& [suffix, format] : formats) {
     const QString path = QDir(folder).filePath(figure.figureName() + QLatin1Char('.') + QLatin1String(suffix));
-    exportFigure(figure, path, format, dpi);
+    exportFigure(figure, path, format, settings);
     written << path;
   }
   return written;
@@ -164,23 +202,21 @@ QWidget* makeExportButton(ExportableFigure& figure, QWidget* owner) {
   button->setObjectName(QStringLiteral("exportButton"));
   button->setPopupMode(QToolButton::InstantPopup);
   auto* menu = new QMenu(button);
-  const std::pair<QString, QString> entries[] = {{QObject::tr("Figure as PNG..."), QStringLiteral("png")},
-                                                 {QObject::tr("Figure as SVG..."), QStringLiteral("svg")},
-                                                 {QObject::tr("Figure as PDF..."), QStringLiteral("pdf")},
-                                                 {QObject::tr("Data as CSV..."), QStringLiteral("csv")}};
-  for (const auto& [label, suffix] : entries) {
-    QObject::connect(menu->addAction(label), &QAction::triggered, owner, [&figure, owner, suffix = suffix] {
-      const QString path =
-          QFileDialog::getSaveFileName(owner, QObject::tr("Export"), figure.figureName() + QLatin1Char('.') + suffix,
-                                       suffix.toUpper() + QStringLiteral(" (*.") + suffix + ')');
-      if (path.isEmpty()) return;
-      try {
-        exportFigure(figure, path, figureFormatFromSuffix(path), 300);
-      } catch (const std::exception& e) {
-        QMessageBox::warning(owner, QObject::tr("Export failed"), QString::fromStdString(e.what()));
-      }
-    });
-  }
+  QObject::connect(menu->addAction(QObject::tr("Figure (PNG, SVG, PDF)...")), &QAction::triggered, owner,
+                   [&figure, owner] {
+                     FigureExportDialog dialog(figure, owner);
+                     dialog.exec();
+                   });
+  QObject::connect(menu->addAction(QObject::tr("Data as CSV...")), &QAction::triggered, owner, [&figure, owner] {
+    const QString path = QFileDialog::getSaveFileName(
+        owner, QObject::tr("Export data"), figure.figureName() + QStringLiteral(".csv"), QObject::tr("CSV (*.csv)"));
+    if (path.isEmpty()) return;
+    try {
+      exportFigure(figure, path, FigureFormat::Csv);
+    } catch (const std::exception& e) {
+      QMessageBox::warning(owner, QObject::tr("Export failed"), QString::fromStdString(e.what()));
+    }
+  });
   button->setMenu(menu);
   return button;
 }

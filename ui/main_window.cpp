@@ -428,7 +428,7 @@ void MainWindow::exportReport(const QString& folder) {
   try {
     const QString figures = QDir(folder).filePath(QStringLiteral("figures"));
     const auto all = this->figures();
-    for (auto it = all.begin(); it != all.end(); ++it) written << exportFigureSet(*it.value(), figures, 150);
+    for (auto it = all.begin(); it != all.end(); ++it) written << exportFigureSet(*it.value(), figures, {0, 0, 150, 8});
     writeTextFile(QDir(folder).filePath(QStringLiteral("compounds.csv")), browser_->compoundCsv());
   } catch (const std::exception& e) {
     showError(tr("Exporting the report to %1").arg(folder), QString::fromStdString(e.what()));

@@ -4,6 +4,7 @@
 #include <QPalette>
 #include <algorithm>
 #include <cmath>
+#include <vector>
 #include "ui/plots/qcustomplot.h"
 
 namespace gandl::ui {
@@ -55,6 +56,58 @@ void applyPlotPalette(QCustomPlot& plot) {
   plot.legend->setBrush(palette.color(QPalette::Base));
   plot.legend->setTextColor(text);
   plot.legend->setBorderPen(QPen(text));
+}
+
+QRect renderPlot(QCustomPlot& plot, QCPPainter& painter, const QSize& size) {
+  const QFont font = painter.font();
+  struct Saved {
+    QCPAxis* axis;
+    QFont label, ticks;
+  };
+  std::vector<Saved> axes;
+  for (QCPAxis* axis : plot.axisRect()->axes()) {
+    axes.push_back({axis, axis->labelFont(), axis->tickLabelFont()});
+    axis->setLabelFont(font);
+    axis->setTickLabelFont(font);
+  }
+  const QFont legendFont = plot.legend->font();
+  plot.legend->setFont(font);
+  // A legend sized to its text, not to the screen's pixels.
+  const QSize legendIcon = plot.legend->iconSize();
+  const int legendPadding = plot.legend->iconTextPadding();
+  const QMargins legendMargins = plot.legend->margins();
+  const double em = font.pointSizeF() > 0 ? font.pointSizeF() : 8.0;  // painter units are points
+  plot.legend->setIconSize(QSize(qRound(em * 1.6), qRound(em)));
+  plot.legend->setIconTextPadding(qRound(em * 0.5));
+  plot.legend->setMargins(QMargins(4, 2, 4, 2));
+  std::vector<std::pair<QCPAbstractLegendItem*, QFont>> legendItems;
+  for (int i = 0; i < plot.legend->itemCount(); ++i)
+    if (auto* item = plot.legend->item(i)) {
+      legendItems.emplace_back(item, item->font());
+      item->setFont(font);
+    }
+  std::vector<std::pair<QCPItemText*, QFont>> texts;
+  for (int i = 0; i < plot.itemCount(); ++i)
+    if (auto* text = qobject_cast<QCPItemText*>(plot.item(i))) {
+      texts.emplace_back(text, text->font());
+      text->setFont(font);
+    }
+  plot.toPainter(&painter, size.width(), size.height());
+  // toPainter lays the plot out at `size` and restores only the outer viewport: the axis rectangle
+  // still holds the drawn geometry until the next replot.
+  const QRect drawn = plot.axisRect()->rect();
+  for (const auto& s : axes) {
+    s.axis->setLabelFont(s.label);
+    s.axis->setTickLabelFont(s.ticks);
+  }
+  plot.legend->setFont(legendFont);
+  plot.legend->setIconSize(legendIcon);
+  plot.legend->setIconTextPadding(legendPadding);
+  plot.legend->setMargins(legendMargins);
+  for (const auto& [item, f] : legendItems) item->setFont(f);
+  for (const auto& [text, f] : texts) text->setFont(f);
+  plot.replot(QCustomPlot::rpQueuedReplot);
+  return drawn;
 }
 
 std::string csvField(const std::string& text) {

@@ -5,7 +5,10 @@
 #include <QColor>
 #include <string>
 
+class QCPPainter;
 class QCustomPlot;
+class QRect;
+class QSize;
 
 namespace gandl::ui {
 
@@ -17,6 +20,10 @@ QColor sequentialColor(double t);
 QColor divergingColor(double onScore);
 // Background, axes and text of a QCustomPlot from the application palette.
 void applyPlotPalette(QCustomPlot& plot);
+// Draws `plot` at `size` into `painter` (a figure export) with painter.font() for every axis
+// title, tick label, legend entry and text item, restoring the on-screen fonts afterwards.
+// Returns the main axis rectangle as it was drawn, in the painter's coordinates.
+QRect renderPlot(QCustomPlot& plot, QCPPainter& painter, const QSize& size);
 // One CSV field, quoted when it needs to be.
 std::string csvField(const std::string& text);
 

@@ -14,6 +14,10 @@
 #include <QTableView>
 #include <QTableWidget>
 #include <QTreeView>
+#include <QDoubleSpinBox>
+#include <QPainter>
+#include <QSpinBox>
+#include <QSvgRenderer>
 #include <QXmlStreamReader>
 #include <QtTest>
 #include <QLabel>
@@ -25,6 +29,7 @@
 #include "core/pipeline/store_embeddings.h"
 #include "tests/ui/ui_fixture.h"
 #include "ui/figure_export.h"
+#include "ui/figure_export_dialog.h"
 #include "core/pipeline/site_embedder.h"
 #include "ui/embed_dialog.h"
 #include "ui/main_window.h"
@@ -482,7 +487,7 @@ class TestWorkbench : public QObject {
     QDir().mkpath(dir);
     const auto figures = window_->figures();
     for (auto it = figures.begin(); it != figures.end(); ++it) {
-      const QStringList files = ui::exportFigureSet(*it.value(), dir, 120);
+      const QStringList files = ui::exportFigureSet(*it.value(), dir, {0, 0, 120, 8});
       QCOMPARE(files.size(), 4);
       QCOMPARE(head(files[0], 8), QByteArray("\x89PNG\r\n\x1a\n", 8));
       QFile svg(files[1]);
@@ -498,9 +503,9 @@ class TestWorkbench : public QObject {
     QCOMPARE(lineCount(QDir(dir).filePath(QStringLiteral("scatter_E2.csv"))), 1 + 768);
     QCOMPARE(lineCount(QDir(dir).filePath(QStringLiteral("dose_response.csv"))),
              1 + static_cast<int>(analysis()->compounds[0].rows.size()));
-    // A PNG at 300 dpi has 300/96 times the pixels of the figure.
+    // At its natural size a PNG at 300 dpi has 300/96 times the pixels of the figure on screen.
     ui::exportFigure(*window_->doseResponse(), QDir(dir).filePath(QStringLiteral("dose300.png")), ui::FigureFormat::Png,
-                     300);
+                     {0, 0, 300, 8});
     QCOMPARE(QImage(QDir(dir).filePath(QStringLiteral("dose300.png"))).width(), qRound(900 * 300 / 96.0));
     // Tables.
     const std::string compounds = window_->browser()->compoundCsv();
@@ -518,6 +523,128 @@ class TestWorkbench : public QObject {
     for (const char* name : {"accuracy.csv", "summary.json", "dose_fits.csv", "compounds.csv", "figures/scatter_E2.svg",
                              "figures/plate_heatmap.pdf", "figures/dose_response.png"})
       QVERIFY2(QFile::exists(QDir(report).filePath(QLatin1String(name))), name);
+  }
+
+  // Issue 13 part 2: the export dialog gives a figure a journal takes: a size in mm or inches, a
+  // chosen dpi and text size, axis titles, the same drawing in PNG, SVG and PDF, nothing coloured
+  // beyond the axes.
+  void theExportDialogWritesAJournalFigure() {
+    window_->selection()->selectCompounds({0, 1});
+    auto* dose = window_->doseResponse();
+    QCOMPARE(dose->shownCompounds().size(), 2);
+    const QDir dir(QDir(fixture_.dir.path()).filePath(QStringLiteral("journal")));
+    QDir().mkpath(dir.path());
+    ui::FigureExportDialog dialog(*dose, window_.get());
+    auto* preset = dialog.findChild<QComboBox*>(QStringLiteral("preset"));
+    auto* unit = dialog.findChild<QComboBox*>(QStringLiteral("unit"));
+    auto* width = dialog.findChild<QDoubleSpinBox*>(QStringLiteral("width"));
+    QVERIFY(preset && unit && width);
+    preset->setCurrentIndex(1);
+    Q_EMIT preset->activated(1);  // single column
+    QCOMPARE(dialog.settings().width_mm, 89.0);
+    QVERIFY(std::abs(dialog.settings().height_mm - 89.0 * 600 / 900) < 0.05);  // the figure's proportions
+    unit->setCurrentIndex(1);                                                  // inches: the same size
+    QVERIFY(std::abs(width->value() - 89.0 / 25.4) < 0.06);
+    QVERIFY(std::abs(dialog.settings().width_mm - 89.0) < 1.0);
+    unit->setCurrentIndex(0);
+    width->setValue(89.0);
+    dialog.findChild<QSpinBox*>(QStringLiteral("dpi"))->setValue(600);
+    dialog.findChild<QDoubleSpinBox*>(QStringLiteral("fontSize"))->setValue(7.0);
+    dialog.setFormat(ui::FigureFormat::Png);
+    const ui::FigureExportSettings s = dialog.settings();
+    QCOMPARE(s.dpi, 600);
+    QCOMPARE(s.font_pt, 7.0);
+    QVERIFY2(dialog.summary().contains(QLatin1String("2102 x 1401 px at 600 dpi")), qPrintable(dialog.summary()));
+
+    // Nothing coloured (bands, EC50 shading, curves, markers) outside the axis rectangle: outside
+    // it there are only the black and grey axes, ticks and titles.
+    auto colouredOutside = [](const QImage& image, const QRectF& axesPx) {
+      int count = 0;
+      const QRectF inside = axesPx.adjusted(-2, -2, 2, 2);
+      for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) {
+          if (inside.contains(x + 0.5, y + 0.5)) continue;
+          const QColor c = image.pixelColor(x, y);
+          if (std::max({c.red(), c.green(), c.blue()}) - std::min({c.red(), c.green(), c.blue()}) > 40) ++count;
+        }
+      return count;
+    };
+
+    dialog.setFormat(ui::FigureFormat::Png);
+    dialog.setPath(dir.filePath(QStringLiteral("dose.png")));
+    QVERIFY2(dialog.exportNow(), qPrintable(dialog.lastError()));
+    const QImage png(dir.filePath(QStringLiteral("dose.png")));
+    QVERIFY(std::abs(png.width() - 2102) <= 1 && std::abs(png.height() - 1401) <= 1);
+    QCOMPARE(png.dotsPerMeterX(), qRound(600 / 0.0254));
+    const QRect axes = dose->lastFigureAxes();  // in points
+    QVERIFY2(
+        axes.width() > 100 && axes.height() > 60 && axes.left() > 20 && axes.bottom() < 252 * 600 / 900 - 15,
+        qPrintable(QStringLiteral("%1 %2 %3 %4").arg(axes.x()).arg(axes.y()).arg(axes.width()).arg(axes.height())));
+    const double perPoint = 600.0 / 72.0;
+    const QRectF axesPx(axes.x() * perPoint, axes.y() * perPoint, axes.width() * perPoint, axes.height() * perPoint);
+    QCOMPARE(colouredOutside(png, axesPx), 0);
+    int colouredInside = 0;  // and the data are there
+    for (int y = int(axesPx.top()); y < int(axesPx.bottom()); y += 3)
+      for (int x = int(axesPx.left()); x < int(axesPx.right()); x += 3)
+        if (const QColor c = png.pixelColor(x, y);
+            std::max({c.red(), c.green(), c.blue()}) - std::min({c.red(), c.green(), c.blue()}) > 40)
+          ++colouredInside;
+    QVERIFY(colouredInside > 1000);
+
+    dialog.setFormat(ui::FigureFormat::Svg);
+    QVERIFY(dialog.path().endsWith(QLatin1String("dose.svg")));  // the name follows the format
+    QVERIFY2(dialog.exportNow(), qPrintable(dialog.lastError()));
+    QFile svgFile(dir.filePath(QStringLiteral("dose.svg")));
+    QVERIFY(svgFile.open(QIODevice::ReadOnly));
+    QXmlStreamReader xml(&svgFile);
+    QString texts, rootWidth;
+    QSet<QString> fontSizes;
+    while (!xml.atEnd()) {
+      if (xml.readNext() != QXmlStreamReader::StartElement) continue;
+      if (xml.name() == QLatin1String("svg")) rootWidth = xml.attributes().value(QLatin1String("width")).toString();
+      if (xml.attributes().hasAttribute(QLatin1String("font-size")))
+        fontSizes.insert(xml.attributes().value(QLatin1String("font-size")).toString());
+      if (xml.name() == QLatin1String("text")) texts += xml.readElementText(QXmlStreamReader::IncludeChildElements);
+    }
+    QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+    QVERIFY2(rootWidth.endsWith(QLatin1String("mm")) && std::abs(rootWidth.chopped(2).toDouble() - 89.0) < 0.6,
+             qPrintable(rootWidth));
+    QVERIFY2(texts.contains(QStringLiteral("concentration (µM)")), qPrintable(texts.left(300)));
+    QVERIFY2(texts.contains(QStringLiteral("On score")), qPrintable(texts.left(300)));
+    QVERIFY2(fontSizes.contains(QStringLiteral("7")), qPrintable(QStringList(fontSizes.values()).join(',')));
+    // The SVG drawn back gives the same picture: nothing escapes the axes there either (Qt's SVG
+    // output does not clip, which is how bands once ran to the page edge).
+    QSvgRenderer renderer(dir.filePath(QStringLiteral("dose.svg")));
+    QVERIFY(renderer.isValid());
+    QImage svgImage(png.size(), QImage::Format_ARGB32_Premultiplied);
+    svgImage.fill(Qt::white);
+    {
+      QPainter painter(&svgImage);
+      renderer.render(&painter);
+    }
+    QCOMPARE(colouredOutside(svgImage, axesPx), 0);
+
+    dialog.setFormat(ui::FigureFormat::Pdf);
+    QVERIFY2(dialog.exportNow(), qPrintable(dialog.lastError()));
+    QFile pdf(dir.filePath(QStringLiteral("dose.pdf")));
+    QVERIFY(pdf.open(QIODevice::ReadOnly));
+    const QByteArray pdfBytes = pdf.readAll();
+    QVERIFY(pdfBytes.startsWith("%PDF-"));
+    // Qt's PDF pages are whole points: 89 mm = 252.3 pt.
+    const int box = pdfBytes.indexOf("/MediaBox [0 0 ");
+    QVERIFY(box >= 0);
+    const QList<QByteArray> mediaBox = pdfBytes.mid(box + 15, 40).split(' ');
+    QVERIFY2(std::abs(mediaBox.value(0).toDouble() - 89 / 25.4 * 72) < 1.0, pdfBytes.mid(box, 50).constData());
+
+    // A file name that contradicts the format is refused, naming both.
+    dialog.setFormat(ui::FigureFormat::Png);
+    dialog.setPath(dir.filePath(QStringLiteral("mismatch.svg")));
+    QVERIFY(!dialog.exportNow());
+    QVERIFY2(
+        dialog.lastError().contains(QLatin1String("mismatch.svg")) && dialog.lastError().contains(QLatin1String("PNG")),
+        qPrintable(dialog.lastError()));
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("mismatch.svg"))));
+    window_->selection()->selectCompounds({0});
   }
 
   void badInputIsReportedAndTheWindowStaysUsable() {

@@ -179,10 +179,13 @@ QString drawResponse(QCustomPlot& plot, const pipeline::AnalysisResult& a, const
     curve->setData(cx, cy, true);
     curve->removeFromLegend();
     if (std::isfinite(r.ec50Micromolar)) {
-      auto* ec50 = new QCPItemStraightLine(&plot);
-      ec50->point1->setCoords(r.ec50Micromolar, 0);
-      ec50->point2->setCoords(r.ec50Micromolar, 1);
-      ec50->setPen(QPen(base, 1, secondary ? Qt::DotLine : Qt::DashLine));
+      // A segment, not an infinite line: its ends are clamped to the axes once the ranges are known.
+      auto* ec50 = new QCPItemLine(&plot);
+      ec50->start->setCoords(r.ec50Micromolar, -1e9);
+      ec50->end->setCoords(r.ec50Micromolar, 1e9);
+      QPen ec50Pen(base, 1, secondary ? Qt::DotLine : Qt::DashLine);
+      ec50Pen.setCapStyle(Qt::FlatCap);
+      ec50->setPen(ec50Pen);
       if (!secondary) {
         // The interval is shaded within the tested doses only: beyond them the data say nothing
         // (an unbounded side is stated in the summary line).
@@ -193,8 +196,8 @@ QString drawResponse(QCustomPlot& plot, const pipeline::AnalysisResult& a, const
                                        testedLow, testedHigh);
         auto* interval = new QCPItemRect(&plot);
         interval->topLeft->setType(QCPItemPosition::ptPlotCoords);
-        interval->topLeft->setCoords(low, 10);
-        interval->bottomRight->setCoords(high, -10);
+        interval->topLeft->setCoords(low, 1e9);
+        interval->bottomRight->setCoords(high, -1e9);
         QColor fill = base;
         fill.setAlpha(35);
         interval->setBrush(fill);
@@ -286,10 +289,12 @@ void DoseResponsePanel::redraw() {
   for (const auto& [role, colourOfBand] : controls) {
     const Band band = controlBand(a, role, bandCellType);
     const double level = role == pipeline::SiteTable::Role::PositiveControl ? 1.0 : -1.0;
-    auto* levelLine = new QCPItemStraightLine(plot_);
-    levelLine->point1->setCoords(left, level);
-    levelLine->point2->setCoords(right, level);
-    levelLine->setPen(QPen(colourOfBand, 1, Qt::DotLine));
+    auto* levelLine = new QCPItemLine(plot_);
+    levelLine->start->setCoords(1e-12, level);
+    levelLine->end->setCoords(1e12, level);
+    QPen levelPen(colourOfBand, 1, Qt::DotLine);
+    levelPen.setCapStyle(Qt::FlatCap);
+    levelLine->setPen(levelPen);
     if (band.count > 1 && std::isfinite(band.sd)) {
       auto* rect = new QCPItemRect(plot_);
       rect->topLeft->setCoords(1e-12, band.mean + band.sd);
@@ -313,18 +318,29 @@ void DoseResponsePanel::redraw() {
   // Bands and intervals end at the axes: exported SVG and PDF do not clip to the axis rectangle,
   // so nothing may be drawn beyond it in the first place.
   const QCPRange xRange = plot_->xAxis->range(), yRange = plot_->yAxis->range();
+  auto clampToAxes = [&](QCPItemPosition* p) {
+    p->setCoords(std::clamp(p->coords().x(), xRange.lower, xRange.upper),
+                 std::clamp(p->coords().y(), yRange.lower, yRange.upper));
+  };
   for (int i = 0; i < plot_->itemCount(); ++i) {
-    auto* rect = qobject_cast<QCPItemRect*>(plot_->item(i));
-    if (!rect) continue;
-    for (QCPItemPosition* corner : {rect->topLeft, rect->bottomRight})
-      corner->setCoords(std::clamp(corner->coords().x(), xRange.lower, xRange.upper),
-                        std::clamp(corner->coords().y(), yRange.lower, yRange.upper));
+    if (auto* rect = qobject_cast<QCPItemRect*>(plot_->item(i))) {
+      clampToAxes(rect->topLeft);
+      clampToAxes(rect->bottomRight);
+    } else if (auto* segment = qobject_cast<QCPItemLine*>(plot_->item(i))) {
+      // A level or EC50 wholly outside the view is not drawn at the edge.
+      const QPointF from = segment->start->coords(), to = segment->end->coords();
+      const bool outside =
+          (from.y() == to.y() && !yRange.contains(from.y())) || (from.x() == to.x() && !xRange.contains(from.x()));
+      segment->setVisible(!outside);
+      clampToAxes(segment->start);
+      clampToAxes(segment->end);
+    }
   }
   plot_->replot();
 }
 
 void DoseResponsePanel::renderFigure(QCPPainter& painter, const QSize& size) {
-  plot_->toPainter(&painter, size.width(), size.height());
+  lastFigureAxes_ = renderPlot(*plot_, painter, size);
 }
 
 std::string DoseResponsePanel::figureCsv() const {

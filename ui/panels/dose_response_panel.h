@@ -7,6 +7,7 @@
 // markers, dashed curve, same colour): both are On scores on their own C-/C+ axis, so the curves
 // share the y scale.
 
+#include <QRect>
 #include <QWidget>
 #include <memory>
 
@@ -45,6 +46,8 @@ class DoseResponsePanel : public QWidget, public ExportableFigure {
   QSize figureSize() const override { return {900, 600}; }
   void renderFigure(QCPPainter& painter, const QSize& size) override;
   std::string figureCsv() const override;
+  // The axis rectangle of the last exported figure, in figure coordinates (points).
+  QRect lastFigureAxes() const { return lastFigureAxes_; }
 
  Q_SIGNALS:
   // The user chose another comparison embedding ("" = none).
@@ -59,6 +62,7 @@ class DoseResponsePanel : public QWidget, public ExportableFigure {
   QLabel* summary_;
   QComboBox* compare_;
   QStringList shown_, compared_;
+  QRect lastFigureAxes_;
 };
 
 }  // namespace gandl::ui

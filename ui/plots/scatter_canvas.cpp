@@ -172,14 +172,15 @@ void ScatterCanvas::invalidate() {
   update();
 }
 
-QImage ScatterCanvas::rasterizePoints(const QSize& pixels, const QRectF& view, std::vector<int>* pick) const {
+QImage ScatterCanvas::rasterizePoints(const QSize& pixels, const QRectF& view, std::vector<int>* pick,
+                                      double dotScale) const {
   QImage image(pixels, QImage::Format_RGB32);
   const QRgb background = palette().color(QPalette::Base).rgb();
   image.fill(background);
   const int w = pixels.width(), h = pixels.height();
   if (pick) pick->assign(static_cast<std::size_t>(w) * h, -1);
   if (w <= 0 || h <= 0 || x_.empty()) return image;
-  const double dpr = std::max(1.0, image.devicePixelRatio());
+  const double dpr = std::max({1.0, image.devicePixelRatio(), dotScale});
   const int size = std::max(1, static_cast<int>(std::lround(pointSize_ * dpr)));
   const bool translucent = opacity_ < 1.0;
   // One selected site is marked by the current-site ring; dimming everything else would hide the
@@ -239,7 +240,7 @@ void ScatterCanvas::drawFrame(QPainter& painter, const QRect& area, const QRectF
   painter.setPen(text);
   painter.setBrush(Qt::NoBrush);
   painter.drawRect(area.adjusted(0, 0, -1, -1));
-  const QFontMetrics metrics(painter.font());
+  const QFontMetrics metrics = painter.fontMetrics();  // of the device painted on (screen, PNG, SVG, PDF)
   for (double t : ticks(view.left(), view.right())) {
     const double px = area.left() + (t - view.left()) / view.width() * area.width();
     painter.setPen(QPen(grid, 1, Qt::DotLine));
@@ -274,7 +275,7 @@ void ScatterCanvas::drawFrame(QPainter& painter, const QRect& area, const QRectF
 
 void ScatterCanvas::drawLegend(QPainter& painter, const QRect& area) const {
   if (categories_.size() <= 1 && categories_.value(0).name == tr("sites")) return;
-  const QFontMetrics metrics(painter.font());
+  const QFontMetrics metrics = painter.fontMetrics();  // of the device painted on (screen, PNG, SVG, PDF)
   const int shown = std::min<int>(categories_.size(), 16);
   int textWidth = 0;
   for (int c = 0; c < shown; ++c) textWidth = std::max(textWidth, metrics.horizontalAdvance(categories_[c].name));
@@ -323,10 +324,16 @@ void ScatterCanvas::paintEvent(QPaintEvent*) {
 }
 
 void ScatterCanvas::renderFigure(QPainter& painter, const QSize& size) {
-  const QRect area(kLeft, kTop, size.width() - kLeft - kRight, size.height() - kTop - kBottom);
+  // Margins from the figure's text size: tick labels and axis titles fit whatever the font.
+  const QFontMetrics metrics = painter.fontMetrics();
+  const int left = std::max(kLeft / 2, metrics.horizontalAdvance(QStringLiteral("-0.000")) + metrics.height() + 14);
+  const int bottom = std::max(kBottom / 2, 2 * metrics.height() + 16);
+  const QRect area(left, kTop, std::max(10, size.width() - left - kRight), std::max(10, size.height() - kTop - bottom));
   painter.fillRect(QRect(QPoint(0, 0), size), palette().color(QPalette::Window));
-  // Twice the figure's pixels, so the points stay sharp at print resolution.
-  QImage points = rasterizePoints(area.size() * 2, view_, nullptr);
+  // The points at the output's resolution (at least 300 dpi for vector output, whose figure
+  // units are points), so they stay sharp in print.
+  const double scale = std::max({2.0, painter.deviceTransform().m11(), 300.0 / 72.0});
+  QImage points = rasterizePoints((QSizeF(area.size()) * scale).toSize(), view_, nullptr, scale);
   painter.drawImage(QRectF(area), points);
   drawFrame(painter, area, view_);
   drawLegend(painter, area);

@@ -85,7 +85,8 @@ class ScatterCanvas : public QWidget {
   void leaveEvent(QEvent* event) override;
 
  private:
-  QImage rasterizePoints(const QSize& pixels, const QRectF& view, std::vector<int>* pick) const;
+  // dotScale: raster pixels per unit of the dot size (a figure drawn at print resolution).
+  QImage rasterizePoints(const QSize& pixels, const QRectF& view, std::vector<int>* pick, double dotScale = 1.0) const;
   void drawFrame(QPainter& painter, const QRect& area, const QRectF& view) const;
   void drawLegend(QPainter& painter, const QRect& area) const;
   void invalidate();
