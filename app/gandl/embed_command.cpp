@@ -39,9 +39,10 @@ void addEmbedCommand(CLI::App& app) {
       ->capture_default_str();
   command
       ->add_option("--tta", o->task.tta,
-                   "gandl / random-d: none, or dihedral (each view also rotated and flipped, the readout averaged "
-                   "over the 8 symmetries; 8x the time)")
-      ->check(CLI::IsMember({"none", "dihedral"}))
+                   "gandl / random-d: the readout averaged over copies of each view: none; dihedral (rotated and "
+                   "flipped: the 8 symmetries, 8x the time); shifts (the 3x3 grid of shifts by 1/8 of the view, "
+                   "reflect-padded as in training, 9x); dihedral+shifts (72x)")
+      ->check(CLI::IsMember({"none", "dihedral", "shifts", "dihedral+shifts"}))
       ->capture_default_str();
   command
       ->add_option("--batch", o->task.batch,

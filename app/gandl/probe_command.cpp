@@ -34,8 +34,14 @@ void addProbeCommand(CLI::App& app) {
   command->add_option("--steps", o->task.steps, "all, latest, or a comma-separated list of checkpoint steps")
       ->capture_default_str();
   command->add_flag("--no-random", o->noRandom, "skip the random-weight discriminator baseline");
-  command->add_flag("--tta-dihedral", o->task.dihedral,
-                    "average every readout over the 8 rotations and flips of each view (as embed --tta dihedral)");
+  command
+      ->add_option("--tta", o->task.tta,
+                   "average every readout over test-time copies of each view, as embed --tta: none, dihedral, "
+                   "shifts or dihedral+shifts")
+      ->check(CLI::IsMember({"none", "dihedral", "shifts", "dihedral+shifts"}))
+      ->capture_default_str();
+  command->add_flag_callback(
+      "--tta-dihedral", [o] { o->task.tta = "dihedral"; }, "the same as --tta dihedral (kept for older scripts)");
   command->add_option("--repeats", o->task.repeats, "well splits averaged per score")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();

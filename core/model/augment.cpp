@@ -1,5 +1,8 @@
 #include "core/model/augment.h"
 
+#include <cstdlib>
+#include <stdexcept>
+
 #include <torch/torch.h>
 
 namespace gandl::model {
@@ -35,6 +38,45 @@ torch::Tensor dihedral(const torch::Tensor& images, int k) {
   TORCH_CHECK(k >= 0 && k < 8, "dihedral: k must be in 0..7, got ", k);
   auto x = k % 4 ? torch::rot90(images, k % 4, {2, 3}) : images;
   return k >= 4 ? x.flip({3}) : x;
+}
+
+torch::Tensor shifted(const torch::Tensor& images, int dy, int dx) {
+  if (dy == 0 && dx == 0) return images;
+  const int64_t h = images.size(2), w = images.size(3);
+  const int pad = std::max(std::abs(dy), std::abs(dx));
+  TORCH_CHECK(pad < std::min(h, w), "shifted: a shift of ", pad, " px needs views larger than ", h, "x", w);
+  const auto padded = torch::nn::functional::pad(
+      images, torch::nn::functional::PadFuncOptions({pad, pad, pad, pad}).mode(torch::kReflect));
+  // Output pixel (y, x) shows input pixel (y - dy, x - dx).
+  return padded.narrow(2, pad - dy, h).narrow(3, pad - dx, w);
+}
+
+torch::Tensor TestTimeViews::apply(const torch::Tensor& images, int index) const {
+  TORCH_CHECK(index >= 0 && index < count(), "TestTimeViews: index ", index, " outside 0..", count() - 1);
+  const int symmetry = dihedral ? index % 8 : 0;
+  const int position = shift > 0 ? (dihedral ? index / 8 : index) : 0;
+  // Position 0 is the unshifted view, then the 8 neighbours of the 3x3 grid.
+  static constexpr int kOffsets[9][2] = {{0, 0}, {-1, -1}, {-1, 0}, {-1, 1}, {0, -1}, {0, 1}, {1, -1}, {1, 0}, {1, 1}};
+  auto x = shifted(images, kOffsets[position][0] * shift, kOffsets[position][1] * shift);
+  return symmetry ? model::dihedral(x, symmetry) : x;
+}
+
+TestTimeViews parseTestTimeViews(const std::string& name, int resolution) {
+  TestTimeViews views;
+  if (name == "none") return views;
+  if (name == "dihedral" || name == "dihedral+shifts") views.dihedral = true;
+  if (name == "shifts" || name == "dihedral+shifts") views.shift = std::max(1, resolution / 8);
+  if (views.none())
+    throw std::invalid_argument("unknown test-time augmentation '" + name +
+                                "'; expected none, dihedral, shifts or dihedral+shifts");
+  return views;
+}
+
+std::string testTimeViewsName(const TestTimeViews& views) {
+  if (views.dihedral && views.shift > 0) return "dihedral+shifts";
+  if (views.dihedral) return "dihedral";
+  if (views.shift > 0) return "shifts";
+  return "none";
 }
 
 }  // namespace gandl::model

@@ -39,7 +39,7 @@ DiscriminatorProbe::DiscriminatorProbe(const NetworkConfig& network, const std::
 DiscriminatorProbe::~DiscriminatorProbe() = default;
 
 ProbeOutput DiscriminatorProbe::run(common::ImageSource& source, const std::vector<std::size_t>& items, int batch,
-                                    const tasks::TaskContext& context, bool dihedralViews) {
+                                    const tasks::TaskContext& context, const TestTimeViews& testTimeViews) {
   if (source.resolution() != impl_->network.resolution)
     throw std::runtime_error("the images are prepared at " + std::to_string(source.resolution()) +
                              " px but the discriminator expects " + std::to_string(impl_->network.resolution));
@@ -61,7 +61,7 @@ ProbeOutput DiscriminatorProbe::run(common::ImageSource& source, const std::vect
   int64_t stddevGroups = 0;
   std::int64_t done = 0;
 
-  const int transforms = dihedralViews ? 8 : 1;
+  const int transforms = testTimeViews.count();
   auto stream = source.embeddingBatches(items, batch);
   while (auto host = stream->next()) {
     context.checkCancelled();
@@ -71,7 +71,7 @@ ProbeOutput DiscriminatorProbe::run(common::ImageSource& source, const std::vect
     std::vector<torch::Tensor> outputs;  // summed over the transforms
     std::vector<std::string> batchNames;
     for (int k = 0; k < transforms; ++k) {
-      auto x = k == 0 ? input : dihedral(input, k);
+      auto x = k == 0 ? input : testTimeViews.apply(input, k);
       std::size_t slot = 0;
       auto accumulate = [&](const std::string& name, const torch::Tensor& value) {
         if (k == 0) {

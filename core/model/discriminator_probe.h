@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model/augment.h"
 #include "core/common/image_source.h"
 #include "core/model/network_config.h"
 #include "core/tasks/progress.h"
@@ -46,10 +47,10 @@ class DiscriminatorProbe {
   DiscriminatorProbe(const DiscriminatorProbe&) = delete;
   DiscriminatorProbe& operator=(const DiscriminatorProbe&) = delete;
 
-  // Every readout of `items` of `source`. Checks for cancel once per batch. With dihedralViews
-  // every readout is the mean over the 8 symmetries of each view (gandl embed --tta dihedral).
+  // Every readout of `items` of `source`. Checks for cancel once per batch. Every readout is the
+  // mean over the test-time copies of each view (gandl embed --tta).
   ProbeOutput run(common::ImageSource& source, const std::vector<std::size_t>& items, int batch = 16,
-                  const tasks::TaskContext& context = {}, bool dihedralViews = false);
+                  const tasks::TaskContext& context = {}, const TestTimeViews& testTimeViews = {});
 
  private:
   struct Impl;

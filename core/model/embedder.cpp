@@ -42,7 +42,7 @@ std::string readoutName(Readout readout) { return readout == Readout::Multiscale
 struct Embedder::Impl {
   CheckpointInfo checkpoint;
   Readout readout = Readout::Fc512;
-  bool dihedral = false;
+  TestTimeViews views;
   torch::Device device{torch::kCPU};
   int batch = 64;
   Discriminator discriminator{nullptr};
@@ -53,7 +53,7 @@ int defaultEmbedBatch(const std::string& device) { return device.rfind("cuda", 0
 Embedder::Embedder(const CheckpointInfo& checkpoint, const EmbedOptions& options) : impl_(std::make_unique<Impl>()) {
   impl_->checkpoint = checkpoint;
   impl_->readout = options.readout;
-  impl_->dihedral = options.dihedral;
+  impl_->views = options.views;
   impl_->device = torch::Device(options.device);
   impl_->batch = options.batch > 0 ? options.batch : defaultEmbedBatch(options.device);
   if (options.kind == EmbedderKind::GanDl) {
@@ -113,10 +113,9 @@ double Embedder::embedItems(common::ImageSource& source, const std::vector<std::
       return multiscale ? discriminator->multiscale(x) : discriminator->embed(x);
     };
     torch::Tensor vectors = readout(input);
-    if (impl_->dihedral) {
-      for (int k = 1; k < 8; ++k) vectors = vectors + readout(dihedral(input, k));
-      vectors = vectors / 8.0;
-    }
+    const int copies = impl_->views.count();
+    for (int k = 1; k < copies; ++k) vectors = vectors + readout(impl_->views.apply(input, k));
+    if (copies > 1) vectors = vectors / static_cast<double>(copies);
     vectors = vectors.to(torch::kCPU).contiguous();
     const float* v = vectors.data_ptr<float>();
     for (int i = 0; i < batch->count; ++i) {

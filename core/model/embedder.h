@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/common/image_source.h"
+#include "core/model/augment.h"
 #include "core/model/network_config.h"
 #include "core/tasks/progress.h"
 
@@ -57,10 +58,11 @@ std::string readoutName(Readout readout);
 struct EmbedOptions {
   EmbedderKind kind = EmbedderKind::GanDl;
   Readout readout = Readout::Fc512;
-  // Test-time symmetry: each view is also seen under the other 7 symmetries of the square
-  // (rotations, flips; the ones training augments with) and the readout averaged over all 8,
-  // which makes it independent of the site's orientation. 8x the compute.
-  bool dihedral = false;
+  // Test-time augmentation: each view is also seen rotated, flipped and/or shifted (the
+  // transformations training augments with) and the readout averaged over the copies, which
+  // makes it independent of the site's orientation and of where in a view a cell sits.
+  // views.count() x the compute.
+  TestTimeViews views;
   int batch = 0;  // 0: defaultEmbedBatch(device)
   std::string device = "cpu";
   std::uint64_t seed = 0;  // RandomDiscriminator's weights

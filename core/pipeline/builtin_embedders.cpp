@@ -31,17 +31,15 @@ class DiscriminatorEmbedder final : public SiteEmbedder {
     embed.device = model::resolveDevice(options.device);
     embed.seed = options.seed;
     embed.readout = model::parseReadout(options.readout);
-    if (options.tta != "none" && options.tta != "dihedral")
-      throw std::invalid_argument("unknown test-time augmentation '" + options.tta + "'; expected none or dihedral");
-    embed.dihedral = options.tta == "dihedral";
     checkpoint_ = model::describeCheckpoint(model::resolveCheckpointDirectory(options.checkpoint),
                                             kind == model::EmbedderKind::GanDl);
+    embed.views = model::parseTestTimeViews(options.tta, checkpoint_.network.resolution);
     const auto view = checkpoint_.view == "tiles" ? data::ViewMode::Tiles : data::ViewMode::Resize;
     source_ = std::make_unique<data::ScreenImageSource>(setup.sites, checkpoint_.network.resolution, view,
                                                         options.loader_threads);
     // A store holds one readout: the identity a resumed .partial must match names it.
     const std::string readoutTag = (embed.readout == model::Readout::Fc512 ? "" : ";readout=" + options.readout) +
-                                   (embed.dihedral ? ";tta=dihedral" : "");
+                                   (embed.views.none() ? "" : ";tta=" + options.tta);
     provenance_ = {
         {store::kCheckpointHashKey,
          (kind == model::EmbedderKind::GanDl ? checkpoint_.hash : "random-d:seed=" + std::to_string(options.seed)) +

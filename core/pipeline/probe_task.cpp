@@ -262,7 +262,8 @@ ProbeTaskResult runProbe(const ProbeTaskOptions& options, const tasks::TaskConte
     });
     model::DiscriminatorProbe probe(config.network, step < 0 ? std::filesystem::path{} : run.checkpointPath(step),
                                     device, options.seed);
-    const auto output = probe.run(source, items, options.batch, views, options.dihedral);
+    const auto output = probe.run(source, items, options.batch, views,
+                                  model::parseTestTimeViews(options.tta, config.network.resolution));
     for (const auto& readout : output.readouts) {
       const auto n = static_cast<Eigen::Index>(controls.sites.size());
       const FeatureMatrix raw = Eigen::Map<const FeatureMatrix>(readout.rows.data(), n, readout.dimension);

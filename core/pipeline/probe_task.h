@@ -33,9 +33,8 @@ struct ProbeTaskOptions {
   std::string steps = "all";  // all | latest | comma-separated steps
   bool random_d = true;       // also the random-weight discriminator (step -1)
   std::uint64_t seed = 0;     // split and random weights
-  int repeats = 5;
-  bool dihedral = false;  // readouts averaged over the 8 symmetries (embed --tta dihedral)                   // well
-                          // splits (seeds seed, seed+1, ...) averaged per score
+  int repeats = 5;            // well splits (seeds seed, seed+1, ...) averaged per score
+  std::string tta = "none";   // readouts averaged over test-time copies of each view (embed --tta)
   std::string device = "auto";
   int batch = 16;
   int loader_threads = 2;

@@ -265,6 +265,35 @@ class TestModelLayers : public QObject {
     }
   }
 
+  // Test-time shifts: reflect-padded translations (what training augments with); the 72 copies of
+  // dihedral+shifts are distinct and the first is the view itself.
+  void testTimeViewsShiftAndTurn() {
+    const auto x = torch::arange(2 * 3 * 8 * 8, torch::kFloat32).view({2, 3, 8, 8});
+    const auto moved = shifted(x, 2, -1);
+    QCOMPARE(moved.sizes(), x.sizes());
+    // Output (y, x) shows input (y - 2, x + 1) where that is inside the image...
+    QVERIFY(torch::equal(moved.narrow(2, 2, 6).narrow(3, 0, 7), x.narrow(2, 0, 6).narrow(3, 1, 7)));
+    // ...and the reflection beyond the edge: row 0 shows input row 2, row 1 input row 1.
+    QVERIFY(torch::equal(moved.select(2, 0).narrow(2, 0, 7), x.select(2, 2).narrow(2, 1, 7)));
+    QVERIFY(torch::equal(moved.select(2, 1).narrow(2, 0, 7), x.select(2, 1).narrow(2, 1, 7)));
+    QVERIFY(torch::equal(shifted(x, 0, 0), x));
+
+    const auto none = parseTestTimeViews("none", 64);
+    QCOMPARE(none.count(), 1);
+    QCOMPARE(parseTestTimeViews("dihedral", 64).count(), 8);
+    const auto shifts = parseTestTimeViews("shifts", 64);
+    QCOMPARE(shifts.count(), 9);
+    QCOMPARE(shifts.shift, 8);  // resolution / 8, as training
+    const auto both = parseTestTimeViews("dihedral+shifts", 8);
+    QCOMPARE(both.count(), 72);
+    QCOMPARE(testTimeViewsName(both), std::string("dihedral+shifts"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseTestTimeViews("rotations", 64));
+    QVERIFY(torch::equal(both.apply(x, 0), x));
+    for (int a = 0; a < 72; ++a)
+      for (int b = a + 1; b < 72; ++b) QVERIFY(!torch::equal(both.apply(x, a), both.apply(x, b)));
+    QVERIFY(torch::equal(both.apply(x, 8 * 3 + 5), dihedral(shifted(x, -1, 1), 5)));  // position 3 = (-1, +1)
+  }
+
   void minibatchStddevByHand() {
     // Four 1x1 images of two channels; group size 2 with STRIDED groups {0, 2} and {1, 3}.
     const auto x = torch::tensor({1.0, 2.0, 3.0, 5.0, 3.0, 6.0, 3.0, 5.0}).view({4, 2, 1, 1});

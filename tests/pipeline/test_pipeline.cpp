@@ -369,14 +369,15 @@ class TestPipeline : public QObject {
     QVERIFY(store::toString(pooledStore.provenance().at("checkpoint_hash")).find("readout=multiscale") !=
             std::string::npos);
 
-    // gandl embed --tta dihedral stores the probe's fc512 over the 8 symmetries.
+    // gandl embed --tta shifts stores the probe's fc512 over the 9 shifted copies.
     auto symmetric = embedOptions("probe-tta.h5ad", 16);
-    symmetric.tta = "dihedral";
+    symmetric.tta = "shifts";
     pipeline::runEmbedding(symmetric);
     const auto ttaStore = store::EmbeddingStore::open(symmetric.out);
     const auto ttaRows = ttaStore.readAll();
     const auto ttaIds = ttaStore.siteIds();
-    const auto ttaOutput = probe.run(source, items, 16, {}, /*dihedralViews=*/true);
+    const auto ttaOutput =
+        probe.run(source, items, 16, {}, model::parseTestTimeViews("shifts", source.resolution()));
     const auto& ttaFc = ttaOutput.readouts[5];
     QCOMPARE(ttaFc.name, std::string("fc512"));
     worst = 0;
