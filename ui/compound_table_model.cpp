@@ -69,6 +69,11 @@ QVariant CompoundTableModel::data(const QModelIndex& index, int role) const {
                   : QVariant(interval(r));
     case Hill:
       return sort ? sortKey(r.hasFit ? r.fit.hill : NAN) : QVariant(r.hasFit ? number(r.fit.hill, 2) : QString());
+    case Plateaus:
+      if (!r.hasFit) return sort ? sortKey(NAN) : QVariant(QString());
+      return sort ? sortKey(r.fit.top - r.fit.bottom)
+                  : QVariant(QStringLiteral("%1 / %2").arg(number(r.fit.top, 2), number(r.fit.bottom, 2)) +
+                             (r.fit.parameterCount == 4 ? QString() : tr(" (anchored)")));
     case RSquared:
       return sort ? sortKey(r.hasFit ? -r.fit.rSquared : NAN)
                   : QVariant(r.hasFit ? number(r.fit.rSquared, 2) : QString());
@@ -103,6 +108,8 @@ QVariant CompoundTableModel::headerData(int section, Qt::Orientation orientation
       return tr("Hill");
     case RSquared:
       return tr("R²");
+    case Plateaus:
+      return tr("Top / bottom");
     case FTestP:
       return tr("p (vs flat)");
     case MaxEfficacy:

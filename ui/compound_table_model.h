@@ -27,6 +27,7 @@ class CompoundTableModel : public QAbstractTableModel {
     Ec50,
     Ec50Interval,
     Hill,
+    Plateaus,  // "+1 / -1" (anchored at the controls) or the fitted top / bottom
     RSquared,
     FTestP,
     MaxEfficacy,

@@ -104,6 +104,7 @@ MainWindow::MainWindow(bool withPointCloud, QWidget* parent) : QMainWindow(paren
   connect(workspace_, &Workspace::comparisonChanged, this,
           [this] { doseResponse_->setComparison(workspace_->comparison()); });
   connect(doseResponse_, &DoseResponsePanel::comparisonRequested, workspace_, &Workspace::setComparisonEmbedding);
+  connect(doseResponse_, &DoseResponsePanel::plateausRequested, workspace_, &Workspace::setPlateaus);
   connect(workspace_, &Workspace::logMessage, activity_, &ActivityPanel::log);
   connect(tasks_, &TaskManager::taskStarted, this, [this](BackgroundTask* task) {
     connect(task, &BackgroundTask::progress, this,
@@ -278,6 +279,7 @@ void MainWindow::showAnalysis() {
   browser_->setAnalysis(analysis);
   scatter_->setAnalysis(analysis);
   doseResponse_->setComparison(workspace_->comparison());
+  doseResponse_->setPlateaus(workspace_->settings().plateaus);
   doseResponse_->setAnalysis(analysis);
   doseResponse_->setEmbeddings(workspace_->embeddingNames(),
                                analysis ? QString::fromStdString(analysis->embedding) : QString(),

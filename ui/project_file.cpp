@@ -50,6 +50,10 @@ Project readProject(const QString& path) {
     p.analysis.normalization = text(a, "normalization", p.analysis.normalization, path);
     p.analysis.embedding = text(a, "embedding", {}, path);
     p.analysis.compare = text(a, "compare", {}, path);
+    p.analysis.plateaus = text(a, "plateaus", p.analysis.plateaus, path);
+    if (p.analysis.plateaus != QLatin1String("anchored") && p.analysis.plateaus != QLatin1String("free"))
+      throw std::runtime_error(path.toStdString() + ": 'analysis.plateaus' must be \"anchored\" or \"free\", got \"" +
+                               p.analysis.plateaus.toStdString() + "\"");
     if (a.contains("seed")) {
       if (!a["seed"].is_number_unsigned())
         throw std::runtime_error(path.toStdString() + ": 'analysis.seed' must be a non-negative integer, got " +
@@ -82,6 +86,7 @@ void writeProject(const Project& p, const QString& path) {
                                 {{"normalization", p.analysis.normalization.toStdString()},
                                  {"embedding", p.analysis.embedding.toStdString()},
                                  {"compare", p.analysis.compare.toStdString()},
+                                 {"plateaus", p.analysis.plateaus.toStdString()},
                                  {"seed", p.analysis.seed}}},
                                {"view",
                                 {{"panels", panels},

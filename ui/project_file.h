@@ -5,7 +5,8 @@
 // path is missing.
 //
 // {"format": "gandl-workbench-project", "version": 1, "screen": "...", "store": "...",
-//  "checkpoint": "demo", "analysis": {"normalization": "plate", "embedding": "", "compare": "", "seed": 0},
+//  "checkpoint": "demo", "analysis": {"normalization": "plate", "embedding": "", "compare": "", "plateaus":
+//  "anchored", "seed": 0},
 //  "view": {"panels": [...], "space": "E2", "colour_by": "condition", "plate": 0, "all_plates": false, "layout":
 //  "<base64>"}}
 

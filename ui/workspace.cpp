@@ -46,6 +46,9 @@ pipeline::AnalyzeOptions Workspace::analyzeOptions(const fs::path& store, const 
   options.embedding = embedding.toStdString();
   options.normalization.method = analysis::parseNormalizationMethod(settings_.normalization.toStdString());
   options.seed = settings_.seed;
+  options.doseResponse.curve.plateaus = settings_.plateaus == QLatin1String("free")
+                                            ? analysis::Plateaus::Free
+                                            : analysis::Plateaus::AnchoredToControls;
   options.writeToStore = false;  // the GUI never rewrites a store it only looks at
   return options;
 }
@@ -188,6 +191,15 @@ BackgroundTask* Workspace::setComparisonEmbedding(const QString& name) {
     Q_EMIT failed(QStringLiteral("Analysing embedding %1").arg(name), error);
   });
   return task;
+}
+
+BackgroundTask* Workspace::setPlateaus(const QString& plateaus) {
+  if (plateaus != QLatin1String("anchored") && plateaus != QLatin1String("free"))
+    throw std::invalid_argument("unknown plateaus '" + plateaus.toStdString() + "'; expected anchored or free");
+  if (plateaus == settings_.plateaus) return nullptr;
+  settings_.plateaus = plateaus;
+  if (storePath_.empty()) return nullptr;
+  return openStore(storePath_, screenPath_);
 }
 
 BackgroundTask* Workspace::openScreen(const fs::path& screenPath) {

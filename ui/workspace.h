@@ -27,6 +27,7 @@ struct AnalysisSettings {
   QString normalization = QStringLiteral("plate");  // none | plate | robust | tvn
   QString embedding;                                // "" = /X
   QString compare;  // a second embedding of the store the dose-response panel overlays ("" = none)
+  QString plateaus = QStringLiteral("anchored");  // 4PL plateaus: anchored (to the controls, +1/-1) | free
   quint64 seed = 0;
 };
 
@@ -58,6 +59,9 @@ class Workspace : public QObject {
                                const QString& checkpoint, const QString& embedder);
   // Analyses the open store on a second embedding (settings().compare := name; "" drops it).
   BackgroundTask* setComparisonEmbedding(const QString& name);
+  // "anchored" or "free": analyses the open store again with the 4PL's plateaus so (nullptr when
+  // nothing changes or no store is open).
+  BackgroundTask* setPlateaus(const QString& plateaus);
   // Only the screen (browse images before any embedding).
   BackgroundTask* openScreen(const std::filesystem::path& screen);
 

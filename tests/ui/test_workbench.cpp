@@ -252,6 +252,53 @@ class TestWorkbench : public QObject {
     QTRY_VERIFY(!summary->text().contains(QString::fromStdString(compound.compound)));
   }
 
+  // Issue 13 part 3: free plateaus beside the anchored ones; the summary says which model is used.
+  void freePlateausAreAnOptionAndTheSummarySaysWhichIsUsed() {
+    auto* panel = window_->doseResponse();
+    auto* summary = panel->findChild<QLabel*>(QStringLiteral("doseResponseSummary"));
+    window_->selection()->selectCompounds({0});
+    QVERIFY(summary->text().contains(QLatin1String("plateaus at the controls")) ||
+            !analysis()->compounds[0].response.hasFit);
+    for (const auto& c : analysis()->compounds)
+      if (c.response.hasFit) QCOMPARE(c.response.fit.parameterCount, 2);
+    auto* box = panel->plateausBox();
+    const int free = box->findData(QStringLiteral("free"));
+    QVERIFY(free >= 0);
+    box->setCurrentIndex(free);
+    Q_EMIT box->activated(free);
+    QCOMPARE(window_->workspace()->settings().plateaus, QStringLiteral("free"));
+    QTRY_VERIFY_WITH_TIMEOUT(analysis() && std::any_of(analysis()->compounds.begin(), analysis()->compounds.end(),
+                                                       [](const auto& c) { return c.response.hasFit; }) &&
+                                 std::all_of(analysis()->compounds.begin(), analysis()->compounds.end(),
+                                             [](const auto& c) {
+                                               return !c.response.hasFit || c.response.fit.parameterCount == 4;
+                                             }),
+                             60000);
+    int fitted = 0;
+    for (int c = 0; c < static_cast<int>(analysis()->compounds.size()); ++c)
+      if (analysis()->compounds[c].response.hasFit) {
+        window_->selection()->selectCompounds({c});
+        QVERIFY2(summary->text().contains(QLatin1String("free plateaus: top")), qPrintable(summary->text()));
+        ++fitted;
+        break;
+      }
+    QVERIFY(fitted == 1);
+    // Saved with the project, and back to the default.
+    const QString path = QDir(fixture_.dir.path()).filePath(QStringLiteral("free.json"));
+    window_->saveProject(path);
+    QCOMPARE(ui::readProject(path).analysis.plateaus, QStringLiteral("free"));
+    const int anchored = box->findData(QStringLiteral("anchored"));
+    box->setCurrentIndex(anchored);
+    Q_EMIT box->activated(anchored);
+    QTRY_VERIFY_WITH_TIMEOUT(analysis() && std::all_of(analysis()->compounds.begin(), analysis()->compounds.end(),
+                                                       [](const auto& c) {
+                                                         return !c.response.hasFit || c.response.fit.parameterCount == 2;
+                                                       }),
+                             60000);
+    QCOMPARE(panel->plateausBox()->currentData().toString(), QStringLiteral("anchored"));
+    window_->selection()->selectCompounds({0});
+  }
+
   void clickingAScatterPointShowsThatSiteInTheViewer() {
     window_->docks()[QStringLiteral("scatter")]->raise();
     window_->docks()[QStringLiteral("site_viewer")]->raise();

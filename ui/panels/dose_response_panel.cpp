@@ -64,8 +64,16 @@ DoseResponsePanel::DoseResponsePanel(SelectionModel* selection, QWidget* parent)
   compare_->setToolTip(tr("Overlay the curves of a second embedding of this store"));
   compare_->addItem(tr("no comparison"), QString());
   compare_->setEnabled(false);
+  plateaus_ = new QComboBox(this);
+  plateaus_->setObjectName(QStringLiteral("plateausBox"));
+  plateaus_->addItem(tr("plateaus at the controls"), QStringLiteral("anchored"));
+  plateaus_->addItem(tr("free plateaus"), QStringLiteral("free"));
+  plateaus_->setToolTip(
+      tr("4PL plateaus: anchored at the control levels (top +1 = C+, bottom -1 = C-; two parameters, the "
+         "default) or fitted freely within [0, 2] and [-2, 0] (four parameters, as Prism's variable slope)"));
   auto* top = new QHBoxLayout;
   top->addWidget(summary_, 1);
+  top->addWidget(plateaus_);
   top->addWidget(compare_);
   top->addWidget(makeExportButton(*this, this));
   auto* layout = new QVBoxLayout(this);
@@ -75,6 +83,8 @@ DoseResponsePanel::DoseResponsePanel(SelectionModel* selection, QWidget* parent)
   connect(selection_, &SelectionModel::compoundsChanged, this, &DoseResponsePanel::redraw);
   connect(compare_, &QComboBox::activated, this,
           [this] { Q_EMIT comparisonRequested(compare_->currentData().toString()); });
+  connect(plateaus_, &QComboBox::activated, this,
+          [this] { Q_EMIT plateausRequested(plateaus_->currentData().toString()); });
   redraw();
 }
 
@@ -211,6 +221,17 @@ QString drawResponse(QCustomPlot& plot, const pipeline::AnalysisResult& a, const
                                                             : QStringLiteral("inf"));
     }
   }
+  if (r.hasFit) {
+    // Which model: the plateaus are fitted (4 parameters) or anchored at the controls (2).
+    if (r.fit.parameterCount == 4)
+      line += QStringLiteral(", Hill %1, free plateaus: top %2, bottom %3")
+                  .arg(r.fit.hill, 0, 'f', 2)
+                  .arg(r.fit.top, 0, 'f', 2)
+                  .arg(r.fit.bottom, 0, 'f', 2);
+    else
+      line += QStringLiteral(", Hill %1, plateaus at the controls (+1 / -1)").arg(r.fit.hill, 0, 'f', 2);
+    if (std::isfinite(r.fit.rSquared)) line += QStringLiteral(", R² %1").arg(r.fit.rSquared, 0, 'f', 2);
+  }
   if (std::isfinite(r.maxEfficacy)) line += QStringLiteral(", max efficacy %1").arg(r.maxEfficacy, 0, 'f', 2);
   if (!r.note.empty() && r.status != analysis::DoseResponseStatus::Fitted)
     line += QStringLiteral(" (%1)").arg(QString::fromStdString(r.note).toHtmlEscaped());
@@ -231,6 +252,11 @@ QString embeddingLabel(const pipeline::AnalysisResult& a) {
 }
 
 }  // namespace
+
+void DoseResponsePanel::setPlateaus(const QString& plateaus) {
+  const int index = plateaus_->findData(plateaus);
+  if (index >= 0) plateaus_->setCurrentIndex(index);
+}
 
 void DoseResponsePanel::redraw() {
   plot_->clearPlottables();

@@ -35,6 +35,9 @@ class DoseResponsePanel : public QWidget, public ExportableFigure {
   void setEmbeddings(const QStringList& names, const QString& primary, const QString& chosen);
   void setComparison(std::shared_ptr<const pipeline::AnalysisResult> comparison);
   QComboBox* compareBox() const { return compare_; }
+  // The 4PL plateaus the analysis uses: "anchored" (to the controls, +1 / -1) or "free".
+  void setPlateaus(const QString& plateaus);
+  QComboBox* plateausBox() const { return plateaus_; }
 
   QCustomPlot* plot() const { return plot_; }
   // The compound names (with cell type) currently drawn.
@@ -52,6 +55,8 @@ class DoseResponsePanel : public QWidget, public ExportableFigure {
  Q_SIGNALS:
   // The user chose another comparison embedding ("" = none).
   void comparisonRequested(const QString& embedding);
+  // The user chose other plateaus ("anchored" or "free"): the analysis must be run again.
+  void plateausRequested(const QString& plateaus);
 
  private:
   void redraw();
@@ -61,6 +66,7 @@ class DoseResponsePanel : public QWidget, public ExportableFigure {
   QCustomPlot* plot_;
   QLabel* summary_;
   QComboBox* compare_;
+  QComboBox* plateaus_;
   QStringList shown_, compared_;
   QRect lastFigureAxes_;
 };
