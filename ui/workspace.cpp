@@ -46,9 +46,8 @@ pipeline::AnalyzeOptions Workspace::analyzeOptions(const fs::path& store, const 
   options.embedding = embedding.toStdString();
   options.normalization.method = analysis::parseNormalizationMethod(settings_.normalization.toStdString());
   options.seed = settings_.seed;
-  options.doseResponse.curve.plateaus = settings_.plateaus == QLatin1String("free")
-                                            ? analysis::Plateaus::Free
-                                            : analysis::Plateaus::AnchoredToControls;
+  options.doseResponse.curve.plateaus =
+      settings_.plateaus == QLatin1String("free") ? analysis::Plateaus::Free : analysis::Plateaus::AnchoredToControls;
   options.writeToStore = false;  // the GUI never rewrites a store it only looks at
   return options;
 }

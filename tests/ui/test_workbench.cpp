@@ -267,13 +267,13 @@ class TestWorkbench : public QObject {
     box->setCurrentIndex(free);
     Q_EMIT box->activated(free);
     QCOMPARE(window_->workspace()->settings().plateaus, QStringLiteral("free"));
-    QTRY_VERIFY_WITH_TIMEOUT(analysis() && std::any_of(analysis()->compounds.begin(), analysis()->compounds.end(),
-                                                       [](const auto& c) { return c.response.hasFit; }) &&
-                                 std::all_of(analysis()->compounds.begin(), analysis()->compounds.end(),
-                                             [](const auto& c) {
-                                               return !c.response.hasFit || c.response.fit.parameterCount == 4;
-                                             }),
-                             60000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        analysis() &&
+            std::any_of(analysis()->compounds.begin(), analysis()->compounds.end(),
+                        [](const auto& c) { return c.response.hasFit; }) &&
+            std::all_of(analysis()->compounds.begin(), analysis()->compounds.end(),
+                        [](const auto& c) { return !c.response.hasFit || c.response.fit.parameterCount == 4; }),
+        60000);
     int fitted = 0;
     for (int c = 0; c < static_cast<int>(analysis()->compounds.size()); ++c)
       if (analysis()->compounds[c].response.hasFit) {
@@ -290,11 +290,11 @@ class TestWorkbench : public QObject {
     const int anchored = box->findData(QStringLiteral("anchored"));
     box->setCurrentIndex(anchored);
     Q_EMIT box->activated(anchored);
-    QTRY_VERIFY_WITH_TIMEOUT(analysis() && std::all_of(analysis()->compounds.begin(), analysis()->compounds.end(),
-                                                       [](const auto& c) {
-                                                         return !c.response.hasFit || c.response.fit.parameterCount == 2;
-                                                       }),
-                             60000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        analysis() &&
+            std::all_of(analysis()->compounds.begin(), analysis()->compounds.end(),
+                        [](const auto& c) { return !c.response.hasFit || c.response.fit.parameterCount == 2; }),
+        60000);
     QCOMPARE(panel->plateausBox()->currentData().toString(), QStringLiteral("anchored"));
     window_->selection()->selectCompounds({0});
   }
@@ -481,6 +481,41 @@ class TestWorkbench : public QObject {
     // The CSV has a row per point and the three axes.
     const std::string csv = cloud->figureCsv();
     QCOMPARE(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')), cloud->pointCount() + 1);
+  }
+
+  // Issue 13 part 7: floating and re-docking the 3-D view gives it a new OpenGL context; it must
+  // draw its points again (it stayed black for good), and its export must not be a black image.
+  void theThreeDViewDrawsAfterFloatingAndReDocking() {
+    auto* cloud = window_->pointCloud();
+    if (!cloud) QSKIP("no OpenGL 3.2 context for VTK on this display");
+    auto* dock = window_->docks()[QStringLiteral("point_cloud")];
+    dock->raise();
+    QTRY_VERIFY(cloud->isVisible());
+    // Distinct colours in a frame: the background alone is one, the points add more.
+    auto colours = [](const QImage& image) {
+      QSet<QRgb> seen;
+      for (int y = 0; y < image.height(); y += 2)
+        for (int x = 0; x < image.width(); x += 2) seen.insert(image.pixel(x, y));
+      return seen.size();
+    };
+    QTRY_VERIFY(cloud->renderedFrames() > 0);
+    QVERIFY(colours(cloud->grabFramebuffer()) > 3);
+    for (bool floating : {true, false}) {
+      const int before = cloud->renderedFrames();
+      dock->setFloating(floating);
+      dock->show();
+      dock->raise();
+      QTRY_VERIFY(cloud->isVisible());
+      cloud->update();
+      QTRY_VERIFY(cloud->renderedFrames() > before);
+      const QImage frame = cloud->grabFramebuffer();
+      QVERIFY2(colours(frame) > 3, floating ? "black after floating" : "black after re-docking");
+    }
+    QVERIFY(!dock->isFloating());
+    // The exported figure is the drawn view.
+    const QString path = QDir(fixture_.dir.path()).filePath(QStringLiteral("cloud.png"));
+    ui::exportFigure(*cloud, path, ui::FigureFormat::Png, {0, 0, 96, 8});
+    QVERIFY(colours(QImage(path)) > 3);
   }
 
   void theDoseResponsePanelComparesASecondEmbedding() {

@@ -100,19 +100,26 @@ PointCloudPanel::PointCloudPanel(SelectionModel* selection, QWidget* parent)
   connect(selection_, &SelectionModel::rowsChanged, this, &PointCloudPanel::recolourSelection);
 }
 
-PointCloudPanel::~PointCloudPanel() {
-  makeCurrent();
-  vtk_->window->Finalize();
-  doneCurrent();
-}
+PointCloudPanel::~PointCloudPanel() { releaseContext(); }
 
 void PointCloudPanel::initializeGL() {
   auto& v = *vtk_;
+  // Called again with a new context after the widget changed windows (releaseContext ran for the
+  // old one): VTK creates its resources afresh in this one.
+  connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, &PointCloudPanel::releaseContext, Qt::UniqueConnection);
   v.window->SetReadyForRendering(true);
   v.window->OpenGLInitContext();
   v.renderer->SetBackground(palette().color(QPalette::Base).redF(), palette().color(QPalette::Base).greenF(),
                             palette().color(QPalette::Base).blueF());
   v.initialized = true;
+}
+
+void PointCloudPanel::releaseContext() {
+  if (!vtk_->initialized) return;
+  makeCurrent();
+  vtk_->window->Finalize();  // releases every renderer's and mapper's graphics resources
+  doneCurrent();
+  vtk_->initialized = false;
 }
 
 void PointCloudPanel::resizeGL(int w, int h) {
@@ -303,6 +310,26 @@ void PointCloudPanel::wheelEvent(QWheelEvent* event) {
 
 void PointCloudPanel::renderFigure(QCPPainter& painter, const QSize& size) {
   const QImage frame = grabFramebuffer();
+  // A view that has never been drawn (its panel never shown) gives an empty or one-colour frame:
+  // say so in the figure rather than export a black picture.
+  bool blank = frame.isNull();
+  if (!blank) {
+    blank = true;
+    const QRgb first = frame.pixel(0, 0);
+    for (int y = 0; y < frame.height() && blank; y += 3)
+      for (int x = 0; x < frame.width(); x += 3)
+        if (frame.pixel(x, y) != first) {
+          blank = false;
+          break;
+        }
+  }
+  if (blank) {
+    painter.fillRect(QRect(QPoint(0, 0), size), Qt::white);
+    painter.setPen(Qt::black);
+    painter.drawText(QRect(QPoint(0, 0), size), Qt::AlignCenter | Qt::TextWordWrap,
+                     tr("The 3-D view has not been drawn: show its panel, then export again."));
+    return;
+  }
   painter.drawImage(QRect(QPoint(0, 0), size), frame);
 }
 

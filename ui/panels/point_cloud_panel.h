@@ -56,6 +56,10 @@ class PointCloudPanel : public QOpenGLWidget, public ExportableFigure {
  private:
   void rebuild();
   void recolourSelection();
+  // The widget's OpenGL context is about to go (floating or re-docking moves the widget to another
+  // top-level window, which gives it a new context): VTK's buffers, shaders and framebuffers
+  // belong to the old one and are released while it is still current.
+  void releaseContext();
 
   struct Vtk;
   std::unique_ptr<Vtk> vtk_;
