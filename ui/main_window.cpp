@@ -37,6 +37,7 @@
 #include "ui/panels/plate_heatmap_panel.h"
 #include "ui/panels/point_cloud_panel.h"
 #include "ui/panels/screen_browser_panel.h"
+#include "ui/panels/selection_gallery_panel.h"
 #include "ui/panels/site_viewer_panel.h"
 #include "ui/panels/training_panel.h"
 #include "ui/project_file.h"
@@ -63,6 +64,7 @@ MainWindow::MainWindow(bool withPointCloud, QWidget* parent) : QMainWindow(paren
   doseResponse_ = new DoseResponsePanel(selection_, this);
   plate_ = new PlateHeatmapPanel(selection_, this);
   siteViewer_ = new SiteViewerPanel(selection_, this);
+  gallery_ = new SelectionGalleryPanel(selection_, this);
   classification_ = new ClassificationPanel(this);
   activity_ = new ActivityPanel(tasks_, this);
   training_ = new TrainingPanel(tasks_, this);
@@ -74,6 +76,7 @@ MainWindow::MainWindow(bool withPointCloud, QWidget* parent) : QMainWindow(paren
   auto* dose = addPanel(QStringLiteral("dose_response"), tr("Dose-response"), doseResponse_, Qt::RightDockWidgetArea);
   auto* plate = addPanel(QStringLiteral("plate"), tr("Plate heatmap"), plate_, Qt::RightDockWidgetArea);
   auto* viewer = addPanel(QStringLiteral("site_viewer"), tr("Site viewer"), siteViewer_, Qt::RightDockWidgetArea);
+  auto* gallery = addPanel(QStringLiteral("gallery"), tr("Selected sites"), gallery_, Qt::RightDockWidgetArea);
   auto* classification =
       addPanel(QStringLiteral("classification"), tr("Classification"), classification_, Qt::RightDockWidgetArea);
   auto* activity = addPanel(QStringLiteral("activity"), tr("Activity and log"), activity_, Qt::BottomDockWidgetArea);
@@ -83,6 +86,7 @@ MainWindow::MainWindow(bool withPointCloud, QWidget* parent) : QMainWindow(paren
   splitDockWidget(docks_[QStringLiteral("scatter")], plate, Qt::Vertical);
   splitDockWidget(dose, viewer, Qt::Vertical);
   tabifyDockWidget(plate, classification);
+  tabifyDockWidget(viewer, gallery);
   tabifyDockWidget(activity, training);
   tabifyDockWidget(activity, generated);
   if (pointCloud_) {
@@ -98,6 +102,7 @@ MainWindow::MainWindow(bool withPointCloud, QWidget* parent) : QMainWindow(paren
   connect(workspace_, &Workspace::analysisChanged, this, &MainWindow::showAnalysis);
   connect(workspace_, &Workspace::screenChanged, this, [this] {
     siteViewer_->setScreen(workspace_->screen());
+    gallery_->setScreen(workspace_->screen());
     training_->setScreenFolder(QString::fromStdString(workspace_->screenPath().string()));
   });
   connect(workspace_, &Workspace::failed, this, &MainWindow::showError);
@@ -287,6 +292,8 @@ void MainWindow::showAnalysis() {
   plate_->setAnalysis(analysis);
   siteViewer_->setScreen(workspace_->screen());
   siteViewer_->setAnalysis(analysis);
+  gallery_->setScreen(workspace_->screen());
+  gallery_->setAnalysis(analysis);
   classification_->setAnalysis(analysis);
   if (pointCloud_) pointCloud_->setAnalysis(analysis);
   const QString checkpoint = workspace_->checkpoint();

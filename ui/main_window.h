@@ -22,6 +22,7 @@ class PlateHeatmapPanel;
 class PointCloudPanel;
 class ScreenBrowserPanel;
 class SelectionModel;
+class SelectionGalleryPanel;
 class SiteViewerPanel;
 class TaskManager;
 class TrainingPanel;
@@ -45,6 +46,7 @@ class MainWindow : public QMainWindow {
   ClassificationPanel* classification() const { return classification_; }
   PlateHeatmapPanel* plateHeatmap() const { return plate_; }
   SiteViewerPanel* siteViewer() const { return siteViewer_; }
+  SelectionGalleryPanel* gallery() const { return gallery_; }
   ActivityPanel* activity() const { return activity_; }
   TrainingPanel* training() const { return training_; }
   GeneratedImagesPanel* generatedImages() const { return generated_; }
@@ -96,6 +98,7 @@ class MainWindow : public QMainWindow {
   ClassificationPanel* classification_;
   PlateHeatmapPanel* plate_;
   SiteViewerPanel* siteViewer_;
+  SelectionGalleryPanel* gallery_;
   ActivityPanel* activity_;
   TrainingPanel* training_;
   GeneratedImagesPanel* generated_;

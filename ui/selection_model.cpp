@@ -65,6 +65,11 @@ void SelectionModel::selectSite(int row) {
   setCurrentRow(row);
 }
 
+void SelectionModel::showSelectedSite(int row) {
+  if (row < 0 || !isSelected(static_cast<std::size_t>(row))) return;
+  setCurrentRow(row);
+}
+
 void SelectionModel::selectRows(std::vector<std::size_t> rows) {
   setRows(std::move(rows));
   if (rows_.empty())

@@ -39,6 +39,8 @@ class SelectionModel : public QObject {
   void selectRows(std::vector<std::size_t> rows);
   // Compounds (indices into AnalysisResult::compounds); rows = all their sites.
   void selectCompounds(std::vector<int> compounds);
+  // Shows one of the selected rows (the site viewer follows) without changing the selection.
+  void showSelectedSite(int row);
   void selectPlate(int plate);
   // Every site of a well of a plate.
   void selectWell(int plate, const QString& wellId);

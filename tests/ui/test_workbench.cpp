@@ -21,6 +21,7 @@
 #include <QXmlStreamReader>
 #include <QtTest>
 #include <QLabel>
+#include <QListWidget>
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -41,6 +42,7 @@
 #include "ui/panels/plate_heatmap_panel.h"
 #include "ui/panels/point_cloud_panel.h"
 #include "ui/panels/screen_browser_panel.h"
+#include "ui/panels/selection_gallery_panel.h"
 #include "ui/panels/site_viewer_panel.h"
 #include "ui/plots/scatter_canvas.h"
 #include "ui/project_file.h"
@@ -297,6 +299,42 @@ class TestWorkbench : public QObject {
         60000);
     QCOMPARE(panel->plateausBox()->currentData().toString(), QStringLiteral("anchored"));
     window_->selection()->selectCompounds({0});
+  }
+
+  // Issue 13 part 7: the selected sites as a gallery (CellProfiler Analyst's); a click shows one in
+  // the site viewer and keeps the selection.
+  void theGalleryShowsTheSelectedSites() {
+    auto* gallery = window_->gallery();
+    window_->docks()[QStringLiteral("gallery")]->raise();
+    QTRY_VERIFY(gallery->isVisible());
+    window_->selection()->selectCompounds({0});
+    const std::vector<std::size_t> rows = window_->selection()->rows();
+    QVERIFY(rows.size() >= 2);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !gallery->isLoading() &&
+            gallery->shownRows() ==
+                std::vector<std::size_t>(
+                    rows.begin(),
+                    rows.begin() + std::min<std::size_t>(rows.size(), ui::SelectionGalleryPanel::kMaxThumbnails)),
+        20000);
+    QCOMPARE(gallery->list()->count(), static_cast<int>(gallery->shownRows().size()));
+    // Real thumbnails, not placeholders: more than one colour in each.
+    const QImage thumb = gallery->list()->item(1)->icon().pixmap(64, 64).toImage();
+    QSet<QRgb> seen;
+    for (int y = 0; y < thumb.height(); ++y)
+      for (int x = 0; x < thumb.width(); ++x) seen.insert(thumb.pixel(x, y));
+    QVERIFY(seen.size() > 10);
+    auto* list = gallery->list();
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(list->item(1)).center());
+    QCOMPARE(window_->selection()->currentRow(), static_cast<int>(rows[1]));
+    QCOMPARE(window_->selection()->rows(), rows);  // still the compound's sites
+    QTRY_COMPARE(window_->siteViewer()->siteId(), QString::fromStdString(analysis()->sites.siteId[rows[1]]));
+    // A new selection replaces the thumbnails.
+    window_->selection()->selectSite(static_cast<int>(rows[0]));
+    QTRY_VERIFY_WITH_TIMEOUT(!gallery->isLoading() && gallery->shownRows() == std::vector<std::size_t>{rows[0]}, 20000);
+    window_->selection()->clear();
+    QTRY_COMPARE(gallery->list()->count(), 0);
+    window_->docks()[QStringLiteral("site_viewer")]->raise();
   }
 
   void clickingAScatterPointShowsThatSiteInTheViewer() {
@@ -779,13 +817,15 @@ class TestWorkbench : public QObject {
     QString dir = qEnvironmentVariable("GANDL_SCREENSHOT_DIR");
     if (dir.isEmpty()) dir = QDir(fixture_.dir.path()).filePath(QStringLiteral("screenshots"));
     QDir().mkpath(dir);
-    window_->selection()->selectCompounds({0});
-    window_->selection()->selectSite(static_cast<int>(analysis()->compounds[0].rows.front()));
+    window_->selection()->selectCompounds({0});  // its sites fill the gallery; the viewer shows the first
+    window_->selection()->showSelectedSite(static_cast<int>(analysis()->compounds[0].rows.front()));
     QTRY_VERIFY_WITH_TIMEOUT(window_->siteViewer()->hasImage(), 10000);
     const auto& docks = window_->docks();
     for (auto it = docks.begin(); it != docks.end(); ++it) {
       it.value()->raise();
       QTRY_VERIFY(it.value()->widget()->isVisible());
+      if (it.key() == QLatin1String("gallery"))
+        QTRY_VERIFY_WITH_TIMEOUT(!window_->gallery()->isLoading() && window_->gallery()->list()->count() > 0, 20000);
       QApplication::processEvents();
       const QPixmap shot = it.value()->widget()->grab();
       QVERIFY(!shot.isNull());
