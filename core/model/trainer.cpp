@@ -321,7 +321,9 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
       ++window.steps;
 
       const bool last = state.step == config.steps;
-      if (state.step % config.log_every == 0 || last) {
+      // The first step is logged too, so a plot of the losses starts at once, not log_every steps
+      // (minutes on a CPU) later.
+      if (state.step % config.log_every == 0 || last || state.step == 1) {
         const double seconds = std::chrono::duration<double>(Clock::now() - window.start).count() -
                                (context.pausedSeconds() - window.pausedAtStart);
         const double images = static_cast<double>(window.steps * batch);

@@ -2,7 +2,12 @@
 
 #include <torch/torch.h>
 
+#include <fstream>
 #include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "core/common/atomic_file.h"
 
 #include "core/model/checkpoint.h"
 #include "core/model/run_directory.h"
@@ -31,7 +36,41 @@ GeneratedImages sampleGenerator(const std::string& model, std::uint64_t seed, in
   out.height = static_cast<int>(images.size(2));
   out.width = static_cast<int>(images.size(3));
   out.pixels.assign(images.data_ptr<float>(), images.data_ptr<float>() + images.numel());
+  out.display = readSampleDisplay(runDir);
   return out;
+}
+
+namespace {
+std::filesystem::path displayPath(const std::filesystem::path& run) { return run / "samples" / "display.json"; }
+}  // namespace
+
+std::vector<data::ChannelStyle> readSampleDisplay(const std::filesystem::path& run) {
+  std::ifstream in(displayPath(run));
+  if (!in) return {};
+  try {
+    const auto json = nlohmann::json::parse(in);
+    std::vector<data::ChannelStyle> styles;
+    for (const auto& c : json.at("channels")) {
+      data::ChannelStyle s;
+      s.red = c.at("rgb").at(0).get<std::uint8_t>();
+      s.green = c.at("rgb").at(1).get<std::uint8_t>();
+      s.blue = c.at("rgb").at(2).get<std::uint8_t>();
+      s.low = c.at("low").get<float>();
+      s.high = c.at("high").get<float>();
+      styles.push_back(s);
+    }
+    return styles;
+  } catch (const std::exception&) {
+    return {};  // a damaged file only costs the shared look: callers fall back to their own ranges
+  }
+}
+
+void writeSampleDisplay(const std::filesystem::path& run, const std::vector<data::ChannelStyle>& styles) {
+  nlohmann::json channels = nlohmann::json::array();
+  for (const auto& s : styles)
+    channels.push_back({{"rgb", {s.red, s.green, s.blue}}, {"low", s.low}, {"high", s.high}});
+  std::filesystem::create_directories(displayPath(run).parent_path());
+  common::writeFileAtomically(displayPath(run), nlohmann::json{{"channels", channels}}.dump(1) + "\n");
 }
 
 }  // namespace gandl::pipeline

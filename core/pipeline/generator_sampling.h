@@ -11,13 +11,24 @@
 #include <string>
 #include <vector>
 
+#include "core/data/composite.h"
+
 namespace gandl::pipeline {
 
 struct GeneratedImages {
   std::int64_t step = 0;  // the checkpoint's step
   int count = 0, channels = 0, height = 0, width = 0;
   std::vector<float> pixels;  // [N][C][H][W] in [-1, 1]
+  // The display ranges of the run's training sample grids (readSampleDisplay), so these images
+  // can be shown as those are; empty when the model folder has none (an export).
+  std::vector<data::ChannelStyle> display;
 };
+
+// The display ranges a run's sample grids are drawn with, `<run>/samples/display.json` (written
+// by `gandl train` from a real site of its screen). Empty when absent or unreadable.
+std::vector<data::ChannelStyle> readSampleDisplay(const std::filesystem::path& run);
+// Writes them atomically; throws std::runtime_error naming the file.
+void writeSampleDisplay(const std::filesystem::path& run, const std::vector<data::ChannelStyle>& styles);
 
 // `model`: a run folder, an export, or "demo" (resolved like `gandl embed --checkpoint`).
 // Throws std::runtime_error naming the folder when it has no config or checkpoint, and

@@ -6,6 +6,7 @@
 #include "core/data/site_loader.h"
 #include "core/model/run_directory.h"
 #include "core/model/torch_runtime.h"
+#include "core/pipeline/generator_sampling.h"
 
 namespace gandl::pipeline {
 
@@ -36,6 +37,7 @@ TrainTaskResult runTraining(const TrainTaskOptions& options, const tasks::TaskCo
   data::ScreenImageSource source(std::move(sites), config.network.resolution, view, options.loader_threads);
 
   const model::RunDirectory run(options.run);
+  pipeline::writeSampleDisplay(options.run, styles);  // new images of this run are shown the same way
   model::TrainingCallbacks callbacks = extra;
   callbacks.samples = [&](std::int64_t step, const common::HostBatch& images) {
     std::filesystem::create_directories(run.samplePath(step).parent_path());

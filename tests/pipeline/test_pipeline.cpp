@@ -3,6 +3,7 @@
 // resume to the same store, and training must leave sample grids. The probe of a run's
 // discriminator must read what the embedder stores, and find a signal put into the images.
 #include <QtTest>
+#include <fstream>
 
 #include <opencv2/imgcodecs.hpp>
 
@@ -13,6 +14,7 @@
 #include "core/data/synthetic_screen.h"
 #include "core/model/discriminator_probe.h"
 #include "core/model/embedder.h"
+#include "core/data/composite.h"
 #include "core/pipeline/probe_task.h"
 #include "core/model/checkpoint.h"
 #include "core/model/run_directory.h"
@@ -306,6 +308,22 @@ class TestPipeline : public QObject {
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pipeline::sampleGenerator(exported.string(), 7, 0, 0.7));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, pipeline::sampleGenerator(exported.string(), 7, 2, 1.5));
     QVERIFY_THROWS_EXCEPTION(std::runtime_error, pipeline::sampleGenerator((root / "nowhere").string(), 7, 2, 0.7));
+    // A run carries the display ranges of its training samples, so new images look like them.
+    QVERIFY(a.display.empty());  // an export has no samples folder
+    const auto fromRun = pipeline::sampleGenerator(run_.string(), 7, 2, 0.7);
+    QCOMPARE(fromRun.display.size(), std::size_t{5});
+    const auto stored = pipeline::readSampleDisplay(run_);
+    QCOMPARE(stored.size(), std::size_t{5});
+    for (std::size_t channel = 0; channel < 5; ++channel) {
+      QCOMPARE(fromRun.display[channel].low, stored[channel].low);
+      QVERIFY(stored[channel].high > stored[channel].low);
+    }
+    QCOMPARE(int(stored[0].blue), int(data::rxrxChannelStyles()[0].blue));  // the colours travel too
+    // A damaged file costs only the shared look.
+    const auto damaged = root / "damaged-display";
+    fs::create_directories(damaged / "samples");
+    std::ofstream(damaged / "samples" / "display.json") << "{\"channels\": [{\"rgb\": 3";
+    QVERIFY(pipeline::readSampleDisplay(damaged).empty());
   }
 
   // The probe's fc512 and logit are what `gandl embed` stores and what D outputs: the path from

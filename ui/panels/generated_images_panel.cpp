@@ -35,9 +35,21 @@ QImage compositeGrid(const pipeline::GeneratedImages& g, int columns) {
   grid.fill(Qt::black);
   QPainter painter(&grid);
   const std::size_t per = static_cast<std::size_t>(g.channels) * g.height * g.width;
+  // One display range for the whole grid: the run's training samples' when it has them (the
+  // same picture as samples/step-N.png), else the percentiles of all the images together, as the
+  // trainer takes them; never one stretch per image, which makes every image look saturated.
+  auto styles = g.display;
+  if (styles.empty()) {
+    styles = data::rxrxChannelStyles();
+    std::vector<float> stacked(static_cast<std::size_t>(g.channels) * g.count * g.height * g.width);
+    for (int c = 0; c < g.channels; ++c)
+      for (int i = 0; i < g.count; ++i)
+        std::copy_n(g.pixels.data() + i * per + static_cast<std::size_t>(c) * g.height * g.width,
+                    static_cast<std::size_t>(g.height) * g.width,
+                    stacked.data() + (static_cast<std::size_t>(c) * g.count + i) * g.height * g.width);
+    data::autoContrast(styles, stacked.data(), g.count * g.height, g.width, 1.0f, 99.8f);
+  }
   for (int i = 0; i < g.count; ++i) {
-    auto styles = data::rxrxChannelStyles();
-    data::autoContrast(styles, g.pixels.data() + i * per, g.height, g.width);
     auto rgb = data::composite(g.pixels.data() + i * per, g.channels, g.height, g.width, styles);
     const QImage tile(rgb.data(), g.width, g.height, g.width * 3, QImage::Format_RGB888);
     painter.drawImage((i % columns) * (g.width + 2), (i / columns) * (g.height + 2), tile);

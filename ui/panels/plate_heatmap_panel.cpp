@@ -243,6 +243,7 @@ PlateHeatmapPanel::PlateHeatmapPanel(SelectionModel* selection, QWidget* parent)
   setObjectName(QStringLiteral("plateHeatmapPanel"));
   plate_ = new QComboBox(this);
   plate_->setObjectName(QStringLiteral("plateBox"));
+  plate_->setSizeAdjustPolicy(QComboBox::AdjustToContents);  // whole plate names, never "HRCE-1/P..."
   allPlates_ = new QCheckBox(tr("All plates"), this);
   allPlates_->setObjectName(QStringLiteral("allPlatesBox"));
   allPlates_->setToolTip(tr("Every plate of the screen side by side, on one colour scale"));
