@@ -9,6 +9,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QActionGroup>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -267,6 +268,28 @@ void MainWindow::buildMenus() {
   auto* reset = add(viewMenu_, tr("&Reset layout"), QKeySequence(), [this] { resetLayout(); });
   reset->setObjectName(QStringLiteral("resetLayout"));
 
+  // Which embedding drives the scatter, heatmap, dose-response and hit calls; the classification
+  // panel shows every one of them side by side anyway.
+  auto* analysisMenu = menuBar()->addMenu(tr("&Analysis"));
+  embeddingMenu_ = analysisMenu->addMenu(tr("&Embedding"));
+  embeddingMenu_->setObjectName(QStringLiteral("embeddingMenu"));
+  embeddingMenu_->setEnabled(false);
+  auto* plateaus = analysisMenu->addMenu(tr("4PL &plateaus"));
+  auto* plateauGroup = new QActionGroup(plateaus);
+  for (const auto& [label, value] : {std::pair{tr("&Anchored at the controls (+1 / -1)"), QStringLiteral("anchored")},
+                                     std::pair{tr("&Free"), QStringLiteral("free")}}) {
+    auto* action = plateaus->addAction(label);
+    action->setCheckable(true);
+    action->setData(value);
+    action->setChecked(value == workspace_->settings().plateaus);
+    plateauGroup->addAction(action);
+    connect(action, &QAction::triggered, this, [this, value = value] { workspace_->setPlateaus(value); });
+  }
+  connect(workspace_, &Workspace::analysisChanged, plateaus, [this, plateauGroup] {
+    for (auto* action : plateauGroup->actions())
+      action->setChecked(action->data().toString() == workspace_->settings().plateaus);
+  });
+
   auto* tasksMenu = menuBar()->addMenu(tr("&Tasks"));
   add(tasksMenu, tr("&Cancel all tasks"), QKeySequence(tr("Ctrl+.")), [this] { tasks_->cancelAll(); });
 
@@ -278,8 +301,31 @@ void MainWindow::buildMenus() {
   });
 }
 
+void MainWindow::rebuildEmbeddingMenu() {
+  embeddingMenu_->clear();
+  const auto analysis = workspace_->analysis();
+  const QStringList names = workspace_->embeddingNames();
+  embeddingMenu_->setEnabled(analysis && names.size() > 1);
+  auto* group = new QActionGroup(embeddingMenu_);
+  for (const QString& name : names) {
+    QString label = name;
+    if (analysis) {
+      const auto it = analysis->embeddingLabels.find(name.toStdString());
+      if (it != analysis->embeddingLabels.end())
+        label = QString::fromStdString(it->second) + QStringLiteral(" [") + name + ']';
+    }
+    auto* action = embeddingMenu_->addAction(label);
+    action->setCheckable(true);
+    action->setData(name);
+    action->setChecked(analysis && name.toStdString() == analysis->embedding);
+    group->addAction(action);
+    connect(action, &QAction::triggered, this, [this, name] { workspace_->setPrimaryEmbedding(name); });
+  }
+}
+
 void MainWindow::showAnalysis() {
   const auto analysis = workspace_->analysis();
+  rebuildEmbeddingMenu();
   selection_->setAnalysis(analysis);
   browser_->setAnalysis(analysis);
   scatter_->setAnalysis(analysis);

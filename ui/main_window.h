@@ -47,6 +47,7 @@ class MainWindow : public QMainWindow {
   PlateHeatmapPanel* plateHeatmap() const { return plate_; }
   SiteViewerPanel* siteViewer() const { return siteViewer_; }
   SelectionGalleryPanel* gallery() const { return gallery_; }
+  QMenu* embeddingMenu() const { return embeddingMenu_; }
   ActivityPanel* activity() const { return activity_; }
   TrainingPanel* training() const { return training_; }
   GeneratedImagesPanel* generatedImages() const { return generated_; }
@@ -106,6 +107,8 @@ class MainWindow : public QMainWindow {
   QMap<QString, QDockWidget*> docks_;
   QMenu* recentMenu_ = nullptr;
   QMenu* viewMenu_ = nullptr;
+  QMenu* embeddingMenu_ = nullptr;  // Analysis > Embedding: one checkable entry per embedding of the store
+  void rebuildEmbeddingMenu();
   QByteArray defaultState_;
   bool sizedByUser_ = false;  // a saved layout was restored (or the first show arranged one)
   void arrangeForSize();

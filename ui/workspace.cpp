@@ -201,6 +201,15 @@ BackgroundTask* Workspace::setPlateaus(const QString& plateaus) {
   return openStore(storePath_, screenPath_);
 }
 
+BackgroundTask* Workspace::setPrimaryEmbedding(const QString& name) {
+  const QString stored = name == QLatin1String("X") ? QString() : name;
+  if (stored == settings_.embedding) return nullptr;
+  settings_.embedding = stored;
+  if (settings_.compare == name) settings_.compare.clear();  // comparing an embedding with itself says nothing
+  if (storePath_.empty()) return nullptr;
+  return openStore(storePath_, screenPath_);
+}
+
 BackgroundTask* Workspace::openScreen(const fs::path& screenPath) {
   auto holder = std::make_shared<std::shared_ptr<data::Screen>>();
   auto* task = tasks_->start(

@@ -62,6 +62,9 @@ class Workspace : public QObject {
   // "anchored" or "free": analyses the open store again with the 4PL's plateaus so (nullptr when
   // nothing changes or no store is open).
   BackgroundTask* setPlateaus(const QString& plateaus);
+  // Analyses the open store on another of its embeddings ("X" or an /obsm name), which then drives
+  // every panel (nullptr when nothing changes or no store is open).
+  BackgroundTask* setPrimaryEmbedding(const QString& name);
   // Only the screen (browse images before any embedding).
   BackgroundTask* openScreen(const std::filesystem::path& screen);
 

@@ -601,6 +601,34 @@ class TestWorkbench : public QObject {
     heatmap->valueBox()->setCurrentIndex(0);
   }
 
+  // Issue 13 part 5 / issue 14: Analysis > Embedding switches the embedding that drives every
+  // panel (after the test above imported /obsm/intensity).
+  void theAnalysisMenuSwitchesTheEmbeddingThatDrivesThePanels() {
+    auto* menu = window_->embeddingMenu();
+    QVERIFY(menu->isEnabled());
+    QCOMPARE(menu->actions().size(), 2);  // X and intensity
+    QAction* intensity = nullptr;
+    for (auto* action : menu->actions()) {
+      if (action->data().toString() == QLatin1String("X")) QVERIFY(action->isChecked());
+      if (action->data().toString() == QLatin1String("intensity")) intensity = action;
+    }
+    QVERIFY(intensity && intensity->text().contains(QLatin1String("intensity")));
+    const double gandlOn = analysis()->e2->scores.on[0];
+    QSignalSpy shown(window_.get(), &ui::MainWindow::analysisShown);
+    intensity->trigger();
+    QVERIFY(shown.wait(120000));
+    QCOMPARE(analysis()->embedding, std::string("intensity"));
+    QVERIFY(analysis()->e2->scores.on[0] != gandlOn);  // the scatter's and curves' scores are intensity's now
+    for (auto* action : window_->embeddingMenu()->actions())
+      QCOMPARE(action->isChecked(), action->data().toString() == QLatin1String("intensity"));
+    // Back to GAN-DL.
+    for (auto* action : window_->embeddingMenu()->actions())
+      if (action->data().toString() == QLatin1String("X")) action->trigger();
+    QVERIFY(shown.wait(120000));
+    QCOMPARE(analysis()->embedding, std::string("X"));
+    QCOMPARE(analysis()->e2->scores.on[0], gandlOn);
+  }
+
   void everyExportWritesAValidFile() {
     window_->selection()->selectCompounds({0});
     const QString dir = QDir(fixture_.dir.path()).filePath(QStringLiteral("exports"));
