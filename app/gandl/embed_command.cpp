@@ -11,6 +11,7 @@ namespace gandl::cli {
 void addEmbedCommand(CLI::App& app) {
   struct Options {
     pipeline::EmbedTaskOptions task;
+    std::vector<std::string> params;
     std::string layout = "auto";
     int threads = 0;
   };
@@ -49,7 +50,17 @@ void addEmbedCommand(CLI::App& app) {
                    "views per forward pass (changes results only by float rounding); 0: 16 on the CPU, 64 on a GPU")
       ->check(CLI::Range(0, 4096));
   command->add_option("--device", o->task.device, "auto, cpu, cuda or cuda:<i>");
-  command->add_option("--seed", o->task.seed, "weights of random-d");
+  command->add_option("--seed", o->task.seed, "weights of random-d; training seed of torchscript --strategy collapsed");
+  command->add_option("--model", o->task.model,
+                      "model-file embedders (torchscript): the TorchScript image model (.pt), e.g. an ImageNet "
+                      "DenseNet-121 exported with torch.jit.trace (docs/plugins.md)");
+  command->add_option("--strategy", o->task.strategy,
+                      "torchscript: concatenated (each stain as a grey RGB image, one pass per stain, the five "
+                      "pooled vectors concatenated) or collapsed (a 5->3 1x1 convolution in front of the frozen "
+                      "network, trained on the controls' C+/C- labels)");
+  command->add_option("--param", o->params,
+                      "KEY=VALUE option of a plugin embedder, repeatable (torchscript: input_size=224, "
+                      "normalize=imagenet|none, epochs=10, control_sites=256)");
   command->add_option("--threads", o->threads, "LibTorch threads (0: every core)")->check(kThreadsRange);
   command->add_option("--loader-threads", o->task.loader_threads, "PNG decoding threads")->check(kLoaderThreadsRange);
   command->add_flag("--overwrite", o->task.overwrite,
@@ -58,6 +69,12 @@ void addEmbedCommand(CLI::App& app) {
   command->callback([o] {
     model::configureThreads(o->threads);
     o->task.layout = data::parseLayout(o->layout);
+    for (const auto& p : o->params) {
+      const auto equals = p.find('=');
+      if (equals == std::string::npos || equals == 0)
+        throw CLI::ValidationError("--param", "expected KEY=VALUE, got '" + p + "'");
+      o->task.parameters[p.substr(0, equals)] = p.substr(equals + 1);
+    }
     CliProgress progress("embed");
     const auto r = pipeline::runEmbedding(o->task, progress.context());
     progress.finish("embedded " + std::to_string(r.embedded) + " sites (" + std::to_string(r.already_stored) +

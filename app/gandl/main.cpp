@@ -15,6 +15,14 @@ int main(int argc, char** argv) {
       "microscopy screens"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(GANDL_VERSION));
+  // Embedder plugins before the commands are built: `embed --embedder NAME` checks its value
+  // against the registry and `plugins` lists it (failures are kept for `gandl plugins`; a broken
+  // plugin never stops another command).
+  try {
+    gandl::pipeline::loadPlugins(gandl::pipeline::pluginFolders());
+  } catch (const std::exception& e) {
+    std::cerr << "gandl: warning: plugins not loaded: " << e.what() << "\n";
+  }
   gandl::cli::addInspectCommand(app);
   gandl::cli::addExportCommand(app);
   gandl::cli::addExportModelCommand(app);
@@ -29,9 +37,6 @@ int main(int argc, char** argv) {
   gandl::cli::addProbeCommand(app);
   gandl::cli::addPluginsCommand(app);
   try {
-    // Embedder plugins first: `embed --embedder NAME` and `plugins` see them (failures are kept
-    // for `gandl plugins`; a broken plugin never stops another command).
-    gandl::pipeline::loadPlugins(gandl::pipeline::pluginFolders());
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);

@@ -6,6 +6,7 @@
 // `overwrite`.
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,13 @@ struct EmbedTaskOptions {
   int batch = 0;                    // views per forward pass; 0: 16 on the CPU, 64 on a GPU
   std::string device = "auto";
   int loader_threads = 2;
-  std::uint64_t seed = 0;  // random-d weights
+  std::uint64_t seed = 0;  // random-d weights; the seed of an embedder that trains (torchscript collapsed)
+  // For model-file embedders (plugins such as torchscript): the model file and the strategy.
+  std::filesystem::path model;
+  std::string strategy;  // "" = the embedder's default
+  // Further options of a plugin embedder, KEY=VALUE on the command line (--param); each plugin
+  // documents and checks its own keys.
+  std::map<std::string, std::string> parameters;
   // An existing `out` (a complete store) is replaced only when set, and only once the new store
   // is complete (it is built in out.partial and renamed over it).
   bool overwrite = false;

@@ -17,7 +17,8 @@
 namespace gandl::pipeline {
 
 // Raised whenever anything a plugin sees changes (EmbedderInfo, EmbedderSetup, SiteEmbedder).
-inline constexpr int kEmbedderPluginAbi = 1;
+// 2: EmbedTaskOptions gained model, strategy and parameters.
+inline constexpr int kEmbedderPluginAbi = 2;
 
 struct PluginEmbedder {
   EmbedderInfo info;  // `source` is set by the loader to the plugin's file
