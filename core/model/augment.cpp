@@ -51,13 +51,14 @@ torch::Tensor shifted(const torch::Tensor& images, int dy, int dx) {
   return padded.narrow(2, pad - dy, h).narrow(3, pad - dx, w);
 }
 
-torch::Tensor TestTimeViews::apply(const torch::Tensor& images, int index) const {
-  TORCH_CHECK(index >= 0 && index < count(), "TestTimeViews: index ", index, " outside 0..", count() - 1);
-  const int symmetry = dihedral ? index % 8 : 0;
-  const int position = shift > 0 ? (dihedral ? index / 8 : index) : 0;
+torch::Tensor applyTestTimeView(const TestTimeViews& views, const torch::Tensor& images, int index) {
+  TORCH_CHECK(index >= 0 && index < views.count(), "applyTestTimeView: index ", index, " outside 0..",
+              views.count() - 1);
+  const int symmetry = views.dihedral ? index % 8 : 0;
+  const int position = views.shift > 0 ? (views.dihedral ? index / 8 : index) : 0;
   // Position 0 is the unshifted view, then the 8 neighbours of the 3x3 grid.
   static constexpr int kOffsets[9][2] = {{0, 0}, {-1, -1}, {-1, 0}, {-1, 1}, {0, -1}, {0, 1}, {1, -1}, {1, 0}, {1, 1}};
-  auto x = shifted(images, kOffsets[position][0] * shift, kOffsets[position][1] * shift);
+  auto x = shifted(images, kOffsets[position][0] * views.shift, kOffsets[position][1] * views.shift);
   return symmetry ? model::dihedral(x, symmetry) : x;
 }
 

@@ -6,9 +6,9 @@
 // generated images keep their gradient. Random draws come from LibTorch's default generator,
 // whose state the checkpoint stores.
 
-#include <string>
-
 #include <torch/types.h>
+
+#include "core/model/test_time_views.h"
 
 namespace gandl::model {
 
@@ -24,23 +24,8 @@ torch::Tensor dihedral(const torch::Tensor& images, int k);
 // draws from (|dy|, |dx| <= the training's maxShift).
 torch::Tensor shifted(const torch::Tensor& images, int dy, int dx);
 
-// The transformed copies of every view that an embedding's readout is averaged over (test-time
-// augmentation). Averaging over the symmetries and shifts training augments with makes the readout
-// independent of where and how a phenotype sits in the view, which a position-specific readout
-// (the FC-512 mixes the 4x4 positions of the last block) otherwise is not.
-struct TestTimeViews {
-  bool dihedral = false;  // the 8 symmetries of the square
-  int shift = 0;          // > 0: the 3x3 grid of shifts by {-shift, 0, +shift} px in y and x
-
-  int count() const { return (dihedral ? 8 : 1) * (shift > 0 ? 9 : 1); }
-  // The index-th copy (0 <= index < count()); index 0 is the view itself.
-  torch::Tensor apply(const torch::Tensor& images, int index) const;
-  bool none() const { return count() == 1; }
-};
-
-// "none", "dihedral", "shifts" or "dihedral+shifts" (shifts of resolution / 8 px, as training);
-// throws std::invalid_argument otherwise.
-TestTimeViews parseTestTimeViews(const std::string& name, int resolution);
-std::string testTimeViewsName(const TestTimeViews& views);
+// The index-th copy of `images` under `views` (0 <= index < views.count()); index 0 is the view
+// itself (core/model/test_time_views.h).
+torch::Tensor applyTestTimeView(const TestTimeViews& views, const torch::Tensor& images, int index);
 
 }  // namespace gandl::model

@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "core/model/augment.h"
 #include "core/common/image_source.h"
 #include "core/model/network_config.h"
+#include "core/model/test_time_views.h"
 #include "core/tasks/progress.h"
 
 namespace gandl::model {

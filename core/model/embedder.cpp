@@ -114,7 +114,7 @@ double Embedder::embedItems(common::ImageSource& source, const std::vector<std::
     };
     torch::Tensor vectors = readout(input);
     const int copies = impl_->views.count();
-    for (int k = 1; k < copies; ++k) vectors = vectors + readout(impl_->views.apply(input, k));
+    for (int k = 1; k < copies; ++k) vectors = vectors + readout(applyTestTimeView(impl_->views, input, k));
     if (copies > 1) vectors = vectors / static_cast<double>(copies);
     vectors = vectors.to(torch::kCPU).contiguous();
     const float* v = vectors.data_ptr<float>();

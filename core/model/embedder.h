@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/common/image_source.h"
-#include "core/model/augment.h"
+#include "core/model/test_time_views.h"
 #include "core/model/network_config.h"
 #include "core/tasks/progress.h"
 

@@ -288,10 +288,12 @@ class TestModelLayers : public QObject {
     QCOMPARE(both.count(), 72);
     QCOMPARE(testTimeViewsName(both), std::string("dihedral+shifts"));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parseTestTimeViews("rotations", 64));
-    QVERIFY(torch::equal(both.apply(x, 0), x));
+    QVERIFY(torch::equal(applyTestTimeView(both, x, 0), x));
     for (int a = 0; a < 72; ++a)
-      for (int b = a + 1; b < 72; ++b) QVERIFY(!torch::equal(both.apply(x, a), both.apply(x, b)));
-    QVERIFY(torch::equal(both.apply(x, 8 * 3 + 5), dihedral(shifted(x, -1, 1), 5)));  // position 3 = (-1, +1)
+      for (int b = a + 1; b < 72; ++b)
+        QVERIFY(!torch::equal(applyTestTimeView(both, x, a), applyTestTimeView(both, x, b)));
+    QVERIFY(
+        torch::equal(applyTestTimeView(both, x, 8 * 3 + 5), dihedral(shifted(x, -1, 1), 5)));  // position 3 = (-1, +1)
   }
 
   void minibatchStddevByHand() {
