@@ -19,10 +19,13 @@ endfunction()
 # old-style DT_RPATH (which, unlike DT_RUNPATH, also governs transitive dependencies) pointing at
 # an empty library with highgui's SONAME, so a Qt 6 process never maps Qt 5.
 # tests/core/test_torch_runtime checks this through /proc/self/maps.
+# Installed, the RPATH points at the shim under <prefix>/lib/gandl-workbench/shim, relative to the
+# binary ($ORIGIN), so an unpacked or relocated package keeps Qt 5 out too.
 function(gandl_keep_qt5_out target)
   add_dependencies(${target} gandl_highgui_shim)
-  target_link_options(${target} PRIVATE
-    "LINKER:--disable-new-dtags" "LINKER:-rpath,${GANDL_SHIM_DIR}")
+  target_link_options(${target} PRIVATE "LINKER:--disable-new-dtags")
+  set_property(TARGET ${target} APPEND PROPERTY BUILD_RPATH "${GANDL_SHIM_DIR}")
+  set_property(TARGET ${target} PROPERTY INSTALL_RPATH "$ORIGIN/../lib/gandl-workbench/shim")
 endfunction()
 
 # A library's public headers: every .h of its folder (and of SUBDIRS), declared as the target's

@@ -29,6 +29,8 @@
 #include "core/pipeline/analyze_task.h"
 #include "core/pipeline/analysis_report.h"
 #include "ui/demo_setup.h"
+#include "core/model/run_directory.h"
+#include "core/model/torch_runtime.h"
 #include "ui/figure_export.h"
 #include "ui/panels/activity_panel.h"
 #include "ui/panels/classification_panel.h"
@@ -234,12 +236,13 @@ void MainWindow::buildMenus() {
   add(file, tr("Run the &demo"), QKeySequence(tr("Ctrl+D")), [this] { startDemo(); });
   file->addSeparator();
   add(file, tr("Open &project..."), QKeySequence(tr("Ctrl+Shift+O")), [this] {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), {}, tr("Workbench projects (*.json)"));
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open project"), {}, tr("Workbench projects (*.gandl *.json)"));
     if (!path.isEmpty()) openProject(path);
   });
   add(file, tr("&Save project..."), QKeySequence::Save, [this] {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save project"), QStringLiteral("project.json"),
-                                                      tr("Workbench projects (*.json)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save project"), QStringLiteral("project.gandl"),
+                                                      tr("Workbench projects (*.gandl)"));
     if (!path.isEmpty()) saveProject(path);
   });
   recentMenu_ = file->addMenu(tr("Recent projects"));
@@ -294,11 +297,15 @@ void MainWindow::buildMenus() {
   add(tasksMenu, tr("&Cancel all tasks"), QKeySequence(tr("Ctrl+.")), [this] { tasks_->cancelAll(); });
 
   auto* help = menuBar()->addMenu(tr("&Help"));
-  add(help, tr("&About"), QKeySequence(), [this] {
-    QMessageBox::about(this, tr("GAN-DL Workbench"),
-                       tr("GAN-DL Workbench: self-supervised image embeddings from a StyleGAN2 discriminator, "
-                          "linear SVM projections and dose-response, after Mascolini et al. 2022. See docs/gui.md."));
-  });
+  add(help, tr("&About"), QKeySequence(), [this] { QMessageBox::about(this, tr("GAN-DL Workbench"), aboutText()); });
+}
+
+QString MainWindow::aboutText() const {
+  return tr("<b>GAN-DL Workbench %1</b><p>Self-supervised image embeddings from a StyleGAN2 discriminator, "
+            "linear SVM projections and dose-response, after Mascolini et al. 2022.</p><p>%2</p>"
+            "<p>Models from %3. User guide: docs/user-guide.md.</p>")
+      .arg(QCoreApplication::applicationVersion(), QString::fromStdString(model::runtimeSummary()).toHtmlEscaped(),
+           QString::fromStdString(model::resourcesDirectory().string()).toHtmlEscaped());
 }
 
 void MainWindow::rebuildEmbeddingMenu() {

@@ -48,6 +48,8 @@ class MainWindow : public QMainWindow {
   SiteViewerPanel* siteViewer() const { return siteViewer_; }
   SelectionGalleryPanel* gallery() const { return gallery_; }
   QMenu* embeddingMenu() const { return embeddingMenu_; }
+  // What Help > About says: the version, LibTorch, the devices, the BLAS, where models come from.
+  QString aboutText() const;
   ActivityPanel* activity() const { return activity_; }
   TrainingPanel* training() const { return training_; }
   GeneratedImagesPanel* generatedImages() const { return generated_; }

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "app/gandl/commands.h"
+#include "core/model/torch_runtime.h"
 #include "core/pipeline/plugin_loader.h"
 #include "core/tasks/progress.h"
 
@@ -14,7 +15,8 @@ int main(int argc, char** argv) {
       "GAN-DL Workbench: self-supervised embeddings and dose-response from unlabelled "
       "microscopy screens"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string(GANDL_VERSION));
+  app.set_version_flag("--version",
+                       [] { return "gandl " + std::string(GANDL_VERSION) + "\n" + gandl::model::runtimeSummary(); });
   // Embedder plugins before the commands are built: `embed --embedder NAME` checks its value
   // against the registry and `plugins` lists it (failures are kept for `gandl plugins`; a broken
   // plugin never stops another command).

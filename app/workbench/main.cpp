@@ -26,8 +26,9 @@ int main(int argc, char** argv) {
   QCommandLineOption store(QStringLiteral("store"), QStringLiteral("Open an embedding store (.h5ad)."),
                            QStringLiteral("F.h5ad"));
   parser.addOptions({demo, demoDir, store});
-  parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("A project file (.json) to open."),
-                               QStringLiteral("[PROJECT.json]"));
+  parser.addPositionalArgument(QStringLiteral("project"),
+                               QStringLiteral("A project file (.gandl, or .json from older versions) to open."),
+                               QStringLiteral("[PROJECT.gandl]"));
   parser.process(app);
   if (parser.positionalArguments().size() > 1) {
     std::fprintf(stderr, "gandl-workbench: at most one project file, got %lld arguments\n",

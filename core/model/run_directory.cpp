@@ -135,11 +135,21 @@ void RunDirectory::appendMetrics(const std::string& jsonLine) const {
   if (!out) throw std::runtime_error(metricsPath().string() + ": write failed (disk full?)");
 }
 
+fs::path resourcesDirectory() {
+  if (const char* fromEnv = std::getenv("GANDL_RESOURCES_DIR")) return fromEnv;
+  // Installed: <prefix>/bin/gandl beside <prefix>/share/gandl.
+  std::error_code error;
+  const fs::path executable = fs::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    const fs::path installed = executable.parent_path().parent_path() / "share" / "gandl";
+    if (fs::is_directory(installed / "models", error)) return installed;
+  }
+  return GANDL_DEFAULT_RESOURCES_DIR;  // the source tree's resources/ (a build tree)
+}
+
 fs::path resolveCheckpointDirectory(const std::string& reference) {
   if (reference != "demo") return reference;
-  const char* fromEnv = std::getenv("GANDL_RESOURCES_DIR");
-  const fs::path resources = fromEnv ? fs::path(fromEnv) : fs::path(GANDL_DEFAULT_RESOURCES_DIR);
-  return resources / "models" / "demo";
+  return resourcesDirectory() / "models" / "demo";
 }
 
 }  // namespace gandl::model

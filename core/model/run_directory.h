@@ -47,8 +47,13 @@ class RunDirectory {
   std::filesystem::path root_;
 };
 
+// Where the shipped resources are: $GANDL_RESOURCES_DIR if set; else <prefix>/share/gandl when
+// this executable is installed as <prefix>/bin/X and that folder holds models/; else the source
+// tree's resources/ (a build tree).
+std::filesystem::path resourcesDirectory();
+
 // A checkpoint reference as the CLI accepts it: a run directory, or "demo" for the model shipped
-// in resources/ (GANDL_RESOURCES_DIR overrides where that is).
+// in resourcesDirectory()/models/demo.
 std::filesystem::path resolveCheckpointDirectory(const std::string& reference);
 
 }  // namespace gandl::model

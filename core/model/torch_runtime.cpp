@@ -2,6 +2,7 @@
 
 #include <ATen/Parallel.h>
 #include <torch/cuda.h>
+#include <torch/version.h>
 
 #include <dlfcn.h>
 
@@ -83,6 +84,13 @@ std::string resolveDevice(const std::string& requested) {
     return "cuda:" + std::to_string(index);
   }
   throw std::invalid_argument("unknown device '" + requested + "'; expected auto, cpu, cuda or cuda:<i>");
+}
+
+std::string runtimeSummary() {
+  std::string devices;
+  for (const auto& d : availableDevices()) devices += (devices.empty() ? "" : " ") + d;
+  return std::string("LibTorch ") + TORCH_VERSION + ", devices " + devices + " (" +
+         (torch::cuda::is_available() ? "CUDA" : "this build or machine has no CUDA") + "), BLAS " + loadedBlas();
 }
 
 std::vector<std::string> availableDevices() {

@@ -33,4 +33,7 @@ std::string resolveDevice(const std::string& requested);
 // Human-readable list of usable devices, e.g. {"cpu"} or {"cpu", "cuda:0 (NVIDIA H100)"}.
 std::vector<std::string> availableDevices();
 
+// One line for --version and the About box: "LibTorch 1.13.0, devices cpu, BLAS openblas".
+std::string runtimeSummary();
+
 }  // namespace gandl::model
