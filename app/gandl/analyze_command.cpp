@@ -1,3 +1,4 @@
+#include <filesystem>
 #include <iomanip>
 #include <map>
 #include <optional>
@@ -6,7 +7,9 @@
 
 #include "app/gandl/cli_progress.h"
 #include "app/gandl/commands.h"
+#include "core/common/atomic_file.h"
 #include "core/pipeline/analyze_task.h"
+#include "core/pipeline/embedding_comparison.h"
 #include "core/pipeline/analysis_report.h"
 #include "core/pipeline/ground_truth.h"
 
@@ -91,13 +94,28 @@ void addAnalyzeCommand(CLI::App& app) {
     else if (options->groundTruth != "none")
       truth = std::filesystem::path(options->groundTruth);
     if (truth) result.groundTruth = pipeline::compareWithGroundTruth(result, *truth);
-    const auto files = pipeline::writeAnalysisReport(result, options->out);
+    auto files = pipeline::writeAnalysisReport(result, options->out);
+    std::string comparison;
+    const std::filesystem::path out(options->out);
+    // A table from an earlier run with other embeddings must not stay beside this report.
+    std::filesystem::remove(out / "comparison.csv");
+    std::filesystem::remove(out / "comparison.md");
+    if (!analyze.compare.empty()) {
+      // One table across the embeddings: each one's EC50 figures need its own analysis.
+      const auto scores = pipeline::scoreEmbeddings(analyze, result, truth, progress.context());
+      comparison = pipeline::comparisonMarkdown(result, scores);
+      common::writeFileAtomically(out / "comparison.csv", pipeline::comparisonCsv(result, scores));
+      common::writeFileAtomically(out / "comparison.md", comparison);
+      files.push_back(out / "comparison.csv");
+      files.push_back(out / "comparison.md");
+    }
     std::ostringstream summary;
     summary << "wrote " << files.size() << " files to " << options->out << " (" << result.sites.size() << " sites, "
             << result.compounds.size() << " compound curves, " << std::fixed << std::setprecision(1) << result.seconds
             << " s)";
     progress.finish(summary.str());
     printAnalysisSummary(result);
+    if (!comparison.empty()) std::cout << "\n" << comparison;
   });
 }
 

@@ -655,6 +655,8 @@ std::string describeEmbedder(const store::Provenance& provenance) {
   }
   if (embedder == "random-d") return "random-weight D " + readout + tta;
   if (embedder == "intensity") return "intensity statistics";
+  // A plugin says what its vectors are in the provenance's "embedding".
+  if (!text("embedding").empty()) return text("embedding");
   return embedder.empty() ? "unnamed embedding" : embedder;
 }
 

@@ -16,6 +16,7 @@
 #include "core/data/csv.h"
 #include "core/pipeline/analyze_task.h"
 #include "core/pipeline/analysis_report.h"
+#include "core/pipeline/embedding_comparison.h"
 #include "core/store/embedding_store.h"
 #include "core/data/data_error.h"
 #include "core/data/intensity_features.h"
@@ -326,6 +327,61 @@ class TestAnalyze : public QObject {
       QFAIL("expected an error");
     } catch (const std::exception& e) {
       QVERIFY(std::string(e.what()).find("missing") != std::string::npos);
+    }
+  }
+
+  // Issue 14: one Table-1 comparison across the embeddings, with each one's EC50 figures from its
+  // own analysis against the ground truth.
+  void oneComparisonTableAcrossEmbeddings() {
+    const auto a = writeScreenStore(root() / "table-a.h5ad", 4);
+    const auto b = writeScreenStore(root() / "table-b.h5ad", 5);
+    const fs::path truth = root() / "table-truth.csv";
+    std::ofstream(truth) << "compound,active,ec50_uM,hill_slope,toxic\nPotent,1,0.1,1.5,0\nModerate,1,1.0,1.0,0\n"
+                            "Inert,0,,1.0,1\n";
+    pipeline::AnalyzeOptions options;
+    options.embeddings = a;
+    options.compare = {"other=" + b.string()};
+    options.writeToStore = false;
+    auto primary = pipeline::runAnalysis(options);
+    primary.groundTruth = pipeline::compareWithGroundTruth(primary, truth);
+    const auto scores = pipeline::scoreEmbeddings(options, primary, truth);
+    QCOMPARE(scores.size(), std::size_t(2));
+    QCOMPARE(scores[0].embedding, std::string("X"));
+    QCOMPARE(scores[1].embedding, std::string("other"));
+    // The other embedding's figures are those of analysing its store on its own.
+    pipeline::AnalyzeOptions alone;
+    alone.embeddings = b;
+    alone.writeToStore = false;
+    const auto own = pipeline::compareWithGroundTruth(pipeline::runAnalysis(alone), truth);
+    QVERIFY(scores[1].truth.has_value());
+    QCOMPARE(scores[1].truth->activeWithin03, own.activeWithin03);
+    QCOMPARE(scores[1].truth->inactiveCalledInactive, own.inactiveCalledInactive);
+    QCOMPARE(scores[0].truth->activeCurves, primary.groundTruth->activeCurves);
+    // The constructed screens carry their signal: both EC50s are recovered by both embeddings.
+    QVERIFY(scores[0].truth->activeWithin03 >= 2 && scores[1].truth->activeWithin03 >= 2);
+
+    const std::string csv = pipeline::comparisonCsv(primary, scores);
+    std::size_t rows = 0;
+    for (const auto& c : primary.classifications) rows += c.embedding == "X" || c.embedding == "other";
+    QCOMPARE(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')), rows + 1);
+    QVERIFY(csv.rfind("embedding,label,task,subset,n_test_sites,accuracy,balanced_accuracy,active_curves", 0) == 0);
+    const std::string md = pipeline::comparisonMarkdown(primary, scores);
+    QVERIFY2(md.find("| embedding | C+ vs C-, all (") == 0, md.c_str());
+    QVERIFY2(md.find("EC50 within 0.3 log10") != std::string::npos, md.c_str());
+    // Each embedding's row holds its balanced accuracy and its EC50 count, as computed.
+    for (const auto& score : scores) {
+      const auto& c = *std::find_if(primary.classifications.begin(), primary.classifications.end(), [&](const auto& o) {
+        return o.embedding == score.embedding && o.task == "controls" && o.subset == "all";
+      });
+      char cell[32];
+      std::snprintf(cell, sizeof cell, "| %.3f |", c.balancedAccuracy);
+      const auto line = md.find("\n| " + score.label);
+      QVERIFY2(line != std::string::npos, md.c_str());
+      const std::string row = md.substr(line + 1, md.find('\n', line + 1) - line - 1);
+      QVERIFY2(row.find(cell) != std::string::npos, row.c_str());
+      QVERIFY2(row.find(std::to_string(score.truth->activeWithin03) + " / " +
+                        std::to_string(score.truth->activeCurves)) != std::string::npos,
+               row.c_str());
     }
   }
 
