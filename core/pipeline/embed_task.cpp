@@ -117,8 +117,15 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
     std::vector<const data::Site*> plateSites;
     std::vector<float> rows;
     const std::int64_t before = static_cast<std::int64_t>(result.embedded);
-    const tasks::TaskContext inner = context.relay(
-        [&](const tasks::ProgressUpdate& u) { context.report(before + u.done, total, "sites", "embedding " + plate); });
+    // Sites count towards the whole screen; anything else an embedder reports (an autoencoder's
+    // training steps before its first plate) passes through as it is.
+    const tasks::TaskContext inner = context.relay([&](const tasks::ProgressUpdate& u) {
+      if (u.unit != "sites") {
+        context.report(u.done, u.total, u.unit, u.message);
+        return;
+      }
+      context.report(before + u.done, total, "sites", "embedding " + plate);
+    });
     result.data_wait_seconds += embedder->embed(
         items,
         [&](const std::vector<std::size_t>& done, const std::vector<float>& vectors) {

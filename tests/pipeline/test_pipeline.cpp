@@ -394,8 +394,7 @@ class TestPipeline : public QObject {
     const auto ttaStore = store::EmbeddingStore::open(symmetric.out);
     const auto ttaRows = ttaStore.readAll();
     const auto ttaIds = ttaStore.siteIds();
-    const auto ttaOutput =
-        probe.run(source, items, 16, {}, model::parseTestTimeViews("shifts", source.resolution()));
+    const auto ttaOutput = probe.run(source, items, 16, {}, model::parseTestTimeViews("shifts", source.resolution()));
     const auto& ttaFc = ttaOutput.readouts[5];
     QCOMPARE(ttaFc.name, std::string("fc512"));
     worst = 0;
