@@ -32,6 +32,7 @@
 #include <stdexcept>
 
 #include "core/pipeline/embedder_plugin.h"
+#include "plugins/common/plugin_support.h"
 
 namespace {
 
@@ -54,35 +55,21 @@ struct Options {
   std::uint64_t seed = 0;
 };
 
-int wholeNumber(const std::string& key, const std::string& value, int low, int high) {
-  std::size_t used = 0;
-  int parsed = 0;
-  try {
-    parsed = std::stoi(value, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != value.size() || used == 0 || parsed < low || parsed > high)
-    throw std::invalid_argument("convae: " + key + " must be a whole number in [" + std::to_string(low) + ", " +
-                                std::to_string(high) + "], got '" + value + "'");
-  return parsed;
-}
-
 Options parseOptions(const gandl::pipeline::EmbedTaskOptions& task) {
   Options o;
   o.run = task.model.empty() ? fs::path(task.out.string() + ".convae") : task.model;
   o.seed = task.seed;
   for (const auto& [key, value] : task.parameters) {
     if (key == "bottleneck")
-      o.bottleneck = wholeNumber(key, value, 2, 4096);
+      o.bottleneck = gandl::plugins::wholeNumberParam("convae", key, value, 2, 4096);
     else if (key == "input_size")
-      o.inputSize = wholeNumber(key, value, 16, 512);
+      o.inputSize = gandl::plugins::wholeNumberParam("convae", key, value, 16, 512);
     else if (key == "steps")
-      o.steps = wholeNumber(key, value, 1, 10000000);
+      o.steps = gandl::plugins::wholeNumberParam("convae", key, value, 1, 10000000);
     else if (key == "batch")
-      o.batch = wholeNumber(key, value, 1, 4096);
+      o.batch = gandl::plugins::wholeNumberParam("convae", key, value, 1, 4096);
     else if (key == "checkpoint_every")
-      o.checkpointEvery = wholeNumber(key, value, 1, 10000000);
+      o.checkpointEvery = gandl::plugins::wholeNumberParam("convae", key, value, 1, 10000000);
     else
       throw std::invalid_argument("convae: unknown --param '" + key +
                                   "'; expected bottleneck, input_size, steps, batch or checkpoint_every");
@@ -91,23 +78,6 @@ Options parseOptions(const gandl::pipeline::EmbedTaskOptions& task) {
     throw std::invalid_argument("convae: input_size must be a multiple of 16 (four stride-2 layers), got " +
                                 std::to_string(o.inputSize));
   return o;
-}
-
-// A site's five stains as [5, S, S] in [0, 1].
-torch::Tensor loadSite(const Site& site, int size) {
-  auto out = torch::empty({kStains, size, size});
-  for (int c = 0; c < kStains; ++c) {
-    if (static_cast<std::size_t>(c) >= site.channel_files.size())
-      throw std::runtime_error(site.site_id + ": needs five channel files");
-    const cv::Mat raw = cv::imread(site.channel_files[c].string(), cv::IMREAD_UNCHANGED);
-    if (raw.empty() || raw.channels() != 1)
-      throw std::runtime_error(site.channel_files[c].string() + ": cannot be read as a one-channel image");
-    cv::Mat unit, resized;
-    raw.convertTo(unit, CV_32F, raw.depth() == CV_16U ? 1.0 / 65535.0 : 1.0 / 255.0);
-    cv::resize(unit, resized, cv::Size(size, size), 0, 0, cv::INTER_AREA);
-    std::memcpy(out[c].data_ptr<float>(), resized.ptr<float>(), sizeof(float) * size * size);
-  }
-  return out;
 }
 
 // Encoder: four stride-2 3x3 convolutions (5 -> 32 -> 64 -> 128 -> 128) and a linear bottleneck;
@@ -215,7 +185,8 @@ class ConvAeEmbedder : public SiteEmbedder {
       context.checkCancelled();
       const std::size_t end = std::min(items.size(), start + kBatch);
       std::vector<torch::Tensor> images;
-      for (std::size_t k = start; k < end; ++k) images.push_back(loadSite(sites_.at(items[k]), options_.inputSize));
+      for (std::size_t k = start; k < end; ++k)
+        images.push_back(gandl::plugins::loadSiteTensor(sites_.at(items[k]), options_.inputSize));
       const auto codes = model_->encode(torch::stack(images)).contiguous();
       sink(std::vector<std::size_t>(items.begin() + static_cast<std::ptrdiff_t>(start),
                                     items.begin() + static_cast<std::ptrdiff_t>(end)),
@@ -282,7 +253,7 @@ class ConvAeEmbedder : public SiteEmbedder {
     std::mt19937_64 random(options_.seed * 0x9E3779B97F4A7C15ull + static_cast<std::uint64_t>(step));
     std::vector<torch::Tensor> images;
     for (int i = 0; i < options_.batch; ++i)
-      images.push_back(loadSite(sites_[random() % sites_.size()], options_.inputSize));
+      images.push_back(gandl::plugins::loadSiteTensor(sites_[random() % sites_.size()], options_.inputSize));
     return torch::stack(images);
   }
 

@@ -27,6 +27,7 @@
 #include <stdexcept>
 
 #include "core/pipeline/embedder_plugin.h"
+#include "plugins/common/plugin_support.h"
 
 namespace {
 
@@ -50,20 +51,6 @@ struct Options {
   std::uint64_t seed = 0;
 };
 
-int positiveInteger(const std::string& key, const std::string& value, int low, int high) {
-  std::size_t used = 0;
-  int parsed = 0;
-  try {
-    parsed = std::stoi(value, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != value.size() || used == 0 || parsed < low || parsed > high)
-    throw std::invalid_argument("torchscript: " + key + " must be a whole number in [" + std::to_string(low) + ", " +
-                                std::to_string(high) + "], got '" + value + "'");
-  return parsed;
-}
-
 Options parseOptions(const gandl::pipeline::EmbedTaskOptions& task) {
   Options o;
   o.model = task.model;
@@ -81,15 +68,15 @@ Options parseOptions(const gandl::pipeline::EmbedTaskOptions& task) {
   o.seed = task.seed;
   for (const auto& [key, value] : task.parameters) {
     if (key == "input_size") {
-      o.inputSize = positiveInteger(key, value, 16, 1024);
+      o.inputSize = gandl::plugins::wholeNumberParam("torchscript", key, value, 16, 1024);
     } else if (key == "normalize") {
       if (value != "imagenet" && value != "none")
         throw std::invalid_argument("torchscript: normalize must be imagenet or none, got '" + value + "'");
       o.imagenet = value == "imagenet";
     } else if (key == "epochs") {
-      o.epochs = positiveInteger(key, value, 1, 1000);
+      o.epochs = gandl::plugins::wholeNumberParam("torchscript", key, value, 1, 1000);
     } else if (key == "control_sites") {
-      o.controlSites = positiveInteger(key, value, 2, 1000000);
+      o.controlSites = gandl::plugins::wholeNumberParam("torchscript", key, value, 2, 1000000);
     } else {
       throw std::invalid_argument("torchscript: unknown --param '" + key +
                                   "'; expected input_size, normalize, epochs or control_sites");
@@ -112,25 +99,6 @@ std::string fileDigest(const std::filesystem::path& file) {
   std::ostringstream out;
   out << std::hex << hash;
   return out.str();
-}
-
-// A site's five stains as [5, S, S] in [0, 1].
-torch::Tensor loadSite(const Site& site, int size) {
-  if (site.channel_files.size() < kStains)
-    throw std::runtime_error(site.site_id + ": needs five channel files, has " +
-                             std::to_string(site.channel_files.size()));
-  auto out = torch::empty({kStains, size, size});
-  for (int c = 0; c < kStains; ++c) {
-    const cv::Mat raw = cv::imread(site.channel_files[c].string(), cv::IMREAD_UNCHANGED);
-    if (raw.empty() || raw.channels() != 1)
-      throw std::runtime_error(site.channel_files[c].string() + ": cannot be read as a one-channel image");
-    cv::Mat unit;
-    raw.convertTo(unit, CV_32F, raw.depth() == CV_16U ? 1.0 / 65535.0 : 1.0 / 255.0);
-    cv::Mat resized;
-    cv::resize(unit, resized, cv::Size(size, size), 0, 0, cv::INTER_AREA);
-    std::memcpy(out[c].data_ptr<float>(), resized.ptr<float>(), sizeof(float) * size * size);
-  }
-  return out;
 }
 
 class TorchScriptEmbedder : public SiteEmbedder {
@@ -197,7 +165,8 @@ class TorchScriptEmbedder : public SiteEmbedder {
       context.checkCancelled();
       const std::size_t end = std::min(items.size(), start + kBatch);
       std::vector<torch::Tensor> images;
-      for (std::size_t k = start; k < end; ++k) images.push_back(loadSite(sites_.at(items[k]), options_.inputSize));
+      for (std::size_t k = start; k < end; ++k)
+        images.push_back(gandl::plugins::loadSiteTensor(sites_.at(items[k]), options_.inputSize));
       const auto batch = torch::stack(images);  // [B, 5, S, S]
       torch::Tensor vectors;
       if (options_.strategy == "collapsed") {
@@ -261,11 +230,11 @@ class TorchScriptEmbedder : public SiteEmbedder {
     std::vector<torch::Tensor> images;
     std::vector<float> labels;
     for (auto i : positives) {
-      images.push_back(loadSite(sites_[i], options_.inputSize));
+      images.push_back(gandl::plugins::loadSiteTensor(sites_[i], options_.inputSize));
       labels.push_back(1.0f);
     }
     for (auto i : negatives) {
-      images.push_back(loadSite(sites_[i], options_.inputSize));
+      images.push_back(gandl::plugins::loadSiteTensor(sites_[i], options_.inputSize));
       labels.push_back(0.0f);
     }
     const auto x = torch::stack(images);
