@@ -22,11 +22,11 @@ struct EmbedTaskOptions {
   std::filesystem::path out;        // F.h5ad
   std::string embedder = "gandl";   // gandl | random-d
   std::string readout = "fc512";    // gandl, random-d: fc512 (GAN-DL's feature) | multiscale
-  std::string tta = "none";         // gandl, random-d: none | dihedral (mean over the 8 symmetries)
+  std::string tta = "none";         // gandl, random-d: none | dihedral | shifts | dihedral+shifts
   int batch = 0;                    // views per forward pass; 0: 16 on the CPU, 64 on a GPU
   std::string device = "auto";
   int loader_threads = 2;
-  std::uint64_t seed = 0;  // random-d weights; the seed of an embedder that trains (torchscript collapsed)
+  std::uint64_t seed = 0;  // random-d weights; the seed of an embedder that trains (torchscript collapsed, convae)
   // For model-file embedders (plugins such as torchscript): the model file and the strategy.
   std::filesystem::path model;
   std::string strategy;  // "" = the embedder's default
