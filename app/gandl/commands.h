@@ -23,6 +23,7 @@ void addExportModelCommand(CLI::App& app);
 void addImportEmbeddingsCommand(CLI::App& app);
 void addInfoCommand(CLI::App& app);
 void addPluginsCommand(CLI::App& app);
+void addMergeCommand(CLI::App& app);
 void addInspectCommand(CLI::App& app);
 void addProbeCommand(CLI::App& app);
 void addSynthCommand(CLI::App& app);

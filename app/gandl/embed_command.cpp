@@ -12,6 +12,7 @@ void addEmbedCommand(CLI::App& app) {
   struct Options {
     pipeline::EmbedTaskOptions task;
     std::vector<std::string> params;
+    std::string shard;
     std::string layout = "auto";
     int threads = 0;
   };
@@ -61,6 +62,9 @@ void addEmbedCommand(CLI::App& app) {
   command->add_option("--param", o->params,
                       "KEY=VALUE option of a plugin embedder, repeatable (torchscript: input_size=224, "
                       "normalize=imagenet|none, epochs=10, control_sites=256)");
+  command->add_option("--shard", o->shard,
+                      "I/N: embed only plates k with k % N == I (plates in the order the screen names them) into "
+                      "this --out; `gandl merge` joins the N stores (docs/scaling.md)");
   command->add_option("--threads", o->threads, "LibTorch threads (0: every core)")->check(kThreadsRange);
   command->add_option("--loader-threads", o->task.loader_threads, "PNG decoding threads")->check(kLoaderThreadsRange);
   command->add_flag("--overwrite", o->task.overwrite,
@@ -74,6 +78,22 @@ void addEmbedCommand(CLI::App& app) {
       if (equals == std::string::npos || equals == 0)
         throw CLI::ValidationError("--param", "expected KEY=VALUE, got '" + p + "'");
       o->task.parameters[p.substr(0, equals)] = p.substr(equals + 1);
+    }
+    if (!o->shard.empty()) {
+      const auto slash = o->shard.find('/');
+      std::size_t used1 = 0, used2 = 0;
+      int index = -1, count = 0;
+      try {
+        index = std::stoi(o->shard.substr(0, slash), &used1);
+        count = std::stoi(o->shard.substr(slash + 1), &used2);
+      } catch (const std::exception&) {
+        used1 = 0;
+      }
+      if (slash == std::string::npos || used1 != slash || used2 != o->shard.size() - slash - 1 || count < 2 ||
+          index < 0 || index >= count)
+        throw CLI::ValidationError("--shard", "expected I/N with N >= 2 and 0 <= I < N, got '" + o->shard + "'");
+      o->task.shard_index = index;
+      o->task.shard_count = count;
     }
     CliProgress progress("embed");
     const auto r = pipeline::runEmbedding(o->task, progress.context());

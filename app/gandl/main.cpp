@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   gandl::cli::addZeroShotCommand(app);
   gandl::cli::addProbeCommand(app);
   gandl::cli::addPluginsCommand(app);
+  gandl::cli::addMergeCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -22,6 +22,17 @@ struct PlateWork {
   std::vector<std::size_t> items;
 };
 
+}  // namespace
+
+std::map<std::string, std::size_t> plateOrdinals(const std::vector<data::Site>& sites) {
+  std::map<std::string, std::size_t> ordinals;
+  for (const auto& site : sites)
+    ordinals.emplace(site.experiment + "/Plate" + std::to_string(site.plate), ordinals.size());
+  return ordinals;
+}
+
+namespace {
+
 std::vector<PlateWork> pendingPlates(const std::vector<data::Site>& sites, const store::EmbeddingWriter& writer,
                                      EmbedTaskResult& result, std::size_t& todo) {
   std::vector<PlateWork> plates;
@@ -105,11 +116,33 @@ EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskC
   provenance["layout"] = std::string(data::layoutName(screen.layout));
   provenance["screen"] = std::filesystem::absolute(options.data).string();
   provenance["software_version"] = std::string(GANDL_VERSION);
+  if (options.shard_count > 1) {
+    if (options.shard_index < 0 || options.shard_index >= options.shard_count)
+      throw std::invalid_argument("shard " + std::to_string(options.shard_index) + "/" +
+                                  std::to_string(options.shard_count) + ": the index must be in 0.." +
+                                  std::to_string(options.shard_count - 1));
+    const std::string shard = std::to_string(options.shard_index) + "/" + std::to_string(options.shard_count);
+    provenance[kShardKey] = shard;
+    // A resumed journal must be the same shard: the identity says which.
+    provenance[store::kCheckpointHashKey] =
+        store::toString(provenance[store::kCheckpointHashKey]) + kShardIdentitySuffix + shard;
+  }
   store::EmbeddingWriter writer(options.out, embedder->dimension(), provenance, embedder->featureNames());
   result.warnings = writer.warnings();
 
   std::size_t todo = 0;
-  const auto plates = pendingPlates(sites, writer, result, todo);
+  auto plates = pendingPlates(sites, writer, result, todo);
+  if (options.shard_count > 1) {
+    const auto ordinals = plateOrdinals(sites);
+    std::vector<PlateWork> mine;
+    todo = 0;
+    for (auto& plate : plates)
+      if (ordinals.at(plate.name) % options.shard_count == static_cast<std::size_t>(options.shard_index)) {
+        todo += plate.items.size();
+        mine.push_back(std::move(plate));
+      }
+    plates = std::move(mine);
+  }
   const auto sitesStart = std::chrono::steady_clock::now();
   result.setup_seconds = secondsBetween(start, sitesStart);
   const auto total = static_cast<std::int64_t>(todo);

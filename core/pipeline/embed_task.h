@@ -33,6 +33,12 @@ struct EmbedTaskOptions {
   // Further options of a plugin embedder, KEY=VALUE on the command line (--param); each plugin
   // documents and checks its own keys.
   std::map<std::string, std::string> parameters;
+  // Sharding (docs/scaling.md): this run embeds plate k of the screen (in the order its complete
+  // sites first name them) when k % shard_count == shard_index, into its own store, which records
+  // "shard" = "I/N" and resumes like any other; `gandl merge` joins the N stores. Every shard's
+  // embedder still sees the whole screen (an embedder that trains trains on all of it).
+  int shard_index = 0;
+  int shard_count = 1;
   // An existing `out` (a complete store) is replaced only when set, and only once the new store
   // is complete (it is built in out.partial and renamed over it).
   bool overwrite = false;
@@ -54,5 +60,13 @@ struct EmbedTaskResult {
 };
 
 EmbedTaskResult runEmbedding(const EmbedTaskOptions& options, const tasks::TaskContext& context = {});
+
+// Provenance of a shard store: "shard" = "I/N"; its checkpoint_hash ends in kShardIdentitySuffix + "I/N".
+inline constexpr const char* kShardKey = "shard";
+inline constexpr const char* kShardIdentitySuffix = ";shard=";
+
+// "experiment/Plate<N>" -> its ordinal in the order `sites` first name the plates (the order a
+// single run embeds them in, and the one shards are dealt by).
+std::map<std::string, std::size_t> plateOrdinals(const std::vector<data::Site>& sites);
 
 }  // namespace gandl::pipeline
