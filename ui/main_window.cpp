@@ -113,6 +113,7 @@ MainWindow::MainWindow(bool withPointCloud, QWidget* parent) : QMainWindow(paren
           [this] { doseResponse_->setComparison(workspace_->comparison()); });
   connect(doseResponse_, &DoseResponsePanel::comparisonRequested, workspace_, &Workspace::setComparisonEmbedding);
   connect(doseResponse_, &DoseResponsePanel::plateausRequested, workspace_, &Workspace::setPlateaus);
+  connect(classification_, &ClassificationPanel::embeddingRequested, workspace_, &Workspace::setPrimaryEmbedding);
   connect(workspace_, &Workspace::logMessage, activity_, &ActivityPanel::log);
   connect(tasks_, &TaskManager::taskStarted, this, [this](BackgroundTask* task) {
     connect(task, &BackgroundTask::progress, this,

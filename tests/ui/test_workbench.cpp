@@ -621,9 +621,20 @@ class TestWorkbench : public QObject {
     QVERIFY(analysis()->e2->scores.on[0] != gandlOn);  // the scatter's and curves' scores are intensity's now
     for (auto* action : window_->embeddingMenu()->actions())
       QCOMPARE(action->isChecked(), action->data().toString() == QLatin1String("intensity"));
-    // Back to GAN-DL.
-    for (auto* action : window_->embeddingMenu()->actions())
-      if (action->data().toString() == QLatin1String("X")) action->trigger();
+    // Back to GAN-DL by double-clicking a GAN-DL row of the classification table.
+    window_->docks()[QStringLiteral("classification")]->raise();
+    auto* table = window_->classification()->accuracyTable();
+    QTRY_VERIFY(table->isVisible());
+    int gandlRow = -1;
+    for (int r = 0; r < table->rowCount() && gandlRow < 0; ++r)
+      if (table->item(r, 2)->text().endsWith(QLatin1String("[X]")) || table->item(r, 2)->text() == QLatin1String("X"))
+        gandlRow = r;
+    QVERIFY(gandlRow >= 0);
+    table->scrollToItem(table->item(gandlRow, 2));
+    // An item view acts on a double click only on the index it was pressed on: press, then double-click.
+    const QPoint cell = table->visualItemRect(table->item(gandlRow, 2)).center();
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell);
+    QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, cell);
     QVERIFY(shown.wait(120000));
     QCOMPARE(analysis()->embedding, std::string("X"));
     QCOMPARE(analysis()->e2->scores.on[0], gandlOn);

@@ -66,6 +66,11 @@ ClassificationPanel::ClassificationPanel(QWidget* parent) : QWidget(parent) {
   connect(accuracy_, &QTableWidget::currentCellChanged, this, [this](int row) {
     if (row >= 0) task_->setCurrentIndex(row);
   });
+  accuracy_->setToolTip(tr("Double-click a row to let its embedding drive the scatter, heatmap and dose-response"));
+  connect(accuracy_, &QTableWidget::cellDoubleClicked, this, [this](int row) {
+    if (analysis_ && row >= 0 && row < static_cast<int>(analysis_->classifications.size()))
+      Q_EMIT embeddingRequested(QString::fromStdString(analysis_->classifications[row].embedding));
+  });
 }
 
 void ClassificationPanel::setAnalysis(std::shared_ptr<const pipeline::AnalysisResult> analysis) {

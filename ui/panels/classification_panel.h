@@ -33,6 +33,11 @@ class ClassificationPanel : public QWidget, public ExportableFigure {
   void renderFigure(QCPPainter& painter, const QSize& size) override;
   std::string figureCsv() const override;
 
+ Q_SIGNALS:
+  // The user double-clicked a row: that row's embedding ("X" or an /obsm name) should drive the
+  // scatter, the heatmap and the dose-response panel (Analysis > Embedding does the same).
+  void embeddingRequested(const QString& embedding);
+
  private:
   void showConfusion(int index);
 
