@@ -25,12 +25,22 @@ std::vector<ChannelStyle> rxrxChannelStyles(const std::vector<int>& channel_map)
 
 void autoContrast(std::vector<ChannelStyle>& styles, const float* chw, int height, int width, float lowPercentile,
                   float highPercentile) {
-  const std::size_t plane = static_cast<std::size_t>(height) * width;
-  std::vector<float> values(plane);
+  autoContrastAcross(styles, {{chw, static_cast<std::size_t>(height) * width}}, lowPercentile, highPercentile);
+}
+
+void autoContrastAcross(std::vector<ChannelStyle>& styles, const std::vector<ChannelPlanes>& images,
+                        float lowPercentile, float highPercentile) {
+  std::size_t total = 0;
+  for (const auto& image : images) total += image.plane;
+  if (total == 0) return;
+  std::vector<float> values(total);
   for (std::size_t c = 0; c < styles.size(); ++c) {
-    std::transform(chw + c * plane, chw + (c + 1) * plane, values.begin(), [](float v) { return (v + 1.0f) * 127.5f; });
+    auto out = values.begin();
+    for (const auto& image : images)
+      out = std::transform(image.chw + c * image.plane, image.chw + (c + 1) * image.plane, out,
+                           [](float v) { return (v + 1.0f) * 127.5f; });
     auto at = [&](float percentile) {
-      const auto k = static_cast<std::size_t>(percentile / 100.0f * static_cast<float>(plane - 1));
+      const auto k = static_cast<std::size_t>(percentile / 100.0f * static_cast<float>(total - 1));
       std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(k), values.end());
       return values[k];
     };

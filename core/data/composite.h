@@ -3,6 +3,7 @@
 // multiplied by its colour, summed and clipped (rxrx1-utils' convention, which RxRx users know).
 // Used for the generator's sample grids and the GUI's site viewer.
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <vector>
@@ -24,6 +25,15 @@ std::vector<ChannelStyle> rxrxChannelStyles(const std::vector<int>& channel_map 
 // share RxRx's intensity statistics, so fixed ranges would saturate or hide them.
 void autoContrast(std::vector<ChannelStyle>& styles, const float* chw, int height, int width,
                   float lowPercentile = 0.5f, float highPercentile = 99.5f);
+
+// The same over several images together (one range per channel for all of them, so brightness
+// compares across them): each entry is a [C][plane] image in [-1, 1] and its plane size (H * W).
+struct ChannelPlanes {
+  const float* chw;
+  std::size_t plane;
+};
+void autoContrastAcross(std::vector<ChannelStyle>& styles, const std::vector<ChannelPlanes>& images,
+                        float lowPercentile = 0.5f, float highPercentile = 99.5f);
 
 // [C][H][W] in [-1, 1] -> interleaved RGB8, H * W * 3 bytes. Channels past styles.size() are ignored.
 std::vector<std::uint8_t> composite(const float* chw, int channels, int height, int width,

@@ -41,13 +41,10 @@ QImage compositeGrid(const pipeline::GeneratedImages& g, int columns) {
   auto styles = g.display;
   if (styles.empty()) {
     styles = data::rxrxChannelStyles();
-    std::vector<float> stacked(static_cast<std::size_t>(g.channels) * g.count * g.height * g.width);
-    for (int c = 0; c < g.channels; ++c)
-      for (int i = 0; i < g.count; ++i)
-        std::copy_n(g.pixels.data() + i * per + static_cast<std::size_t>(c) * g.height * g.width,
-                    static_cast<std::size_t>(g.height) * g.width,
-                    stacked.data() + (static_cast<std::size_t>(c) * g.count + i) * g.height * g.width);
-    data::autoContrast(styles, stacked.data(), g.count * g.height, g.width, 1.0f, 99.8f);
+    std::vector<data::ChannelPlanes> images;
+    for (int i = 0; i < g.count; ++i)
+      images.push_back({g.pixels.data() + i * per, static_cast<std::size_t>(g.height) * g.width});
+    data::autoContrastAcross(styles, images, 1.0f, 99.8f);
   }
   for (int i = 0; i < g.count; ++i) {
     auto rgb = data::composite(g.pixels.data() + i * per, g.channels, g.height, g.width, styles);

@@ -25,30 +25,11 @@ constexpr int kRowRole = Qt::UserRole;
 // One display range per channel for every thumbnail: percentiles of all their pixels together.
 std::vector<data::ChannelStyle> sharedStyles(const std::vector<data::SiteImage>& images) {
   auto styles = data::rxrxChannelStyles();
-  std::vector<const data::SiteImage*> usable;
+  std::vector<data::ChannelPlanes> usable;
   for (const auto& image : images)
-    if (!image.pixels.empty() && image.channels == data::kModelChannels) usable.push_back(&image);
-  if (usable.empty()) return styles;
-  const int width = usable.front()->width;
-  const bool sameWidth =
-      std::all_of(usable.begin(), usable.end(), [&](const data::SiteImage* i) { return i->width == width; });
-  if (!sameWidth) {
-    data::autoContrast(styles, usable.front()->pixels.data(), usable.front()->height, width);
-    return styles;
-  }
-  // The images stacked vertically, channel by channel: one tall image per channel.
-  int height = 0;
-  for (const auto* i : usable) height += i->height;
-  std::vector<float> stacked(static_cast<std::size_t>(data::kModelChannels) * height * width);
-  for (int c = 0; c < data::kModelChannels; ++c) {
-    float* out = stacked.data() + static_cast<std::size_t>(c) * height * width;
-    for (const auto* i : usable) {
-      const std::size_t plane = static_cast<std::size_t>(i->height) * width;
-      std::copy(i->channel(c), i->channel(c) + plane, out);
-      out += plane;
-    }
-  }
-  data::autoContrast(styles, stacked.data(), height, width);
+    if (!image.pixels.empty() && image.channels == data::kModelChannels)
+      usable.push_back({image.pixels.data(), static_cast<std::size_t>(image.height) * image.width});
+  data::autoContrastAcross(styles, usable);
   return styles;
 }
 
