@@ -37,8 +37,9 @@ const tasks::CancelToken& interruptToken() {
   return token;
 }
 
-CliProgress::CliProgress(std::string task)
+CliProgress::CliProgress(std::string task, bool quiet)
     : task_(std::move(task)),
+      quiet_(quiet),
       terminal_(::isatty(STDERR_FILENO) != 0),
       start_(std::chrono::steady_clock::now()),
       lastDraw_(start_ - std::chrono::hours(1)) {}
@@ -55,6 +56,7 @@ void CliProgress::draw(const tasks::ProgressUpdate& u) {
   const auto now = std::chrono::steady_clock::now();
   const bool last = u.total > 0 && u.done >= u.total;
   const double left = eta_.update(u, now);  // every report, drawn or not
+  if (quiet_) return;
   const auto interval = terminal_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000);
   if (!last && now - lastDraw_ < interval) return;
   lastDraw_ = now;
@@ -82,6 +84,7 @@ void CliProgress::draw(const tasks::ProgressUpdate& u) {
 }
 
 void CliProgress::finish(const std::string& message) {
+  if (quiet_) return;
   if (drawn_ && terminal_) std::fprintf(stderr, "\r\033[K");
   drawn_ = false;
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();

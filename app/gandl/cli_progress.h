@@ -12,7 +12,9 @@ namespace gandl::cli {
 
 class CliProgress {
  public:
-  explicit CliProgress(std::string task);
+  // quiet: report nothing (the ranks of a data-parallel job other than rank 0); errors still go
+  // to stderr through main.
+  explicit CliProgress(std::string task, bool quiet = false);
   ~CliProgress();
 
   // A context that reports here and is cancelled by SIGINT/SIGTERM.
@@ -23,6 +25,7 @@ class CliProgress {
   void draw(const tasks::ProgressUpdate& update);
 
   std::string task_;
+  bool quiet_ = false;
   bool terminal_ = false;
   bool drawn_ = false;
   std::chrono::steady_clock::time_point start_;

@@ -6,11 +6,13 @@
 #include <iostream>
 
 #include "app/gandl/commands.h"
+#include "app/gandl/local_ranks.h"
 #include "core/model/torch_runtime.h"
 #include "core/pipeline/plugin_loader.h"
 #include "core/tasks/progress.h"
 
 int main(int argc, char** argv) {
+  gandl::cli::rememberArguments(argc, argv);
   CLI::App app{
       "GAN-DL Workbench: self-supervised embeddings and dose-response from unlabelled "
       "microscopy screens"};

@@ -25,6 +25,7 @@ void addTrainingOptions(CLI::App& c, model::TrainingConfig& t, double& kimg) {
   c.add_option("--d-lr", t.d_lr)->capture_default_str();
   c.add_option("--beta1", t.beta1)->capture_default_str();
   c.add_option("--beta2", t.beta2)->capture_default_str();
+  c.add_option("--adam-eps", t.adam_eps, "Adam epsilon")->capture_default_str();
   c.add_option(
        "--loss",
        [&t](const CLI::results_t& r) {
@@ -42,6 +43,10 @@ void addTrainingOptions(CLI::App& c, model::TrainingConfig& t, double& kimg) {
   c.add_option("--ema-rampup", t.ema_rampup)->capture_default_str();
   c.add_flag("!--no-augment", t.augment, "no flips / rotations / shifts");
   c.add_option("--augment-shift", t.augment_shift, "max shift px; < 0: res / 8")->capture_default_str();
+  c.add_option("--draws", t.draws,
+               "stream (one process, ada's draw order) or keyed (per-image draws: the same training on any "
+               "number of ranks; chosen for you when WORLD_SIZE > 1)")
+      ->check(CLI::IsMember({"stream", "keyed"}));
   c.add_option("--view", t.view, "resize (whole site) or tiles (random tile per image)")
       ->check(CLI::IsMember({"resize", "tiles"}));
   c.add_option("--seed", t.seed)->capture_default_str();

@@ -1,11 +1,14 @@
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <stdexcept>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "app/gandl/cli_progress.h"
 #include "app/gandl/commands.h"
+#include "app/gandl/local_ranks.h"
 #include "app/gandl/network_options.h"
 #include "core/model/run_directory.h"
 #include "core/model/torch_runtime.h"
@@ -56,6 +59,7 @@ void addTrainCommand(CLI::App& app) {
     std::string layout = "auto";
     double kimg = 0;
     int threads = 0;
+    int nproc = 1;
   };
   auto o = std::make_shared<Options>();
   auto* command = app.add_subcommand("train",
@@ -69,15 +73,36 @@ void addTrainCommand(CLI::App& app) {
   command->add_flag("--resume", o->task.resume, "continue the run in --run from its latest checkpoint");
   command->add_option("--threads", o->threads, "LibTorch threads (0: every core)")->check(kThreadsRange);
   command->add_option("--loader-threads", o->task.loader_threads, "PNG decoding threads")->check(kLoaderThreadsRange);
+  command
+      ->add_option("--nproc", o->nproc,
+                   "start N local ranks of a data-parallel job (Gloo); a rank started by torchrun or Slurm "
+                   "reads RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT from its environment instead "
+                   "(docs/scaling.md)")
+      ->check(CLI::Range(1, 256));
   addTrainingOptions(*command, o->task.config, o->kimg);
   command->callback([o, command] {
-    model::configureThreads(o->threads);
+    o->task.world = model::worldFromEnvironment();
+    if (o->nproc > 1 && !o->task.world.distributed()) {
+      const int status = runLocalRanks(o->nproc);
+      if (status == 130) throw tasks::Cancelled();
+      if (status != 0) throw std::runtime_error("the data-parallel job failed (see the ranks' messages above)");
+      return;
+    }
+    const auto& world = o->task.world;
+    // Ranks on one machine share its cores unless told otherwise.
+    int threads = o->threads;
+    if (threads == 0 && world.local_size > 1 && !std::getenv("GANDL_THREADS"))
+      threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / world.local_size);
+    model::configureThreads(threads);
+    // Several ranks need per-image draws; a new run gets them without asking.
+    if (world.distributed() && !o->task.resume && command->get_option("--draws")->count() == 0)
+      o->task.config.draws = "keyed";
     o->task.layout = data::parseLayout(o->layout);
     if (o->kimg > 0)
       o->task.config.steps = static_cast<std::int64_t>(std::ceil(o->kimg * 1000.0 / o->task.config.batch));
     if (o->task.resume && std::filesystem::exists(o->task.run / "config.json"))
       o->task.config = resumeRequest(*command, o->task.config, o->kimg, o->task.run);
-    CliProgress progress("train");
+    CliProgress progress(world.distributed() ? "train[" + std::to_string(world.rank) + "]" : "train", world.rank != 0);
     const auto result = pipeline::runTraining(o->task, progress.context());
     const auto& t = result.training;
     progress.finish("step " + std::to_string(t.step) + " on " + result.device + " (" + std::to_string(result.sites) +

@@ -41,9 +41,12 @@ class ImageSource {
   // How an item becomes model-sized views, for provenance ("resize", "tiles 4x4 of 64 px").
   virtual std::string viewDescription() const = 0;
 
-  // Endless random batches for training. Batch k depends only on (seed, k), so a run resumed at
-  // batch k continues with exactly the data an uninterrupted run would have used.
-  virtual std::unique_ptr<BatchStream> trainingBatches(int batchSize, std::uint64_t seed, std::int64_t firstBatch) = 0;
+  // Endless random batches for training. Image i of batch k depends only on (seed, k, i), so a run
+  // resumed at batch k continues with exactly the data an uninterrupted run would have used.
+  // `members`: the positions i (0 .. batchSize-1) of every global batch this process loads, in
+  // that order (a rank of a data-parallel job); empty: all of them.
+  virtual std::unique_ptr<BatchStream> trainingBatches(int batchSize, std::uint64_t seed, std::int64_t firstBatch,
+                                                       const std::vector<int>& members) = 0;
   // Every view of `items` exactly once, in order (all views of an item are consecutive).
   virtual std::unique_ptr<BatchStream> embeddingBatches(const std::vector<std::size_t>& items, int batchSize) = 0;
 };

@@ -71,13 +71,21 @@ std::string ScreenImageSource::viewDescription() const {
 }
 
 std::unique_ptr<common::BatchStream> ScreenImageSource::trainingBatches(int batchSize, std::uint64_t seed,
-                                                                        std::int64_t firstBatch) {
+                                                                        std::int64_t firstBatch,
+                                                                        const std::vector<int>& members) {
   const std::size_t n = sites_.size();
   const int views = viewsPerItem_;
   const bool tiles = mode_ == ViewMode::Tiles;
+  std::vector<int> positions = members;
+  if (positions.empty())
+    for (int i = 0; i < batchSize; ++i) positions.push_back(i);
+  for (int i : positions)
+    if (i < 0 || i >= batchSize)
+      throw std::out_of_range("batch position " + std::to_string(i) + " outside a batch of " +
+                              std::to_string(batchSize));
   BatchPlan plan = [=](std::int64_t k) {
     std::vector<BatchPick> picks;
-    for (int i = 0; i < batchSize; ++i) {
+    for (int i : positions) {
       const std::uint64_t h =
           mix(mix(seed ^ 0x6A09E667F3BCC909ull) + static_cast<std::uint64_t>(k) * 0x100000001B3ull + i);
       picks.push_back({static_cast<std::size_t>(h % n),

@@ -24,8 +24,8 @@ class ScreenImageSource : public common::ImageSource {
   int viewsPerItem() const { return viewsPerItem_; }
   const std::vector<Site>& sites() const { return sites_; }
 
-  std::unique_ptr<common::BatchStream> trainingBatches(int batchSize, std::uint64_t seed,
-                                                       std::int64_t firstBatch) override;
+  std::unique_ptr<common::BatchStream> trainingBatches(int batchSize, std::uint64_t seed, std::int64_t firstBatch,
+                                                       const std::vector<int>& members) override;
   std::unique_ptr<common::BatchStream> embeddingBatches(const std::vector<std::size_t>& items, int batchSize) override;
 
  private:

@@ -5,13 +5,17 @@
 
 #include <torch/torch.h>
 
+#include "core/model/sample_draws.h"
+
 namespace gandl::model {
 
 torch::Tensor augmentGeometric(const torch::Tensor& images, int maxShift) {
   const int64_t n = images.size(0), h = images.size(2), w = images.size(3);
   const int64_t shift = std::min<int64_t>(maxShift, std::min(h, w) - 1);
   // Draws on the CPU generator whatever the device, so a run's sequence is device-independent.
-  const auto draws = torch::randint(0, 1 << 30, {n, 5}, torch::kLong);
+  // Per-image streams in a data-parallel step (sample_draws.h).
+  SampleDraws* keyed = activeSampleDraws();
+  const auto draws = keyed ? keyed->randint(1 << 30, {5}) : torch::randint(0, 1 << 30, {n, 5}, torch::kLong);
   const auto d = draws.accessor<int64_t, 2>();
   torch::Tensor padded = images;
   if (shift > 0)

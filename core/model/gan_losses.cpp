@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "core/model/sample_draws.h"
+
 namespace gandl::model {
 
 namespace F = torch::nn::functional;
@@ -35,7 +37,10 @@ torch::Tensor gradientPenalty(const torch::Tensor& mixedLogits, const torch::Ten
 
 torch::Tensor pathLengths(const torch::Tensor& images, const torch::Tensor& ws) {
   const double scale = 1.0 / std::sqrt(static_cast<double>(images.size(2) * images.size(3)));
-  const auto noise = torch::randn_like(images) * scale;
+  SampleDraws* draws = activeSampleDraws();
+  const auto raw = draws ? draws->randn({images.size(1), images.size(2), images.size(3)}).to(images.options())
+                         : torch::randn_like(images);
+  const auto noise = raw * scale;
   const auto gradients = torch::autograd::grad({(images * noise).sum()}, {ws}, {}, true, true)[0];
   return gradients.square().sum(2).mean(1).sqrt();
 }

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include "core/model/fir_resample.h"
+#include "core/model/sample_draws.h"
 
 namespace gandl::model {
 
@@ -65,8 +66,11 @@ torch::Tensor SynthesisLayerImpl::forward(const torch::Tensor& x, const torch::T
 
   torch::Tensor noise;
   if (options.use_noise() && noise_mode == NoiseMode::Random) {
-    noise = torch::randn({x.size(0), 1, options.resolution(), options.resolution()}, x.options()) *
-            noise_strength.to(x.dtype());
+    // Per-image streams in a data-parallel step (sample_draws.h); the global stream otherwise.
+    SampleDraws* draws = activeSampleDraws();
+    const auto raw = draws ? draws->randn({1, options.resolution(), options.resolution()}).to(x.options())
+                           : torch::randn({x.size(0), 1, options.resolution(), options.resolution()}, x.options());
+    noise = raw * noise_strength.to(x.dtype());
   } else if (options.use_noise() && noise_mode == NoiseMode::Const) {
     noise = noise_const.to(x.dtype()) * noise_strength.to(x.dtype());
   }

@@ -4,14 +4,17 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "core/common/file_lock.h"
 #include "core/model/augment.h"
 #include "core/model/checkpoint.h"
+#include "core/model/collective.h"
 #include "core/model/gan_losses.h"
 #include "core/model/global_rng.h"
 #include "core/model/run_directory.h"
+#include "core/model/sample_draws.h"
 
 namespace gandl::model {
 namespace {
@@ -43,17 +46,24 @@ nlohmann::json channelStats(const torch::Tensor& images) {
 // ws for a batch, with style mixing as ada's StyleGAN2Loss.run_G does it, draw for draw (the
 // trainer-parity test replays ada's step with the same generator): when mixing is on, one cutoff
 // per batch in [1, num_ws), a coin against the probability, and the second latents, drawn
-// whether or not the coin mixes; mixing off draws nothing.
+// whether or not the coin mixes; mixing off draws nothing. With keyed draws active, each image's
+// latents come from its own stream and the cutoff and coin from the batch-wide one.
 torch::Tensor mappedStyles(GeneratorImpl& g, int64_t n, double mixing, const torch::Device& device) {
-  const auto z = torch::randn({n, g.config.z_dim}).to(device);
+  SampleDraws* keyed = activeSampleDraws();
+  TORCH_CHECK(!keyed || keyed->count() == n, "keyed draws for ", keyed ? keyed->count() : 0, " images, asked ", n);
+  const auto latents = [&] {
+    return (keyed ? keyed->randn({g.config.z_dim}) : torch::randn({n, g.config.z_dim})).to(device);
+  };
+  const auto z = latents();
   auto ws = g.mapping->forward(z);
   if (mixing <= 0) return ws;
   const int64_t numWs = ws.size(1);
-  int64_t cutoff = torch::randint(1, numWs, {1}).item<int64_t>();
-  if (torch::rand({1}).item<double>() >= mixing) cutoff = numWs;
+  int64_t cutoff =
+      (keyed ? torch::randint(1, numWs, {1}, keyed->shared()) : torch::randint(1, numWs, {1})).item<int64_t>();
+  if ((keyed ? torch::rand({1}, keyed->shared()) : torch::rand({1})).item<double>() >= mixing) cutoff = numWs;
   MappingCall noUpdate;
   noUpdate.update_w_avg = false;
-  const auto z2 = torch::randn({n, g.config.z_dim}).to(device);
+  const auto z2 = latents();
   if (cutoff == numWs) return ws;
   const auto ws2 = g.mapping->forward(z2, noUpdate);
   return torch::cat({ws.narrow(1, 0, cutoff), ws2.narrow(1, cutoff, numWs - cutoff)}, 1);
@@ -98,7 +108,10 @@ struct Window {
 // loss is not finite is undone (no optimizer step) and counted; too many in a row stop training.
 class StepPhases {
  public:
-  StepPhases(TrainingState& state, const torch::Device& device, Window& window, TrainingResult& result)
+  // members / plMembers: this process's positions in the global batch and in the path-length
+  // batch; collective: the other ranks (nullptr for one process).
+  StepPhases(TrainingState& state, const torch::Device& device, Window& window, TrainingResult& result,
+             std::vector<int> members, std::vector<int> plMembers, Collective* collective)
       : state_(state),
         config_(state.config),
         device_(device),
@@ -106,7 +119,11 @@ class StepPhases {
         result_(result),
         shift_(config_.augment ? config_.augmentShift() : 0),
         logistic_(config_.loss == GanLoss::Logistic),
-        r1Gamma_(config_.r1Gamma()) {}
+        r1Gamma_(config_.r1Gamma()),
+        keyed_(config_.draws == "keyed"),
+        members_(std::move(members)),
+        plMembers_(std::move(plMembers)),
+        collective_(collective) {}
 
   // One step on `reals`; false when a main phase was undone.
   bool run(const torch::Tensor& reals) {
@@ -128,6 +145,25 @@ class StepPhases {
  private:
   torch::Tensor augment(const torch::Tensor& x) const { return config_.augment ? augmentGeometric(x, shift_) : x; }
 
+  // Phases: 1 G main, 2 G path length, 3 D main, 4 D R1; each keyed phase has its own streams.
+  std::optional<SampleDraws> phaseDraws(std::uint64_t phase, const std::vector<int>& members) const {
+    if (!keyed_) return std::nullopt;
+    return SampleDraws(config_.seed, state_.step, phase, members);
+  }
+
+  // With several ranks, the gradients of `optimizer`'s parameters and the `values` become their
+  // means over the ranks, in one all-reduce; each rank's loss is a mean over its images, so the
+  // mean of the ranks' gradients is the gradient of the global batch's loss.
+  void averageOverRanks(torch::optim::Optimizer& optimizer, const std::vector<torch::Tensor>& values) {
+    if (!collective_) return;
+    std::vector<torch::Tensor> tensors;
+    for (auto& group : optimizer.param_groups())
+      for (auto& p : group.params())
+        if (p.grad().defined()) tensors.push_back(p.mutable_grad());
+    tensors.insert(tensors.end(), values.begin(), values.end());
+    collective_->average(tensors);
+  }
+
   bool finiteOrSkip(const torch::Tensor& loss, torch::optim::Optimizer& optimizer) {
     if (std::isfinite(loss.item<double>())) return true;
     optimizer.zero_grad();
@@ -144,27 +180,43 @@ class StepPhases {
   // G main: make D call the fakes real.
   bool generatorMain() {
     auto& G = *state_.generator;
-    const auto ws = mappedStyles(G, config_.batch, config_.style_mixing, device_);
+    auto draws = phaseDraws(1, members_);
+    std::optional<UseSampleDraws> use;
+    if (draws) use.emplace(*draws);
+    const auto ws = mappedStyles(G, localBatch(), config_.style_mixing, device_);
     const auto fakeLogits = state_.discriminator->forward(augment(G.synthesis->forward(ws)));
     const auto loss = logistic_ ? generatorLogisticLoss(fakeLogits) : generatorWassersteinLoss(fakeLogits);
     state_.generatorOptimizer->zero_grad();
     loss.backward();
-    if (!finiteOrSkip(loss, *state_.generatorOptimizer)) return false;
+    const auto value = loss.detach().clone();
+    averageOverRanks(*state_.generatorOptimizer, {value});
+    if (!finiteOrSkip(value, *state_.generatorOptimizer)) return false;
     state_.generatorOptimizer->step();
-    window_.lossG += loss.item<double>();
+    window_.lossG += value.item<double>();
     return true;
   }
 
   // G regularisation: lazy path-length penalty.
   void generatorPathLength() {
     auto& G = *state_.generator;
-    const int64_t n = std::max<int64_t>(1, config_.batch / config_.pl_batch_shrink);
+    auto draws = phaseDraws(2, plMembers_);
+    std::optional<UseSampleDraws> use;
+    if (draws) use.emplace(*draws);
+    const int64_t n = keyed_ ? static_cast<int64_t>(plMembers_.size())
+                             : std::max<int64_t>(1, config_.batch / config_.pl_batch_shrink);
     auto ws = mappedStyles(G, n, config_.style_mixing, device_);
     const auto images = G.synthesis->forward(ws);
     const auto lengths = pathLengths(images, ws);
     // As ada: the penalty uses the updated mean before detaching it, so the batch's own mean is
-    // part of the graph (weight pl_decay).
-    const auto plMean = state_.plMean.lerp(lengths.mean(), config_.pl_decay);
+    // part of the graph (weight pl_decay). Over several ranks the mean's value is the global
+    // batch's and its gradient flows through this rank's images only (ada keeps a mean per rank).
+    auto batchMean = lengths.mean();
+    if (collective_) {
+      const auto global = batchMean.detach().clone();
+      collective_->average({global});
+      batchMean = batchMean + (global - batchMean.detach());
+    }
+    const auto plMean = state_.plMean.lerp(batchMean, config_.pl_decay);
     {
       torch::NoGradGuard noGrad;
       state_.plMean.copy_(plMean.detach());
@@ -173,19 +225,24 @@ class StepPhases {
     const auto loss = penalty * config_.pl_interval + images.flatten().narrow(0, 0, 1).sum() * 0;
     state_.generatorOptimizer->zero_grad();
     loss.backward();
-    if (!finiteOrSkip(loss, *state_.generatorOptimizer)) return;
+    const auto value = loss.detach().clone(), penaltyValue = penalty.detach().clone();
+    averageOverRanks(*state_.generatorOptimizer, {value, penaltyValue});
+    if (!finiteOrSkip(value, *state_.generatorOptimizer)) return;
     state_.generatorOptimizer->step();
-    window_.pl += penalty.item<double>();
+    window_.pl += penaltyValue.item<double>();
     ++window_.plSteps;
   }
 
   // D main: tell reals from fakes (WGAN-GP adds its gradient penalty here).
   bool discriminatorMain(const torch::Tensor& reals) {
     auto& D = *state_.discriminator;
+    auto draws = phaseDraws(3, members_);
+    std::optional<UseSampleDraws> use;
+    if (draws) use.emplace(*draws);
     torch::Tensor fakes;
     {
       torch::NoGradGuard noGrad;
-      const auto ws = mappedStyles(*state_.generator, config_.batch, config_.style_mixing, device_);
+      const auto ws = mappedStyles(*state_.generator, localBatch(), config_.style_mixing, device_);
       fakes = state_.generator->synthesis->forward(ws);
     }
     // Fakes first, then reals: ada's order, so the augmentation draws line up.
@@ -195,31 +252,39 @@ class StepPhases {
     torch::Tensor loss = logistic_ ? discriminatorLogisticLoss(realLogits, fakeLogits)
                                    : discriminatorWassersteinLoss(realLogits, fakeLogits, config_.wgan_epsilon);
     if (!logistic_) {
-      const auto alpha = torch::rand({config_.batch, 1, 1, 1}).to(device_);
+      const auto alpha = (draws ? draws->rand({1, 1, 1}) : torch::rand({reals.size(0), 1, 1, 1})).to(device_);
       const auto mixed = (realAug.detach() + alpha * (fakes - realAug.detach())).requires_grad_(true);
       loss = loss + gradientPenalty(D.forward(mixed), mixed, config_.gp_lambda);
     }
     state_.discriminatorOptimizer->zero_grad();
     loss.backward();
-    if (!finiteOrSkip(loss, *state_.discriminatorOptimizer)) return false;
+    const auto value = loss.detach().clone();
+    const auto realMean = realLogits.detach().mean(), fakeMean = fakeLogits.detach().mean();
+    averageOverRanks(*state_.discriminatorOptimizer, {value, realMean, fakeMean});
+    if (!finiteOrSkip(value, *state_.discriminatorOptimizer)) return false;
     state_.discriminatorOptimizer->step();
-    window_.lossD += loss.item<double>();
-    window_.realLogit += realLogits.mean().item<double>();
-    window_.fakeLogit += fakeLogits.mean().item<double>();
+    window_.lossD += value.item<double>();
+    window_.realLogit += realMean.item<double>();
+    window_.fakeLogit += fakeMean.item<double>();
     return true;
   }
 
   // D regularisation: lazy R1. D sees augmented reals; the gradient is taken with respect to the
   // reals before augmentation, as ada does (the augmentation is part of D's function).
   void discriminatorR1(const torch::Tensor& reals) {
+    auto draws = phaseDraws(4, members_);
+    std::optional<UseSampleDraws> use;
+    if (draws) use.emplace(*draws);
     const auto realIn = reals.detach().requires_grad_(true);
     const auto penalty = r1Penalty(state_.discriminator->forward(augment(realIn)), realIn, r1Gamma_);
     const auto loss = penalty * config_.r1_interval;
     state_.discriminatorOptimizer->zero_grad();
     loss.backward();
-    if (!finiteOrSkip(loss, *state_.discriminatorOptimizer)) return;
+    const auto value = loss.detach().clone(), penaltyValue = penalty.detach().clone();
+    averageOverRanks(*state_.discriminatorOptimizer, {value, penaltyValue});
+    if (!finiteOrSkip(value, *state_.discriminatorOptimizer)) return;
     state_.discriminatorOptimizer->step();
-    window_.r1 += penalty.item<double>();
+    window_.r1 += penaltyValue.item<double>();
     ++window_.r1Steps;
   }
 
@@ -228,9 +293,14 @@ class StepPhases {
   torch::Device device_;
   Window& window_;
   TrainingResult& result_;
+  int64_t localBatch() const { return static_cast<int64_t>(members_.size()); }
+
   int shift_;
   bool logistic_;
   double r1Gamma_;
+  bool keyed_;
+  std::vector<int> members_, plMembers_;
+  Collective* collective_;
   std::int64_t consecutiveBad_ = 0;
 };
 
@@ -238,12 +308,14 @@ class StepPhases {
 
 TrainingResult train(const TrainingConfig& requested, const std::filesystem::path& runDir, common::ImageSource& source,
                      const std::string& deviceName, bool resume, const tasks::TaskContext& context,
-                     const TrainingCallbacks& callbacks) {
+                     const TrainingCallbacks& callbacks, const World& world) {
   const auto wallStart = Clock::now();
   const RunDirectory run(runDir);
-  std::filesystem::create_directories(runDir);
-  // One training per run folder at a time, whatever process runs it.
-  const common::FileLock runLock(runDir / ".lock", "the run folder " + runDir.string());
+  const bool writer = world.rank == 0;  // rank 0 alone writes the run folder
+  if (writer) std::filesystem::create_directories(runDir);
+  // One training per run folder at a time, whatever process runs it (a job's rank 0 holds it).
+  std::optional<common::FileLock> runLock;
+  if (writer) runLock.emplace(runDir / ".lock", "the run folder " + runDir.string());
   TrainingConfig config = requested;
   std::optional<std::int64_t> startStep;
   if (resume) {
@@ -261,6 +333,25 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
                                "another run folder");
     config.validate();
   }
+  if (world.distributed() && config.draws != "keyed")
+    throw std::runtime_error(resume ? runDir.string() +
+                                          " draws its random numbers from one stream (draws: stream), which only one "
+                                          "process can continue; resume it with one process, or start a new run with "
+                                          "--draws keyed to train on several ranks"
+                                    : "training on " + std::to_string(world.size) +
+                                          " ranks needs per-image draws (--draws keyed)");
+  const std::vector<int> members = config.draws == "keyed"
+                                       ? rankMembers(config.batch, config.network.mbstd_group, world.rank, world.size)
+                                       : rankMembers(config.batch, 1, 0, 1);
+  std::vector<int> plMembers;
+  if (config.draws == "keyed") {
+    const int plBatch = std::max(1, config.batch / config.pl_batch_shrink);
+    if (config.pl_weight > 0 && plBatch % world.size != 0)
+      throw std::runtime_error("the path-length batch (" + std::to_string(plBatch) + " = batch / pl_batch_shrink) " +
+                               "cannot be split over " + std::to_string(world.size) + " ranks");
+    for (int i = world.rank * plBatch / world.size; i < (world.rank + 1) * plBatch / world.size; ++i)
+      plMembers.push_back(i);
+  }
   if (source.resolution() != config.network.resolution || source.channels() != config.network.image_channels)
     throw std::runtime_error("the images are " + std::to_string(source.channels()) + " x " +
                              std::to_string(source.resolution()) + " px but the network expects " +
@@ -276,11 +367,24 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
   state.to(device);
   if (startStep) {
     loadCheckpoint(state, run.checkpointPath(*startStep));
-    run.truncateMetrics(state.step);
-  } else {
-    run.writeConfig(config);
+    if (writer) run.truncateMetrics(state.step);
   }
-  run.writeConfig(config);  // a resumed run may have raised `steps`
+  if (writer) run.writeConfig(config);  // a resumed run may have raised `steps`
+  // The other ranks: met once, then every step's gradients are averaged over them. Every rank
+  // starts from rank 0's weights (the same seed or checkpoint gives the same ones; this makes sure).
+  std::unique_ptr<Collective> collective;
+  if (world.distributed()) {
+    collective = std::make_unique<Collective>(world);
+    std::vector<torch::Tensor> shared;
+    for (torch::nn::Module* module : {static_cast<torch::nn::Module*>(state.generator.get()),
+                                      static_cast<torch::nn::Module*>(state.discriminator.get()),
+                                      static_cast<torch::nn::Module*>(state.generatorEma.get())}) {
+      for (auto& p : module->parameters()) shared.push_back(p);
+      for (auto& b : module->buffers()) shared.push_back(b);
+    }
+    shared.push_back(state.plMean);
+    collective->broadcastFromRankZero(shared);
+  }
 
   // Fixed latents for the sample grids: their own generator, untouched by training's draws.
   const auto sampleLatents =
@@ -288,10 +392,17 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
           .to(device);
 
   const int64_t batch = config.batch;
-  auto stream = source.trainingBatches(static_cast<int>(batch), config.seed, state.step);
+  // One process loads whole batches (its members are every position, in order).
+  auto stream = source.trainingBatches(static_cast<int>(batch), config.seed, state.step,
+                                       world.distributed() ? members : std::vector<int>{});
   TrainingResult result;
   Window window;
-  StepPhases phases(state, device, window, result);
+  StepPhases phases(state, device, window, result, members, plMembers, collective.get());
+  // The generator's running buffers (the mapping's w_avg) are updated from each rank's images;
+  // their mean over the ranks is what one process computes (each update is affine in the batch
+  // mean, and the ranks' images are equally many).
+  std::vector<torch::Tensor> generatorBuffers;
+  for (auto& b : state.generator->buffers()) generatorBuffers.push_back(b);
 
   auto writeCheckpoint = [&] {
     const auto lock = lockGlobalRng();  // the checkpoint holds the stream's state
@@ -301,7 +412,7 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
     if (callbacks.checkpoint) callbacks.checkpoint(state.step, run.checkpointPath(state.step));
   };
   auto emitSamples = [&] {
-    if (!callbacks.samples) return;
+    if (!callbacks.samples || !writer) return;
     const auto images = state.generatorEma->sample(sampleLatents, 1.0, NoiseMode::Const);
     callbacks.samples(state.step, toHost(images, state.step));
   };
@@ -309,12 +420,24 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
   context.report(state.step, config.steps, "steps", startStep ? "resumed" : "started");
   try {
     while (state.step < config.steps) {
-      context.checkCancelled();
+      if (collective) {
+        // Every rank stops at the same step when any is cancelled (Ctrl-C reaches them all).
+        bool cancelled = false;
+        try {
+          context.checkCancelled();
+        } catch (const tasks::Cancelled&) {
+          cancelled = true;
+        }
+        if (collective->any(cancelled)) throw tasks::Cancelled();
+      } else {
+        context.checkCancelled();
+      }
       auto host = stream->next();
       if (!host) throw std::runtime_error("the image source ran dry");
       const auto stepLock = lockGlobalRng();
       const auto reals = toDevice(*host, device);
       phases.run(reals);
+      if (collective) collective->average(generatorBuffers);
 
       updateEma(state, state.step * batch);
       ++state.step;
@@ -339,13 +462,14 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
                                   {"img_per_s", images / std::max(seconds, 1e-9)},
                                   {"data_wait_s", stream->waitedSeconds() - window.waitAtStart},
                                   {"bad_steps", result.bad_steps}};
+        if (world.distributed()) metrics["ranks"] = world.size;
         {
           torch::NoGradGuard noGrad;
           metrics["real_channels"] = channelStats(reals);
           metrics["fake_channels"] = channelStats(state.generatorEma->sample(sampleLatents, 1.0, NoiseMode::Const));
         }
-        run.appendMetrics(metrics.dump());
-        if (callbacks.metrics) callbacks.metrics(metrics);
+        if (writer) run.appendMetrics(metrics.dump());
+        if (callbacks.metrics && writer) callbacks.metrics(metrics);
         char line[160];
         std::snprintf(line, sizeof line, "loss G %.3f D %.3f, %.1f img/s", window.lossG / n, window.lossD / n,
                       images / std::max(seconds, 1e-9));
@@ -355,12 +479,12 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
         window.pausedAtStart = context.pausedSeconds();
       }
       if (state.step % config.sample_every == 0 || last) emitSamples();
-      if (state.step % config.checkpoint_every == 0 || last) writeCheckpoint();
+      if (writer && (state.step % config.checkpoint_every == 0 || last)) writeCheckpoint();
     }
     result.finished = true;
   } catch (const tasks::Cancelled&) {
     // Keep the work done so far: a checkpoint of this exact step, then report the cancel.
-    if (state.step > 0 && run.latestStep() != state.step) writeCheckpoint();
+    if (writer && state.step > 0 && run.latestStep() != state.step) writeCheckpoint();
     throw;
   }
   result.step = state.step;

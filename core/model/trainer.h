@@ -14,6 +14,7 @@
 
 #include "core/common/image_source.h"
 #include "core/model/training_config.h"
+#include "core/model/world.h"
 #include "core/tasks/progress.h"
 
 namespace gandl::model {
@@ -38,8 +39,14 @@ struct TrainingResult {
 // Trains into `runDir`. With resume = false the folder must hold no checkpoint; with resume = true
 // it must, and its stored config is used (only `steps` may be raised by `config`). On cancel a
 // checkpoint of the current step is written before tasks::Cancelled propagates.
+//
+// With world.size > 1 this process is one rank of a data-parallel job (collective.h): it trains
+// on its share of every global batch (rankMembers), the gradients are averaged over the ranks
+// every phase, and rank 0 alone writes checkpoints, metrics and samples (callbacks are called on
+// rank 0 only). Needs config.draws == "keyed", under which the job computes what one process
+// with the same global batch computes, and resumes under any world size.
 TrainingResult train(const TrainingConfig& config, const std::filesystem::path& runDir, common::ImageSource& source,
                      const std::string& device, bool resume, const tasks::TaskContext& context = {},
-                     const TrainingCallbacks& callbacks = {});
+                     const TrainingCallbacks& callbacks = {}, const World& world = {});
 
 }  // namespace gandl::model

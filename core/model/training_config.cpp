@@ -82,6 +82,7 @@ void TrainingConfig::validate() const {
   require(pl_batch_shrink >= 1, "pl_batch_shrink", std::to_string(pl_batch_shrink), ">= 1");
   require(style_mixing >= 0 && style_mixing <= 1, "style_mixing", std::to_string(style_mixing), "a probability");
   require(view == "resize" || view == "tiles", "view", view, "resize or tiles");
+  require(draws == "stream" || draws == "keyed", "draws", draws, "stream or keyed");
   require(checkpoint_every >= 1, "checkpoint_every", std::to_string(checkpoint_every), ">= 1");
   require(keep_checkpoints >= 1, "keep_checkpoints", std::to_string(keep_checkpoints), ">= 1");
   require(log_every >= 1 && sample_every >= 1, "log_every/sample_every",
@@ -116,6 +117,7 @@ nlohmann::json TrainingConfig::toJson() const {
           {"augment_shift", augment_shift},
           {"seed", seed},
           {"view", view},
+          {"draws", draws},
           {"checkpoint_every", checkpoint_every},
           {"keep_checkpoints", keep_checkpoints},
           {"log_every", log_every},
@@ -182,6 +184,8 @@ TrainingConfig TrainingConfig::fromJson(const nlohmann::json& json) {
         c.seed = wholeNumber<std::uint64_t>(value, key);
       else if (key == "view")
         c.view = value.get<std::string>();
+      else if (key == "draws")
+        c.draws = value.get<std::string>();
       else if (key == "checkpoint_every")
         c.checkpoint_every = wholeNumber<int>(value, key);
       else if (key == "keep_checkpoints")

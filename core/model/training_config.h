@@ -39,7 +39,11 @@ struct TrainingConfig {
   int augment_shift = -1;    // max shift in pixels; < 0: resolution / 8
   std::uint64_t seed = 0;
   std::string view = "resize";  // how sites become images: "resize" or "tiles"
-  int checkpoint_every = 500;   // steps; the last step is always checkpointed
+  // Where the step's random draws come from: "stream" (LibTorch's global stream in ada's order,
+  // one process only) or "keyed" (one stream per image of the global batch, keyed by seed, step
+  // and position: the same step on any number of ranks; sample_draws.h).
+  std::string draws = "stream";
+  int checkpoint_every = 500;  // steps; the last step is always checkpointed
   int keep_checkpoints = 3;
   int log_every = 10;
   int sample_every = 250;

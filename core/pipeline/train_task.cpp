@@ -37,7 +37,8 @@ TrainTaskResult runTraining(const TrainTaskOptions& options, const tasks::TaskCo
   data::ScreenImageSource source(std::move(sites), config.network.resolution, view, options.loader_threads);
 
   const model::RunDirectory run(options.run);
-  pipeline::writeSampleDisplay(options.run, styles);  // new images of this run are shown the same way
+  if (options.world.rank == 0)
+    pipeline::writeSampleDisplay(options.run, styles);  // new images of this run are shown the same way
   model::TrainingCallbacks callbacks = extra;
   callbacks.samples = [&](std::int64_t step, const common::HostBatch& images) {
     std::filesystem::create_directories(run.samplePath(step).parent_path());
@@ -46,7 +47,8 @@ TrainTaskResult runTraining(const TrainTaskOptions& options, const tasks::TaskCo
                              images.width, columns, styles, 2);
     if (extra.samples) extra.samples(step, images);
   };
-  result.training = model::train(config, options.run, source, result.device, options.resume, context, callbacks);
+  result.training =
+      model::train(config, options.run, source, result.device, options.resume, context, callbacks, options.world);
   return result;
 }
 

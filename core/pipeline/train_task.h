@@ -18,6 +18,7 @@ struct TrainTaskOptions {
   std::string device = "auto";
   bool resume = false;
   int loader_threads = 2;
+  model::World world;  // this process's rank in a data-parallel job (one process by default)
 };
 
 struct TrainTaskResult {

@@ -37,9 +37,11 @@ class MemorySource : public common::ImageSource {
   int channels() const override { return 5; }
   std::string viewDescription() const override { return "memory"; }
 
-  std::unique_ptr<common::BatchStream> trainingBatches(int batch, std::uint64_t seed, std::int64_t first) override {
-    std::vector<std::vector<std::size_t>> unused;
-    return std::make_unique<Stream>(this, batch, seed, first, -1, std::vector<std::size_t>{});
+  std::unique_ptr<common::BatchStream> trainingBatches(int batch, std::uint64_t seed, std::int64_t first,
+                                                       const std::vector<int>& members) override {
+    auto stream = std::make_unique<Stream>(this, batch, seed, first, -1, std::vector<std::size_t>{});
+    stream->members = members;
+    return stream;
   }
   std::unique_ptr<common::BatchStream> embeddingBatches(const std::vector<std::size_t>& items, int batch) override {
     return std::make_unique<Stream>(this, batch, 0, 0, static_cast<std::int64_t>(items.size()), items);
@@ -61,7 +63,10 @@ class MemorySource : public common::ImageSource {
         for (std::int64_t i = begin; i < std::min<std::int64_t>(total, begin + batch); ++i)
           host.items.push_back(order[static_cast<std::size_t>(i)]);
       } else {
-        for (int i = 0; i < batch; ++i)
+        std::vector<int> positions = members;
+        if (positions.empty())
+          for (int i = 0; i < batch; ++i) positions.push_back(i);
+        for (int i : positions)
           host.items.push_back((seed * 31 + static_cast<std::uint64_t>(next_) * 17 + i * 7) % source->itemCount());
       }
       host.count = static_cast<int>(host.items.size());
@@ -78,6 +83,7 @@ class MemorySource : public common::ImageSource {
     std::uint64_t seed;
     std::int64_t next_, total;
     std::vector<std::size_t> order;
+    std::vector<int> members;  // positions of every training batch this stream delivers (empty: all)
   };
 
   int items_, resolution_;

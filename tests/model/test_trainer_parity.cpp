@@ -32,7 +32,9 @@ class ReferenceBatches : public common::ImageSource {
   int resolution() const override { return static_cast<int>(reals_.size(3)); }
   int channels() const override { return static_cast<int>(reals_.size(2)); }
   std::string viewDescription() const override { return "reference batches"; }
-  std::unique_ptr<common::BatchStream> trainingBatches(int batch, std::uint64_t, std::int64_t first) override {
+  std::unique_ptr<common::BatchStream> trainingBatches(int batch, std::uint64_t, std::int64_t first,
+                                                       const std::vector<int>& members) override {
+    if (!members.empty()) throw std::runtime_error("reference batches are one process's");
     if (batch != reals_.size(1)) throw std::runtime_error("reference batches hold " + std::to_string(reals_.size(1)));
     return std::make_unique<Stream>(reals_, first);
   }
