@@ -13,6 +13,7 @@
 #include "core/model/collective.h"
 #include "core/model/gan_losses.h"
 #include "core/model/global_rng.h"
+#include "core/model/host_memory.h"
 #include "core/model/run_directory.h"
 #include "core/model/sample_draws.h"
 
@@ -359,6 +360,7 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
                              std::to_string(config.network.resolution) + " px");
 
   const torch::Device device(deviceName);
+  useCachingHostAllocator();  // large activations reused between steps, not faulted in again
   // Training owns the global generator's stream while it seeds, builds, restores and steps
   // (global_rng.h); others wait for the current step and leave the stream as they found it.
   GlobalRngLock rngLock = lockGlobalRng();

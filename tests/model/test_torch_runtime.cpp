@@ -4,8 +4,12 @@
 
 #include <dlfcn.h>
 
+#include <cstring>
+
+#include <c10/core/CPUAllocator.h>
 #include <torch/torch.h>
 
+#include "core/model/host_memory.h"
 #include "core/model/torch_runtime.h"
 
 using namespace gandl::model;
@@ -41,6 +45,39 @@ class TestTorchRuntime : public QObject {
     QCOMPARE(highgui.size(), std::size_t(1));
     QVERIFY2(highgui.front().find("highgui_shim") != std::string::npos, highgui.front().c_str());
     QVERIFY(!mappedLibraries("libQt6Core").empty());
+  }
+
+  // Large tensors come from the caching host allocator once it is installed: a freed block is
+  // reused for the next tensor of its rounded size, values are the tensor's, small tensors and
+  // raw allocations (LibTorch's raw_allocate path) still work, and the cache can be emptied.
+  void largeTensorsReuseFreedHostMemory() {
+    useCachingHostAllocator();
+    const auto before = hostMemoryStats();
+    QVERIFY(before.cache_limit_bytes > 0);
+    const void* first = nullptr;
+    {
+      auto a = torch::full({4, 1024, 1024}, 3.0f);  // 16 MB
+      first = a.data_ptr();
+      QCOMPARE(a.sum().item<double>(), 3.0 * 4 * 1024 * 1024);
+    }
+    QVERIFY(hostMemoryStats().cached_bytes >= std::size_t(16) << 20);
+    {
+      auto b = torch::zeros({4, 1024, 1024});
+      QCOMPARE(static_cast<const void*>(b.data_ptr()), first);  // the same block, not a new mapping
+      QCOMPARE(b.abs().sum().item<double>(), 0.0);              // and zeroed by zeros(), as always
+      const auto after = hostMemoryStats();
+      QCOMPARE(after.reused, before.reused + 1);
+    }
+    auto small = torch::arange(10);
+    QCOMPARE(small.sum().item<int64_t>(), int64_t(45));
+    c10::Allocator* allocator = c10::GetCPUAllocator();
+    for (std::size_t bytes : {std::size_t(64), std::size_t(8) << 20}) {
+      void* raw = allocator->raw_allocate(bytes);
+      std::memset(raw, 1, bytes);
+      allocator->raw_deallocate(raw);
+    }
+    releaseCachedHostMemory();
+    QCOMPARE(hostMemoryStats().cached_bytes, std::size_t(0));
   }
 
   void cpuIsAlwaysAvailable() {
