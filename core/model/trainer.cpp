@@ -361,6 +361,10 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
 
   const torch::Device device(deviceName);
   useCachingHostAllocator();  // large activations reused between steps, not faulted in again
+  // The cache is for the steps; a GUI that trained once does not keep gigabytes cached after.
+  struct ReleaseCache {
+    ~ReleaseCache() { releaseCachedHostMemory(); }
+  } releaseCache;
   // Training owns the global generator's stream while it seeds, builds, restores and steps
   // (global_rng.h); others wait for the current step and leave the stream as they found it.
   GlobalRngLock rngLock = lockGlobalRng();
