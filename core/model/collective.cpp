@@ -20,6 +20,24 @@ std::string firstLine(const std::exception& e) {
   return end == std::string::npos ? text : text.substr(0, end);
 }
 
+// The tensors as one float32 host buffer, and back: one collective call for all of them.
+torch::Tensor flatten(const std::vector<torch::Tensor>& tensors) {
+  std::vector<torch::Tensor> flat;
+  flat.reserve(tensors.size());
+  for (const auto& t : tensors) flat.push_back(t.detach().reshape(-1).to(torch::kCPU, torch::kFloat32));
+  return torch::cat(flat);
+}
+
+void unflatten(const torch::Tensor& buffer, const std::vector<torch::Tensor>& tensors) {
+  torch::NoGradGuard noGrad;
+  std::int64_t offset = 0;
+  for (const auto& t : tensors) {
+    const auto n = t.numel();
+    t.copy_(buffer.narrow(0, offset, n).view(t.sizes()));
+    offset += n;
+  }
+}
+
 bool loopback(const std::string& address) {
   return address == "localhost" || address.rfind("127.", 0) == 0 || address == "::1";
 }
@@ -64,10 +82,7 @@ Collective::~Collective() = default;
 
 void Collective::average(const std::vector<torch::Tensor>& tensors) {
   if (tensors.empty()) return;
-  std::vector<torch::Tensor> flat;
-  flat.reserve(tensors.size());
-  for (const auto& t : tensors) flat.push_back(t.detach().reshape(-1).to(torch::kCPU, torch::kFloat32));
-  std::vector<torch::Tensor> buffer{torch::cat(flat)};
+  std::vector<torch::Tensor> buffer{flatten(tensors)};
   try {
     group_->gloo->allreduce(buffer)->wait();
   } catch (const std::exception& e) {
@@ -75,33 +90,19 @@ void Collective::average(const std::vector<torch::Tensor>& tensors) {
                              "); the job cannot go on. Restart every rank with --resume from the last checkpoint");
   }
   buffer[0].div_(world_.size);
-  torch::NoGradGuard noGrad;
-  std::int64_t offset = 0;
-  for (const auto& t : tensors) {
-    const auto n = t.numel();
-    t.copy_(buffer[0].narrow(0, offset, n).view(t.sizes()));
-    offset += n;
-  }
+  unflatten(buffer[0], tensors);
 }
 
 void Collective::broadcastFromRankZero(const std::vector<torch::Tensor>& tensors) {
   if (tensors.empty()) return;
-  std::vector<torch::Tensor> flat;
-  for (const auto& t : tensors) flat.push_back(t.detach().reshape(-1).to(torch::kCPU, torch::kFloat32));
-  std::vector<torch::Tensor> buffer{torch::cat(flat)};
+  std::vector<torch::Tensor> buffer{flatten(tensors)};
   try {
     group_->gloo->broadcast(buffer)->wait();
   } catch (const std::exception& e) {
     throw std::runtime_error(world_.describe() + ": another rank stopped answering while the weights were shared (" +
                              firstLine(e) + ")");
   }
-  torch::NoGradGuard noGrad;
-  std::int64_t offset = 0;
-  for (const auto& t : tensors) {
-    const auto n = t.numel();
-    t.copy_(buffer[0].narrow(0, offset, n).view(t.sizes()));
-    offset += n;
-  }
+  unflatten(buffer[0], tensors);
 }
 
 bool Collective::any(bool flag) {

@@ -34,28 +34,26 @@ SampleDraws::SampleDraws(std::uint64_t seed, std::int64_t step, std::uint64_t ph
   for (int m : members) perImage_.push_back(at::detail::createCPUGenerator(key(seed, step, phase, m)));
 }
 
-at::Tensor SampleDraws::randn(at::IntArrayRef shape) {
-  if (perImage_.empty()) return torch::empty(withCount(0, shape));
+// [count, shape...]: row i drawn by `draw` from image i's generator.
+template <typename Draw>
+at::Tensor SampleDraws::perImage(at::IntArrayRef shape, at::ScalarType type, Draw draw) {
+  if (perImage_.empty()) return torch::empty(withCount(0, shape), type);
   std::vector<at::Tensor> rows;
   rows.reserve(perImage_.size());
-  for (auto& g : perImage_) rows.push_back(torch::randn(shape, g));
+  for (auto& g : perImage_) rows.push_back(draw(g));
   return torch::stack(rows);
+}
+
+at::Tensor SampleDraws::randn(at::IntArrayRef shape) {
+  return perImage(shape, torch::kFloat32, [&](at::Generator& g) { return torch::randn(shape, g); });
 }
 
 at::Tensor SampleDraws::rand(at::IntArrayRef shape) {
-  if (perImage_.empty()) return torch::empty(withCount(0, shape));
-  std::vector<at::Tensor> rows;
-  rows.reserve(perImage_.size());
-  for (auto& g : perImage_) rows.push_back(torch::rand(shape, g));
-  return torch::stack(rows);
+  return perImage(shape, torch::kFloat32, [&](at::Generator& g) { return torch::rand(shape, g); });
 }
 
 at::Tensor SampleDraws::randint(std::int64_t high, at::IntArrayRef shape) {
-  if (perImage_.empty()) return torch::empty(withCount(0, shape), torch::kLong);
-  std::vector<at::Tensor> rows;
-  rows.reserve(perImage_.size());
-  for (auto& g : perImage_) rows.push_back(torch::randint(high, shape, g, torch::kLong));
-  return torch::stack(rows);
+  return perImage(shape, torch::kLong, [&](at::Generator& g) { return torch::randint(high, shape, g, torch::kLong); });
 }
 
 UseSampleDraws::UseSampleDraws(SampleDraws& draws) : previous_(active) { active = &draws; }

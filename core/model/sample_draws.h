@@ -34,6 +34,9 @@ class SampleDraws {
   at::Generator& shared() { return shared_; }
 
  private:
+  template <typename Draw>
+  at::Tensor perImage(at::IntArrayRef shape, at::ScalarType type, Draw draw);
+
   std::vector<at::Generator> perImage_;
   at::Generator shared_;
 };
