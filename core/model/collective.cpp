@@ -80,15 +80,19 @@ Collective::Collective(const World& world) : world_(world), group_(std::make_uni
 
 Collective::~Collective() = default;
 
-void Collective::average(const std::vector<torch::Tensor>& tensors) {
-  if (tensors.empty()) return;
-  std::vector<torch::Tensor> buffer{flatten(tensors)};
+void Collective::allReduceSum(std::vector<torch::Tensor>& buffer) {
   try {
     group_->gloo->allreduce(buffer)->wait();
   } catch (const std::exception& e) {
     throw std::runtime_error(world_.describe() + ": another rank stopped answering (" + firstLine(e) +
                              "); the job cannot go on. Restart every rank with --resume from the last checkpoint");
   }
+}
+
+void Collective::average(const std::vector<torch::Tensor>& tensors) {
+  if (tensors.empty()) return;
+  std::vector<torch::Tensor> buffer{flatten(tensors)};
+  allReduceSum(buffer);
   buffer[0].div_(world_.size);
   unflatten(buffer[0], tensors);
 }
@@ -107,12 +111,7 @@ void Collective::broadcastFromRankZero(const std::vector<torch::Tensor>& tensors
 
 bool Collective::any(bool flag) {
   std::vector<torch::Tensor> buffer{torch::full({1}, flag ? 1.0f : 0.0f)};
-  try {
-    group_->gloo->allreduce(buffer)->wait();
-  } catch (const std::exception& e) {
-    throw std::runtime_error(world_.describe() + ": another rank stopped answering (" + firstLine(e) +
-                             "); the job cannot go on. Restart every rank with --resume from the last checkpoint");
-  }
+  allReduceSum(buffer);
   return buffer[0].item<float>() > 0.0f;
 }
 

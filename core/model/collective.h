@@ -32,6 +32,9 @@ class Collective {
   bool any(bool flag);
 
  private:
+  // Sums the buffer over the ranks in place; a rank that stopped answering ends the job, saying so.
+  void allReduceSum(std::vector<torch::Tensor>& buffer);
+
   struct Group;
   World world_;
   std::unique_ptr<Group> group_;

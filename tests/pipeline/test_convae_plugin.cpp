@@ -14,6 +14,7 @@
 #include "core/pipeline/site_embedder.h"
 #include "core/store/embedding_store.h"
 #include "core/tasks/progress.h"
+#include "tests/support/embed_errors.h"
 
 namespace fs = std::filesystem;
 using namespace gandl;
@@ -102,15 +103,8 @@ class TestConvAePlugin : public QObject {
   }
 
   void badOptionsAreNamed() {
-    auto expectError = [&](pipeline::EmbedTaskOptions o, const std::string& needle) {
-      o.out = root_ / "bad.h5ad";
-      try {
-        pipeline::runEmbedding(o);
-        QFAIL(("no error; expected " + needle).c_str());
-      } catch (const std::exception& e) {
-        QVERIFY2(std::string(e.what()).find(needle) != std::string::npos, e.what());
-      }
-      QVERIFY(!fs::exists(o.out));
+    auto expectError = [&](const pipeline::EmbedTaskOptions& o, const std::string& needle) {
+      gandl::test::expectEmbedError(o, root_ / "bad.h5ad", needle);
     };
     auto o = options("x", root_ / "run-bad", 2);
     o.parameters["input_size"] = "40";

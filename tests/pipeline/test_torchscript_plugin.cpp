@@ -18,6 +18,7 @@
 #include "core/pipeline/plugin_loader.h"
 #include "core/pipeline/site_embedder.h"
 #include "core/store/embedding_store.h"
+#include "tests/support/embed_errors.h"
 
 namespace fs = std::filesystem;
 using namespace gandl;
@@ -149,15 +150,8 @@ class TestTorchScriptPlugin : public QObject {
   }
 
   void badInputIsNamed() {
-    auto expectError = [&](pipeline::EmbedTaskOptions o, const std::string& needle) {
-      o.out = root_ / "bad.h5ad";
-      try {
-        pipeline::runEmbedding(o);
-        QFAIL(("no error; expected " + needle).c_str());
-      } catch (const std::exception& e) {
-        QVERIFY2(std::string(e.what()).find(needle) != std::string::npos, e.what());
-      }
-      QVERIFY(!fs::exists(o.out));
+    auto expectError = [&](const pipeline::EmbedTaskOptions& o, const std::string& needle) {
+      gandl::test::expectEmbedError(o, root_ / "bad.h5ad", needle);
     };
     expectError(options("x", {}, "concatenated"), "--model FILE.pt is required");
     expectError(options("x", root_ / "missing.pt", "concatenated"), "missing.pt: no such file");
