@@ -39,6 +39,14 @@ void addTrainingOptions(CLI::App& c, model::TrainingConfig& t, double& kimg) {
   c.add_option("--pl-weight", t.pl_weight, "path-length regularisation (2 enables)")->capture_default_str();
   c.add_option("--pl-interval", t.pl_interval)->capture_default_str();
   c.add_option("--style-mixing", t.style_mixing)->capture_default_str();
+  c.add_option("--contrastive", t.contrastive_weight,
+               "weight of a contrastive term on D's embedding (two augmented views of each real; 0: off, "
+               "the paper's recipe)")
+      ->capture_default_str();
+  c.add_option("--contrastive-temperature", t.contrastive_temperature)->capture_default_str();
+  c.add_option("--contrastive-pairs", t.contrastive_pairs,
+               "site (two tiles of one site) or image (two augmentations of one image)")
+      ->check(CLI::IsMember({"site", "image"}));
   c.add_option("--ema-kimg", t.ema_kimg, "G EMA half-life; < 0: batch * 10 / 32")->capture_default_str();
   c.add_option("--ema-rampup", t.ema_rampup)->capture_default_str();
   c.add_flag("!--no-augment", t.augment, "no flips / rotations / shifts");
@@ -49,6 +57,9 @@ void addTrainingOptions(CLI::App& c, model::TrainingConfig& t, double& kimg) {
       ->check(CLI::IsMember({"stream", "keyed"}));
   c.add_option("--view", t.view, "resize (whole site) or tiles (random tile per image)")
       ->check(CLI::IsMember({"resize", "tiles"}));
+  c.add_flag("--normalize-input", t.normalize_input,
+             "standardise each channel by the training screen's mean and sd (measured before the first step, "
+             "stored with the model)");
   c.add_option("--seed", t.seed)->capture_default_str();
   c.add_option("--checkpoint-every", t.checkpoint_every)->capture_default_str();
   c.add_option("--keep", t.keep_checkpoints, "checkpoints kept")->capture_default_str();

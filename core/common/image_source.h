@@ -47,6 +47,12 @@ class ImageSource {
   // that order (a rank of a data-parallel job); empty: all of them.
   virtual std::unique_ptr<BatchStream> trainingBatches(int batchSize, std::uint64_t seed, std::int64_t firstBatch,
                                                        const std::vector<int>& members) = 0;
+  // Endless batches of 2 * `pairs` views in which views 2j and 2j + 1 show the same item: two
+  // different views where the item has several (two tiles of one site), else the same view twice.
+  // Batch k depends only on (seed, k), like trainingBatches. The default gives each of
+  // trainingBatches' views twice.
+  virtual std::unique_ptr<BatchStream> pairedBatches(int pairs, std::uint64_t seed, std::int64_t firstBatch);
+
   // Every view of `items` exactly once, in order (all views of an item are consecutive).
   virtual std::unique_ptr<BatchStream> embeddingBatches(const std::vector<std::size_t>& items, int batchSize) = 0;
 };

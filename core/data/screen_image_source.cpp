@@ -97,6 +97,28 @@ std::unique_ptr<common::BatchStream> ScreenImageSource::trainingBatches(int batc
   return std::make_unique<LoaderStream>(sites_, std::move(plan), options);
 }
 
+std::unique_ptr<common::BatchStream> ScreenImageSource::pairedBatches(int pairs, std::uint64_t seed,
+                                                                      std::int64_t firstBatch) {
+  if (mode_ != ViewMode::Tiles) return ImageSource::pairedBatches(pairs, seed, firstBatch);
+  const std::size_t n = sites_.size();
+  const auto views = static_cast<std::uint64_t>(viewsPerItem_);
+  BatchPlan plan = [=](std::int64_t k) {
+    std::vector<BatchPick> picks;
+    for (int j = 0; j < pairs; ++j) {
+      const std::uint64_t h =
+          mix(mix(seed ^ 0xBB67AE8584CAA73Bull) + static_cast<std::uint64_t>(k) * 0x100000001B3ull + j);
+      const std::uint64_t other = mix(h);
+      const auto first = static_cast<int>((h >> 32) % views);
+      const auto second = views > 1 ? static_cast<int>((first + 1 + other % (views - 1)) % views) : first;
+      picks.push_back({static_cast<std::size_t>(h % n), first});
+      picks.push_back({static_cast<std::size_t>(h % n), second});
+    }
+    return picks;
+  };
+  BatchLoader::Options options{resolution_, firstBatch, -1, threads_, 4};
+  return std::make_unique<LoaderStream>(sites_, std::move(plan), options);
+}
+
 std::unique_ptr<common::BatchStream> ScreenImageSource::embeddingBatches(const std::vector<std::size_t>& items,
                                                                          int batchSize) {
   std::vector<BatchPick> views;

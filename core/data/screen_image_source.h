@@ -26,6 +26,8 @@ class ScreenImageSource : public common::ImageSource {
 
   std::unique_ptr<common::BatchStream> trainingBatches(int batchSize, std::uint64_t seed, std::int64_t firstBatch,
                                                        const std::vector<int>& members) override;
+  // Two different tiles of one site per pair in tiles mode (a site with one tile: it twice).
+  std::unique_ptr<common::BatchStream> pairedBatches(int pairs, std::uint64_t seed, std::int64_t firstBatch) override;
   std::unique_ptr<common::BatchStream> embeddingBatches(const std::vector<std::size_t>& items, int batchSize) override;
 
  private:

@@ -84,8 +84,17 @@ void DiscriminatorImpl::reset() {
                                                              .mbstd_channels(config.mbstd_channels)));
 }
 
+torch::Tensor DiscriminatorImpl::normalizeInput(const torch::Tensor& images) const {
+  if (!config.normalizesInput()) return images;
+  const auto opts = torch::TensorOptions().dtype(torch::kDouble);
+  const auto shape = std::vector<int64_t>{1, images.size(1), 1, 1};
+  const auto mean = torch::tensor(config.input_mean, opts).to(images.options()).view(shape);
+  const auto scale = torch::tensor(config.input_scale, opts).to(images.options()).view(shape);
+  return (images - mean) / scale;
+}
+
 torch::Tensor DiscriminatorImpl::trunk(const torch::Tensor& images) {
-  auto x = images;
+  auto x = normalizeInput(images);
   for (auto& block : blocks) x = block->forward(x);
   return x;
 }
@@ -100,7 +109,7 @@ torch::Tensor DiscriminatorImpl::embed(const torch::Tensor& images) { return epi
 
 torch::Tensor DiscriminatorImpl::multiscale(const torch::Tensor& images) {
   std::vector<torch::Tensor> pooled;
-  auto x = images;
+  auto x = normalizeInput(images);
   for (auto& block : blocks) {
     x = block->forward(x);
     pooled.push_back(x.mean({2, 3}));

@@ -96,6 +96,9 @@ struct DiscriminatorImpl : torch::nn::Cloneable<DiscriminatorImpl> {
   torch::Tensor embed(const torch::Tensor& images);
   // The residual blocks' output at 4x4: [N, channelsAt(4), 4, 4].
   torch::Tensor trunk(const torch::Tensor& images);
+  // The images as the first block sees them: standardised per channel when the config says so
+  // (NetworkConfig::input_mean / input_scale), else unchanged. Every readout starts here.
+  torch::Tensor normalizeInput(const torch::Tensor& images) const;
 
   // The multi-scale readout [N, multiscaleDim()]: every residual block's output and the
   // epilogue conv's output (mbstd group of one) averaged over space, concatenated from the

@@ -71,7 +71,7 @@ ProbeOutput DiscriminatorProbe::run(common::ImageSource& source, const std::vect
     std::vector<torch::Tensor> outputs;  // summed over the transforms
     std::vector<std::string> batchNames;
     for (int k = 0; k < transforms; ++k) {
-      auto x = k == 0 ? input : applyTestTimeView(testTimeViews, input, k);
+      auto x = d.normalizeInput(k == 0 ? input : applyTestTimeView(testTimeViews, input, k));
       std::size_t slot = 0;
       auto accumulate = [&](const std::string& name, const torch::Tensor& value) {
         if (k == 0) {

@@ -16,10 +16,24 @@ torch::Tensor discriminatorLogisticLoss(const torch::Tensor& realLogits, const t
   return F::softplus(fakeLogits).mean() + F::softplus(-realLogits).mean();
 }
 
-torch::Tensor r1Penalty(const torch::Tensor& realLogits, const torch::Tensor& reals, double gamma) {
-  const auto gradients = torch::autograd::grad({realLogits.sum()}, {reals}, {},
-                                               /*retain_graph=*/true, /*create_graph=*/true)[0];
+torch::Tensor r1Penalty(const torch::Tensor& realLogits, const torch::Tensor& reals, double gamma,
+                        const torch::Tensor& channelScale) {
+  auto gradients = torch::autograd::grad({realLogits.sum()}, {reals}, {},
+                                         /*retain_graph=*/true, /*create_graph=*/true)[0];
+  if (channelScale.defined()) gradients = gradients * channelScale.to(gradients.options()).view({1, -1, 1, 1});
   return gradients.square().sum({1, 2, 3}).mean() * (gamma / 2.0);
+}
+
+torch::Tensor contrastiveLoss(const torch::Tensor& a, const torch::Tensor& b, double temperature) {
+  TORCH_CHECK(a.dim() == 2 && a.sizes() == b.sizes() && a.size(0) >= 2,
+              "contrastiveLoss: expected two [N >= 2, d], got ", a.sizes(), " and ", b.sizes());
+  const int64_t n = a.size(0);
+  const auto z = torch::nn::functional::normalize(torch::cat({a, b}),
+                                                  torch::nn::functional::NormalizeFuncOptions().dim(1).eps(1e-8));
+  const auto self = torch::eye(2 * n, torch::TensorOptions().dtype(torch::kBool).device(z.device()));
+  const auto logits = (z.matmul(z.t()) / temperature).masked_fill(self, -1e9);
+  const auto partner = torch::cat({torch::arange(n, 2 * n), torch::arange(0, n)}).to(z.device());
+  return torch::nn::functional::cross_entropy(logits, partner);
 }
 
 torch::Tensor generatorWassersteinLoss(const torch::Tensor& fakeLogits) { return -fakeLogits.mean(); }

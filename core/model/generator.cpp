@@ -16,7 +16,9 @@ void GeneratorImpl::reset() {
       "synthesis", SynthesisNetwork(SynthesisNetworkOptions(config.w_dim, config.resolution, config.image_channels)
                                         .channel_base(config.channel_base)
                                         .channel_max(config.channel_max)
-                                        .mode(mode)));
+                                        .mode(mode)
+                                        .output_mean(config.input_mean)
+                                        .output_scale(config.input_scale)));
   TORCH_CHECK(synthesis->numWs() == config.numWs(), "Generator: synthesis consumes ", synthesis->numWs(),
               " ws but the config says ", config.numWs());
   mapping = register_module("mapping", MappingNetwork(MappingNetworkOptions(config.z_dim, config.w_dim, config.numWs())

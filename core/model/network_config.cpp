@@ -1,6 +1,7 @@
 #include "core/model/network_config.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <sstream>
@@ -87,12 +88,27 @@ void NetworkConfig::validate() const {
   if (mbstd_channels > 0 && channelsAt(4) % mbstd_channels != 0)
     fail("mbstd_channels", mbstd_channels,
          "a divisor of the 4x4 block's channel count " + std::to_string(channelsAt(4)));
+  const auto channels = static_cast<std::size_t>(image_channels);
+  if (input_mean.size() != input_scale.size() || (!input_mean.empty() && input_mean.size() != channels))
+    fail("input_mean / input_scale", std::to_string(input_mean.size()) + " / " + std::to_string(input_scale.size()),
+         "both empty or both of " + std::to_string(image_channels) + " values (one per image channel)");
+  for (std::size_t c = 0; c < input_mean.size(); ++c) {
+    if (!std::isfinite(input_mean[c]))
+      fail("input_mean", "[" + std::to_string(c) + "] " + std::to_string(input_mean[c]), "a finite number");
+    if (!(std::isfinite(input_scale[c]) && input_scale[c] > 0))
+      fail("input_scale", "[" + std::to_string(c) + "] " + std::to_string(input_scale[c]), "a positive number");
+  }
 }
 
 nlohmann::json NetworkConfig::toJson() const {
   nlohmann::json json = nlohmann::json::object();
   for (const auto& field : kIntFields) json[field.name] = this->*field.member;
   for (const auto& field : kRealFields) json[field.name] = this->*field.member;
+  // Written only when set, so the configuration of a model without it reads as before.
+  if (normalizesInput()) {
+    json["input_mean"] = input_mean;
+    json["input_scale"] = input_scale;
+  }
   return json;
 }
 
@@ -118,6 +134,16 @@ NetworkConfig NetworkConfig::fromJson(const nlohmann::json& json) {
       if (!value.is_number()) fail(field.name, value.dump(), "a number");
       config.*field.member = value.get<double>();
     }
+    for (auto member : {&NetworkConfig::input_mean, &NetworkConfig::input_scale}) {
+      const char* name = member == &NetworkConfig::input_mean ? "input_mean" : "input_scale";
+      if (key != name) continue;
+      known = true;
+      if (!value.is_array()) fail(name, value.dump(), "an array of numbers");
+      for (const auto& element : value) {
+        if (!element.is_number()) fail(name, value.dump(), "an array of numbers");
+        (config.*member).push_back(element.get<double>());
+      }
+    }
     if (!known)
       throw std::invalid_argument("network config: unknown field '" + key + "' (value " + value.dump() +
                                   "); is it misspelt?");
@@ -131,7 +157,7 @@ bool NetworkConfig::operator==(const NetworkConfig& other) const {
     if (this->*field.member != other.*field.member) return false;
   for (const auto& field : kRealFields)
     if (this->*field.member != other.*field.member) return false;
-  return true;
+  return input_mean == other.input_mean && input_scale == other.input_scale;
 }
 
 }  // namespace gandl::model

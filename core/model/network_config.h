@@ -30,6 +30,13 @@ struct NetworkConfig {
   int channel_max = 512;
   int mbstd_group = 4;     // minibatch-stddev group size (training)
   int mbstd_channels = 1;  // minibatch-stddev feature channels (0 disables the layer)
+  // Per-channel input standardisation, part of both networks: D sees (x - input_mean) /
+  // input_scale and G's image is its output * input_scale + input_mean, so both work on images of
+  // unit contrast while everything outside them (data, samples, embedding) stays in [-1, 1].
+  // Empty: none (the reference's choice). Otherwise one value per image channel; `gandl train
+  // --normalize-input` measures them on the training screen (fluorescence fields are dark: mean
+  // about -0.85, sd 0.08-0.14 in [-1, 1]).
+  std::vector<double> input_mean, input_scale;
 
   // Feature maps at a block of side `res`: min(channel_base / res, channel_max).
   int channelsAt(int res) const;
@@ -39,6 +46,7 @@ struct NetworkConfig {
   int embeddingDim() const;
   // log2(resolution).
   int resolutionLog2() const;
+  bool normalizesInput() const { return !input_mean.empty(); }
   // Block sides from 4 up to resolution: {4, 8, ..., resolution}.
   std::vector<int> blockResolutions() const;
 

@@ -62,6 +62,10 @@ struct SynthesisNetworkOptions {
   TORCH_ARG(int64_t, channel_base) = 2048;
   TORCH_ARG(int64_t, channel_max) = 512;
   TORCH_ARG(ModulationMode, mode) = ModulationMode::ScaledActivations;
+  // The image leaves as img * output_scale + output_mean per channel (NetworkConfig's input
+  // standardisation undone); empty: as the last ToRGB made it.
+  TORCH_ARG(std::vector<double>, output_mean);
+  TORCH_ARG(std::vector<double>, output_scale);
 };
 
 struct SynthesisNetworkImpl : torch::nn::Cloneable<SynthesisNetworkImpl> {

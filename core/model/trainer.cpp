@@ -97,7 +97,7 @@ common::HostBatch toHost(const torch::Tensor& images, std::int64_t step) {
 
 // Sums of the values logged between two metric lines.
 struct Window {
-  double lossG = 0, lossD = 0, realLogit = 0, fakeLogit = 0, r1 = 0, pl = 0;
+  double lossG = 0, lossD = 0, realLogit = 0, fakeLogit = 0, r1 = 0, pl = 0, contrastive = 0;
   int steps = 0, r1Steps = 0, plSteps = 0;
   Clock::time_point start = Clock::now();
   double waitAtStart = 0;
@@ -126,8 +126,10 @@ class StepPhases {
         plMembers_(std::move(plMembers)),
         collective_(collective) {}
 
-  // One step on `reals`; false when a main phase was undone.
-  bool run(const torch::Tensor& reals) {
+  // One step on `reals`; false when a main phase was undone. `pairs`: the contrastive term's
+  // positive pairs (rows 2j and 2j + 1 two views of one site), undefined when it pairs two
+  // augmentations of each real instead or is off.
+  bool run(const torch::Tensor& reals, const torch::Tensor& pairs = {}) {
     auto& G = *state_.generator;
     auto& D = *state_.discriminator;
     setRequiresGrad(D, false);
@@ -136,7 +138,7 @@ class StepPhases {
     if (config_.pl_weight > 0 && state_.step % config_.pl_interval == 0) generatorPathLength();
     setRequiresGrad(G, false);
     setRequiresGrad(D, true);
-    ok = discriminatorMain(reals) && ok;
+    ok = discriminatorMain(reals, pairs) && ok;
     if (logistic_ && r1Gamma_ > 0 && state_.step % config_.r1_interval == 0) discriminatorR1(reals);
     setRequiresGrad(G, true);
     if (ok) consecutiveBad_ = 0;
@@ -235,7 +237,7 @@ class StepPhases {
   }
 
   // D main: tell reals from fakes (WGAN-GP adds its gradient penalty here).
-  bool discriminatorMain(const torch::Tensor& reals) {
+  bool discriminatorMain(const torch::Tensor& reals, const torch::Tensor& pairs) {
     auto& D = *state_.discriminator;
     auto draws = phaseDraws(3, members_);
     std::optional<UseSampleDraws> use;
@@ -257,6 +259,18 @@ class StepPhases {
       const auto mixed = (realAug.detach() + alpha * (fakes - realAug.detach())).requires_grad_(true);
       loss = loss + gradientPenalty(D.forward(mixed), mixed, config_.gp_lambda);
     }
+    torch::Tensor contrastive;
+    if (config_.contrastive_weight > 0) {  // its augmentations are drawn after ada's draws
+      if (pairs.defined()) {
+        const auto views = D.embed(augment(pairs));
+        const int64_t n = views.size(0);
+        contrastive =
+            contrastiveLoss(views.slice(0, 0, n, 2), views.slice(0, 1, n, 2), config_.contrastive_temperature);
+      } else {
+        contrastive = contrastiveLoss(D.embed(realAug), D.embed(augment(reals)), config_.contrastive_temperature);
+      }
+      loss = loss + contrastive * config_.contrastive_weight;
+    }
     state_.discriminatorOptimizer->zero_grad();
     loss.backward();
     const auto value = loss.detach().clone();
@@ -267,6 +281,7 @@ class StepPhases {
     window_.lossD += value.item<double>();
     window_.realLogit += realMean.item<double>();
     window_.fakeLogit += fakeMean.item<double>();
+    if (contrastive.defined()) window_.contrastive += contrastive.item<double>();
     return true;
   }
 
@@ -277,7 +292,9 @@ class StepPhases {
     std::optional<UseSampleDraws> use;
     if (draws) use.emplace(*draws);
     const auto realIn = reals.detach().requires_grad_(true);
-    const auto penalty = r1Penalty(state_.discriminator->forward(augment(realIn)), realIn, r1Gamma_);
+    const auto& network = state_.discriminator->config;
+    const auto scale = network.normalizesInput() ? torch::tensor(network.input_scale, torch::kDouble) : torch::Tensor();
+    const auto penalty = r1Penalty(state_.discriminator->forward(augment(realIn)), realIn, r1Gamma_, scale);
     const auto loss = penalty * config_.r1_interval;
     state_.discriminatorOptimizer->zero_grad();
     loss.backward();
@@ -334,6 +351,10 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
                                "another run folder");
     config.validate();
   }
+  if (world.distributed() && config.contrastive_weight > 0)
+    throw std::runtime_error(
+        "the contrastive term takes its negatives from one process's batch; train with it on one "
+        "process (or --contrastive 0)");
   if (world.distributed() && config.draws != "keyed")
     throw std::runtime_error(resume ? runDir.string() +
                                           " draws its random numbers from one stream (draws: stream), which only one "
@@ -401,6 +422,11 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
   // One process loads whole batches (its members are every position, in order).
   auto stream = source.trainingBatches(static_cast<int>(batch), config.seed, state.step,
                                        world.distributed() ? members : std::vector<int>{});
+  // The contrastive term's pairs of sites: a stream of their own, keyed by step like the batches.
+  std::unique_ptr<common::BatchStream> pairStream;
+  if (config.contrastive_weight > 0 && config.contrastive_pairs == "site")
+    pairStream = source.pairedBatches(static_cast<int>(std::max<int64_t>(2, batch / 2)), config.seed ^ 0xC0417A57ull,
+                                      state.step);
   TrainingResult result;
   Window window;
   StepPhases phases(state, device, window, result, members, plMembers, collective.get());
@@ -442,7 +468,13 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
       if (!host) throw std::runtime_error("the image source ran dry");
       const auto stepLock = lockGlobalRng();
       const auto reals = toDevice(*host, device);
-      phases.run(reals);
+      torch::Tensor pairs;
+      if (pairStream) {
+        auto pairHost = pairStream->next();
+        if (!pairHost) throw std::runtime_error("the image source ran dry");
+        pairs = toDevice(*pairHost, device);
+      }
+      phases.run(reals, pairs);
       if (collective) collective->average(generatorBuffers);
 
       updateEma(state, state.step * batch);
@@ -469,6 +501,7 @@ TrainingResult train(const TrainingConfig& requested, const std::filesystem::pat
                                   {"data_wait_s", stream->waitedSeconds() - window.waitAtStart},
                                   {"bad_steps", result.bad_steps}};
         if (world.distributed()) metrics["ranks"] = world.size;
+        if (config.contrastive_weight > 0) metrics["contrastive_loss"] = window.contrastive / n;
         {
           torch::NoGradGuard noGrad;
           metrics["real_channels"] = channelStats(reals);

@@ -64,6 +64,8 @@ void TrainingConfig::validate() const {
                                                   {"gp_lambda", gp_lambda},
                                                   {"wgan_epsilon", wgan_epsilon},
                                                   {"style_mixing", style_mixing},
+                                                  {"contrastive_weight", contrastive_weight},
+                                                  {"contrastive_temperature", contrastive_temperature},
                                                   {"ema_kimg", ema_kimg},
                                                   {"ema_rampup", ema_rampup}};
   for (const auto& [name, value] : reals) require(std::isfinite(value), name, std::to_string(value), "a finite number");
@@ -81,6 +83,10 @@ void TrainingConfig::validate() const {
   require(pl_interval >= 1, "pl_interval", std::to_string(pl_interval), ">= 1");
   require(pl_batch_shrink >= 1, "pl_batch_shrink", std::to_string(pl_batch_shrink), ">= 1");
   require(style_mixing >= 0 && style_mixing <= 1, "style_mixing", std::to_string(style_mixing), "a probability");
+  require(contrastive_weight >= 0, "contrastive_weight", std::to_string(contrastive_weight), "0 (off) or more");
+  require(contrastive_pairs == "site" || contrastive_pairs == "image", "contrastive_pairs", contrastive_pairs,
+          "site or image");
+  require(contrastive_temperature > 0, "contrastive_temperature", std::to_string(contrastive_temperature), "> 0");
   require(view == "resize" || view == "tiles", "view", view, "resize or tiles");
   require(draws == "stream" || draws == "keyed", "draws", draws, "stream or keyed");
   require(checkpoint_every >= 1, "checkpoint_every", std::to_string(checkpoint_every), ">= 1");
@@ -111,12 +117,16 @@ nlohmann::json TrainingConfig::toJson() const {
           {"gp_lambda", gp_lambda},
           {"wgan_epsilon", wgan_epsilon},
           {"style_mixing", style_mixing},
+          {"contrastive_weight", contrastive_weight},
+          {"contrastive_temperature", contrastive_temperature},
+          {"contrastive_pairs", contrastive_pairs},
           {"ema_kimg", ema_kimg},
           {"ema_rampup", ema_rampup},
           {"augment", augment},
           {"augment_shift", augment_shift},
           {"seed", seed},
           {"view", view},
+          {"normalize_input", normalize_input},
           {"draws", draws},
           {"checkpoint_every", checkpoint_every},
           {"keep_checkpoints", keep_checkpoints},
@@ -172,6 +182,12 @@ TrainingConfig TrainingConfig::fromJson(const nlohmann::json& json) {
         c.wgan_epsilon = value.get<double>();
       else if (key == "style_mixing")
         c.style_mixing = value.get<double>();
+      else if (key == "contrastive_weight")
+        c.contrastive_weight = value.get<double>();
+      else if (key == "contrastive_temperature")
+        c.contrastive_temperature = value.get<double>();
+      else if (key == "contrastive_pairs")
+        c.contrastive_pairs = value.get<std::string>();
       else if (key == "ema_kimg")
         c.ema_kimg = value.get<double>();
       else if (key == "ema_rampup")
@@ -184,6 +200,8 @@ TrainingConfig TrainingConfig::fromJson(const nlohmann::json& json) {
         c.seed = wholeNumber<std::uint64_t>(value, key);
       else if (key == "view")
         c.view = value.get<std::string>();
+      else if (key == "normalize_input")
+        c.normalize_input = value.get<bool>();
       else if (key == "draws")
         c.draws = value.get<std::string>();
       else if (key == "checkpoint_every")

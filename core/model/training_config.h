@@ -33,12 +33,24 @@ struct TrainingConfig {
   double gp_lambda = 10.0;      // WGAN-GP
   double wgan_epsilon = 0.001;  // WGAN-GP drift term
   double style_mixing = 0.9;
+  // A contrastive term on D's embedding (NT-Xent between two augmented views of each real image,
+  // the batch's other images as negatives), added to D's loss with this weight; 0: off (the
+  // reference). Not in StyleGAN2 or the GAN-DL paper: see docs/model.md.
+  double contrastive_weight = 0.0;
+  double contrastive_temperature = 0.1;
+  // The positive pairs: "site" (two different tiles of one site, each augmented: what the views
+  // of a field share is its biology and its plate, not its layout) or "image" (two augmentations
+  // of one training image).
+  std::string contrastive_pairs = "site";
   double ema_kimg = -1.0;    // < 0: ada's batch * 10 / 32
   double ema_rampup = 0.05;  // ema half-life limited to rampup * images seen; 0 disables
   bool augment = true;       // flips, 90-degree rotations, integer shifts
   int augment_shift = -1;    // max shift in pixels; < 0: resolution / 8
   std::uint64_t seed = 0;
   std::string view = "resize";  // how sites become images: "resize" or "tiles"
+  // Standardise every channel by the training screen's mean and sd, measured on its images before
+  // the first step and stored in network.input_mean / input_scale (NetworkConfig).
+  bool normalize_input = false;
   // Where the step's random draws come from: "stream" (LibTorch's global stream in ada's order,
   // one process only) or "keyed" (one stream per image of the global batch, keyed by seed, step
   // and position: the same step on any number of ranks; sample_draws.h).

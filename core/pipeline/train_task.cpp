@@ -4,11 +4,15 @@
 #include "core/data/data_error.h"
 #include "core/data/screen_image_source.h"
 #include "core/data/site_loader.h"
+#include "core/model/input_statistics.h"
 #include "core/model/run_directory.h"
 #include "core/model/torch_runtime.h"
 #include "core/pipeline/generator_sampling.h"
 
 namespace gandl::pipeline {
+namespace {
+constexpr std::int64_t kInputStatisticsImages = 1024;
+}
 
 TrainTaskResult runTraining(const TrainTaskOptions& options, const tasks::TaskContext& context,
                             const model::TrainingCallbacks& extra) {
@@ -35,6 +39,13 @@ TrainTaskResult runTraining(const TrainTaskOptions& options, const tasks::TaskCo
     data::autoContrast(styles, real.pixels.data(), real.height, real.width, 1.0f, 99.8f);
   }
   data::ScreenImageSource source(std::move(sites), config.network.resolution, view, options.loader_threads);
+  // A new run that standardises its input measures the screen first (a resumed one has the values).
+  if (config.normalize_input && !config.network.normalizesInput()) {
+    context.report(0, kInputStatisticsImages, "images", "measuring the screen's channel statistics");
+    const auto statistics = model::measureChannelStatistics(source, kInputStatisticsImages, config.seed);
+    config.network.input_mean = statistics.mean;
+    config.network.input_scale = statistics.sd;
+  }
 
   const model::RunDirectory run(options.run);
   if (options.world.rank == 0)

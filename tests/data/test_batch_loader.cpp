@@ -3,11 +3,13 @@
 #include <QtTest>
 
 #include <fstream>
+#include <set>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include "core/data/batch_loader.h"
 #include "core/data/data_error.h"
+#include "core/data/screen_image_source.h"
 #include "core/data/site_loader.h"
 
 namespace fs = std::filesystem;
@@ -72,6 +74,50 @@ class TestBatchLoader : public QObject {
     const auto tiles = loadSiteTiles(sites[1], 8);
     QCOMPARE(tiles.size(), std::size_t(4));
     QVERIFY(std::equal(tiles[3].pixels.begin(), tiles[3].pixels.end(), batch->pixels.begin()));
+  }
+
+  // Paired batches (the contrastive term's positives): in tiles mode views 2j and 2j + 1 are two
+  // different tiles of one site; whole sites come twice; batch k is the same whenever asked.
+  void pairedBatchesShowOneSiteTwice() {
+    QTemporaryDir dir;
+    const auto sites = makeSites(dir.path().toStdString(), 5);
+    ScreenImageSource tiled(sites, 8, ViewMode::Tiles, 1);
+    QCOMPARE(tiled.viewsPerItem(), 4);
+    std::vector<std::vector<SiteImage>> tiles;
+    for (const auto& site : sites) tiles.push_back(loadSiteTiles(site, 8));
+    const auto tileOf = [&](const float* pixels, std::size_t site) {
+      for (int t = 0; t < 4; ++t)
+        if (std::equal(tiles[site][t].pixels.begin(), tiles[site][t].pixels.end(), pixels)) return t;
+      return -1;
+    };
+    auto stream = tiled.pairedBatches(6, 3, 2);
+    auto batch = stream->next();
+    QVERIFY(batch);
+    QCOMPARE(batch->count, 12);
+    const std::size_t view = tiles[0][0].pixels.size();
+    std::set<std::size_t> seen;
+    for (int j = 0; j < 6; ++j) {
+      const auto site = batch->items[2 * j];
+      QCOMPARE(batch->items[2 * j + 1], site);
+      const int first = tileOf(batch->pixels.data() + 2 * j * view, site);
+      const int second = tileOf(batch->pixels.data() + (2 * j + 1) * view, site);
+      QVERIFY(first >= 0 && second >= 0);
+      QVERIFY(first != second);
+      seen.insert(site);
+    }
+    QVERIFY(seen.size() > 1);
+    auto again = tiled.pairedBatches(6, 3, 2)->next();
+    QVERIFY(again->pixels == batch->pixels);
+    QVERIFY(tiled.pairedBatches(6, 4, 2)->next()->items != batch->items);  // another seed, other pairs
+
+    ScreenImageSource whole(sites, 8, ViewMode::Resize, 1);
+    auto wholeBatch = whole.pairedBatches(3, 3, 0)->next();
+    QCOMPARE(wholeBatch->count, 6);
+    for (int j = 0; j < 3; ++j) {
+      QCOMPARE(wholeBatch->items[2 * j + 1], wholeBatch->items[2 * j]);
+      QVERIFY(std::equal(wholeBatch->pixels.begin() + 2 * j * view, wholeBatch->pixels.begin() + (2 * j + 1) * view,
+                         wholeBatch->pixels.begin() + (2 * j + 1) * view));
+    }
   }
 
   void aWorkerErrorReachesTheConsumerWithTheFileName() {

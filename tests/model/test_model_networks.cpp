@@ -18,6 +18,7 @@
 
 #include "core/model/discriminator.h"
 #include "core/model/training_config.h"
+#include "core/model/gan_losses.h"
 #include "core/model/generator.h"
 #include "core/model/network_summary.h"
 #include "core/model/torch_runtime.h"
@@ -236,6 +237,86 @@ class TestModelNetworks : public QObject {
     QCOMPARE(summary["num_ws"].get<int>(), 10);
     QCOMPARE(summary["channels"]["64"].get<int>(), 32);
     QCOMPARE(summary["config"]["channel_base"].get<int>(), 2048);
+  }
+
+  // Input standardisation: D with (mean, scale) on x is D without them on (x - mean) / scale, for
+  // every readout; G's image is the unstandardised one mapped back; R1 with the channel scale is
+  // the penalty in the standardised space; the config round-trips it and refuses bad values.
+  void inputStandardisationIsPartOfBothNetworks() {
+    const std::vector<double> mean{-0.87, -0.81, -0.83, -0.84, -0.91}, scale{0.125, 0.14, 0.11, 0.08, 0.085};
+    auto plain = makeConfig(32, 256, 64);
+    auto standardised = plain;
+    standardised.input_mean = mean;
+    standardised.input_scale = scale;
+    QVERIFY(standardised.normalizesInput() && !plain.normalizesInput());
+    QCOMPARE(NetworkConfig::fromJson(standardised.toJson()), standardised);
+    QVERIFY(!plain.toJson().contains("input_mean"));  // a model without it reads as before
+    QVERIFY(NetworkConfig::fromJson(plain.toJson()) != standardised);
+    auto message = [&](std::vector<double> m, std::vector<double> s) -> std::string {
+      auto json = standardised.toJson();
+      json["input_mean"] = m;
+      json["input_scale"] = s;
+      try {
+        NetworkConfig::fromJson(json);
+      } catch (const std::invalid_argument& error) {
+        return error.what();
+      }
+      return "";
+    };
+    QVERIFY(message(mean, scale).empty());
+    QVERIFY(message({0, 0}, {1, 1}).find("input_mean") != std::string::npos);
+    QVERIFY(message(mean, {1, 1, 0, 1, 1}).find("input_scale") != std::string::npos);
+    QVERIFY(message(mean, {1, 1, -1, 1, 1}).find("[2]") != std::string::npos);
+
+    torch::manual_seed(3);
+    Discriminator withIt(standardised), without(plain);
+    copyState(*without, *withIt);
+    const auto m = torch::tensor(mean, torch::kDouble).to(torch::kFloat).view({1, 5, 1, 1});
+    const auto s = torch::tensor(scale, torch::kDouble).to(torch::kFloat).view({1, 5, 1, 1});
+    const auto images = m + s * torch::randn({4, 5, 32, 32});
+    const auto inside = (images - m) / s;
+    {
+      torch::NoGradGuard noGrad;
+      QVERIFY(maxAbsDiff(withIt->forward(images), without->forward(inside)) < 1e-5);
+      QVERIFY(maxAbsDiff(withIt->embed(images), without->embed(inside)) < 1e-5);
+      QVERIFY(maxAbsDiff(withIt->multiscale(images), without->multiscale(inside)) < 1e-5);
+      // Without the standardisation the same weights answer differently: the check can fail.
+      QVERIFY(maxAbsDiff(without->embed(images), without->embed(inside)) > 1e-3);
+    }
+    torch::manual_seed(4);
+    Generator generatorWith(standardised);
+    Generator generatorWithout(plain);
+    copyState(*generatorWithout, *generatorWith);
+    const auto z = torch::randn({2, plain.z_dim});
+    const auto raw = generatorWithout->sample(z, 1.0, NoiseMode::Const);
+    QVERIFY(maxAbsDiff(generatorWith->sample(z, 1.0, NoiseMode::Const), raw * s + m) < 1e-5);
+
+    // R1 with the channel scale = R1 of the plain D with respect to the standardised images.
+    const auto realIn = images.clone().requires_grad_(true);
+    const auto scaled = r1Penalty(withIt->forward(realIn), realIn, 2.0, torch::tensor(scale, torch::kDouble));
+    const auto insideIn = inside.detach().clone().requires_grad_(true);
+    const auto reference = r1Penalty(without->forward(insideIn), insideIn, 2.0);
+    QVERIFY(reference.item<double>() > 0);
+    QVERIFY(std::abs(scaled.item<double>() - reference.item<double>()) < 1e-4 * reference.item<double>());
+    const auto unscaled = r1Penalty(withIt->forward(realIn), realIn, 2.0);
+    QVERIFY(unscaled.item<double>() > 10 * reference.item<double>());
+  }
+
+  // NT-Xent against its closed form: with every row orthogonal to all but its partner (an equal
+  // copy), each row's loss is log(1 + (2N - 2) exp(-1 / T)); swapped partners cost more.
+  void contrastiveLossHasItsClosedForm() {
+    const auto a = torch::eye(6).narrow(0, 0, 3) * 2.5;  // 3 orthogonal rows, not unit length
+    const double t = 0.5;
+    const double expected = std::log(1 + 4 * std::exp(-1 / t));
+    QVERIFY(std::abs(contrastiveLoss(a, a.clone(), t).item<double>() - expected) < 1e-6);
+    const auto swapped = a.index_select(0, torch::tensor({1, 0, 2}, torch::kLong));
+    QVERIFY(contrastiveLoss(a, swapped, t).item<double>() > expected + 1.0);
+    auto x = torch::randn({8, 16}, torch::kDouble).requires_grad_(true);
+    const auto y = x.detach() + 0.1 * torch::randn({8, 16}, torch::kDouble);
+    const auto loss = contrastiveLoss(x, y, 0.1);
+    QVERIFY(std::isfinite(loss.item<double>()));
+    const auto gradient = torch::autograd::grad({loss}, {x})[0];
+    QVERIFY(gradient.abs().max().item<double>() > 0);
   }
 
   void embeddingIsIndependentOfTheBatch() {

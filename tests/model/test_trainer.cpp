@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/model/checkpoint.h"
+#include "core/model/input_statistics.h"
 #include "core/model/run_directory.h"
 #include "core/model/torch_runtime.h"
 #include "core/common/file_lock.h"
@@ -192,16 +193,33 @@ class TestTrainer : public QObject {
     QVERIFY(metrics[1]["r1_penalty"].get<double>() >= 0.0);
   }
 
+  // Plain, and with the contrastive term on pairs of sites and on pairs of augmentations (its
+  // pairs come from a stream keyed by step, its augmentations from the run's random stream).
+  void resumedRunMatchesAnUninterruptedOne_data() {
+    QTest::addColumn<QString>("contrastive");
+    QTest::newRow("plain") << "";
+    QTest::newRow("contrastive-site") << "site";
+    QTest::newRow("contrastive-image") << "image";
+  }
   void resumedRunMatchesAnUninterruptedOne() {
+    QFETCH(QString, contrastive);
     QTemporaryDir dir;
     MemorySource source(10, 32);
     const fs::path straight = dir.filePath("straight").toStdString();
     const fs::path split = dir.filePath("split").toStdString();
-    train(tinyConfig(6), straight, source, "cpu", false);
-    train(tinyConfig(4), split, source, "cpu", false);
+    const auto config = [&](std::int64_t steps) {
+      auto c = tinyConfig(steps);
+      if (!contrastive.isEmpty()) {
+        c.contrastive_weight = 0.5;
+        c.contrastive_pairs = contrastive.toStdString();
+      }
+      return c;
+    };
+    train(config(6), straight, source, "cpu", false);
+    train(config(4), split, source, "cpu", false);
     // A crashed run may have logged past its last checkpoint: simulate a stray line.
     RunDirectory(split).appendMetrics(R"({"step": 5, "loss_g": 123})");
-    const auto result = train(tinyConfig(6), split, source, "cpu", true);
+    const auto result = train(config(6), split, source, "cpu", true);
     QCOMPARE(result.step, std::int64_t(6));
     const auto a = readMetrics(straight), b = readMetrics(split);
     QCOMPARE(b.size(), a.size());
@@ -210,6 +228,11 @@ class TestTrainer : public QObject {
       QCOMPARE(b[i]["loss_g"].get<double>(), a[i]["loss_g"].get<double>());
       QCOMPARE(b[i]["loss_d"].get<double>(), a[i]["loss_d"].get<double>());
       QCOMPARE(b[i]["pl_penalty"].get<double>(), a[i]["pl_penalty"].get<double>());
+      QCOMPARE(b[i].contains("contrastive_loss"), !contrastive.isEmpty());
+      if (!contrastive.isEmpty()) {
+        QVERIFY(a[i]["contrastive_loss"].get<double>() > 0);
+        QCOMPARE(b[i]["contrastive_loss"].get<double>(), a[i]["contrastive_loss"].get<double>());
+      }
     }
   }
 
@@ -272,11 +295,24 @@ class TestTrainer : public QObject {
   // Learning, not merely changing losses: on images whose five channels have clearly different
   // means, the generated images' channel means move toward the real ones, and D scores real
   // images above generated ones.
+  // With and without input standardisation (NetworkConfig::input_mean / input_scale, measured on
+  // the source as `gandl train --normalize-input` does): G learns the real channel means.
+  void shortRunLearnsTheChannelStatistics_data() {
+    QTest::addColumn<bool>("standardise");
+    QTest::newRow("raw") << false;
+    QTest::newRow("standardised") << true;
+  }
   void shortRunLearnsTheChannelStatistics() {
+    QFETCH(bool, standardise);
     QTemporaryDir dir;
     MemorySource source(64, 32, {-1.2f, -0.4f, 0.f, 0.5f, 1.0f});
     const fs::path run = dir.filePath("run").toStdString();
     auto config = tinyConfig(50);
+    if (standardise) {
+      const auto statistics = measureChannelStatistics(source, 256, 5);
+      config.network.input_mean = statistics.mean;
+      config.network.input_scale = statistics.sd;
+    }
     config.batch = 8;
     config.pl_weight = 0;
     config.r1_interval = 16;
@@ -305,6 +341,27 @@ class TestTrainer : public QObject {
     });
     qInfo("channel-mean gap %.3f -> %.3f, D real - fake %.3f", early, late, separation);
     QVERIFY2(separation > 0, std::to_string(separation).c_str());
+  }
+
+  // The statistics are every pixel's mean and sd per channel, read from a stream of their own.
+  void channelStatisticsOfASource() {
+    MemorySource source(64, 32, {-1.2f, -0.4f, 0.f, 0.5f, 1.0f});
+    const auto statistics = measureChannelStatistics(source, 100, 5);
+    QCOMPARE(statistics.images, std::int64_t(112));  // whole batches of 16
+    QCOMPARE(statistics.mean.size(), std::size_t(5));
+    // The same images read again, measured with torch: the exact figures.
+    auto stream = source.trainingBatches(16, 5 ^ 0x9e3779b97f4a7c15ULL, 0, {});
+    std::vector<torch::Tensor> batches;
+    for (int k = 0; k < 7; ++k) {
+      auto host = stream->next();
+      batches.push_back(torch::from_blob(host->pixels.data(), {host->count, 5, 32, 32}).clone());
+    }
+    const auto all = torch::cat(batches).to(torch::kDouble).transpose(0, 1).reshape({5, -1});
+    for (int c = 0; c < 5; ++c) {
+      QVERIFY(std::abs(statistics.mean[c] - all[c].mean().item<double>()) < 1e-9);
+      QVERIFY(std::abs(statistics.sd[c] - all[c].std(false).item<double>()) < 1e-9);
+      if (c > 0) QVERIFY(statistics.mean[c] > statistics.mean[c - 1]);  // the offsets' order
+    }
   }
 
   void discriminatorLoadsForEmbedding() {
