@@ -86,11 +86,7 @@ void DiscriminatorImpl::reset() {
 
 torch::Tensor DiscriminatorImpl::normalizeInput(const torch::Tensor& images) const {
   if (!config.normalizesInput()) return images;
-  const auto opts = torch::TensorOptions().dtype(torch::kDouble);
-  const auto shape = std::vector<int64_t>{1, images.size(1), 1, 1};
-  const auto mean = torch::tensor(config.input_mean, opts).to(images.options()).view(shape);
-  const auto scale = torch::tensor(config.input_scale, opts).to(images.options()).view(shape);
-  return (images - mean) / scale;
+  return (images - perChannel(config.input_mean, images)) / perChannel(config.input_scale, images);
 }
 
 torch::Tensor DiscriminatorImpl::trunk(const torch::Tensor& images) {

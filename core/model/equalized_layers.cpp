@@ -83,4 +83,10 @@ torch::Tensor EqualizedConv2dImpl::forward(const torch::Tensor& x, double gain) 
   return options.activation() == Activation::LeakyRelu ? torch::leaky_relu(y, kLeakySlope) : y;
 }
 
+torch::Tensor perChannel(const std::vector<double>& values, const torch::Tensor& like) {
+  return torch::tensor(values, torch::TensorOptions().dtype(torch::kDouble))
+      .to(like.options())
+      .view({1, static_cast<int64_t>(values.size()), 1, 1});
+}
+
 }  // namespace gandl::model

@@ -7,6 +7,7 @@
 // (training/networks.py), so state dicts line up name for name.
 
 #include <cstdint>
+#include <vector>
 
 #include <torch/arg.h>
 #include <torch/nn/cloneable.h>
@@ -26,6 +27,10 @@ double activationGain(Activation activation);
 // activationGain(activation) * gain. The reference's bias_act without clamping.
 torch::Tensor biasActivation(const torch::Tensor& x, const torch::Tensor& bias, Activation activation,
                              double gain = 1.0);
+
+// One value per channel as a [1, C, 1, 1] tensor in `like`'s dtype and device, to broadcast over
+// images [N, C, H, W] (the networks' input standardisation, NetworkConfig::input_mean / _scale).
+torch::Tensor perChannel(const std::vector<double>& values, const torch::Tensor& like);
 
 struct EqualizedLinearOptions {
   EqualizedLinearOptions(int64_t in_features, int64_t out_features)

@@ -77,12 +77,8 @@ torch::Tensor SynthesisNetworkImpl::forward(const torch::Tensor& ws, NoiseMode n
     std::tie(x, img) = block->forward(x, img, ws.narrow(1, wIndex, block->numConv() + 1), noise_mode);
     wIndex += block->numConv();
   }
-  if (!options.output_mean().empty()) {
-    const auto opts = torch::TensorOptions().dtype(img.scalar_type()).device(img.device());
-    const auto shape = std::vector<int64_t>{1, img.size(1), 1, 1};
-    img = torch::addcmul(torch::tensor(options.output_mean(), opts.dtype(torch::kDouble)).to(opts).view(shape), img,
-                         torch::tensor(options.output_scale(), opts.dtype(torch::kDouble)).to(opts).view(shape));
-  }
+  if (!options.output_mean().empty())
+    img = torch::addcmul(perChannel(options.output_mean(), img), img, perChannel(options.output_scale(), img));
   return img;
 }
 
