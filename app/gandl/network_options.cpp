@@ -55,6 +55,10 @@ void addTrainingOptions(CLI::App& c, model::TrainingConfig& t, double& kimg) {
                "stream (one process, ada's draw order) or keyed (per-image draws: the same training on any "
                "number of ranks; chosen for you when WORLD_SIZE > 1)")
       ->check(CLI::IsMember({"stream", "keyed"}));
+  c.add_option("--precision", t.precision,
+               "fp32, or bf16: G's synthesis and D's passes in bfloat16 under autocast, weights in float32 "
+               "(faster on CPUs with AVX-512 BF16 or AMX; docs/benchmarks.md)")
+      ->check(CLI::IsMember({"fp32", "bf16"}));
   c.add_option("--view", t.view, "resize (whole site) or tiles (random tile per image)")
       ->check(CLI::IsMember({"resize", "tiles"}));
   c.add_flag("--normalize-input", t.normalize_input,

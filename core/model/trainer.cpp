@@ -1,5 +1,6 @@
 #include "core/model/trainer.h"
 
+#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
 #include <chrono>
@@ -43,6 +44,46 @@ nlohmann::json channelStats(const torch::Tensor& images) {
   }
   return {{"mean", m}, {"std", s}};
 }
+
+// Mixed precision for one forward pass (TrainingConfig::precision "bf16"): autocast to bfloat16
+// on the device's autocast key while in scope, the previous state restored after, and the cast
+// weights dropped when the outermost scope closes (they change with every optimizer step).
+class Bf16Autocast {
+ public:
+  Bf16Autocast(bool on, const torch::Device& device) : on_(on), cuda_(device.is_cuda()) {
+    if (!on_) return;
+    if (cuda_) {
+      wasOn_ = at::autocast::is_enabled();
+      wasType_ = at::autocast::get_autocast_gpu_dtype();
+      at::autocast::set_enabled(true);
+      at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    } else {
+      wasOn_ = at::autocast::is_cpu_enabled();
+      wasType_ = at::autocast::get_autocast_cpu_dtype();
+      at::autocast::set_cpu_enabled(true);
+      at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    }
+    at::autocast::increment_nesting();
+  }
+  ~Bf16Autocast() {
+    if (!on_) return;
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+    if (cuda_) {
+      at::autocast::set_enabled(wasOn_);
+      at::autocast::set_autocast_gpu_dtype(wasType_);
+    } else {
+      at::autocast::set_cpu_enabled(wasOn_);
+      at::autocast::set_autocast_cpu_dtype(wasType_);
+    }
+  }
+  Bf16Autocast(const Bf16Autocast&) = delete;
+  Bf16Autocast& operator=(const Bf16Autocast&) = delete;
+
+ private:
+  bool on_, cuda_;
+  bool wasOn_ = false;
+  at::ScalarType wasType_ = at::kBFloat16;
+};
 
 // ws for a batch, with style mixing as ada's StyleGAN2Loss.run_G does it, draw for draw (the
 // trainer-parity test replays ada's step with the same generator): when mixing is on, one cutoff
@@ -122,6 +163,7 @@ class StepPhases {
         logistic_(config_.loss == GanLoss::Logistic),
         r1Gamma_(config_.r1Gamma()),
         keyed_(config_.draws == "keyed"),
+        bf16_(config_.precision == "bf16"),
         members_(std::move(members)),
         plMembers_(std::move(plMembers)),
         collective_(collective) {}
@@ -147,6 +189,21 @@ class StepPhases {
 
  private:
   torch::Tensor augment(const torch::Tensor& x) const { return config_.augment ? augmentGeometric(x, shift_) : x; }
+
+  // The networks' forward passes, in the run's precision; what they return is float32, so every
+  // loss, penalty and reduction is taken in float32.
+  torch::Tensor synthesize(const torch::Tensor& ws) const {
+    const Bf16Autocast scope(bf16_, device_);
+    return state_.generator->synthesis->forward(ws).to(torch::kFloat32);
+  }
+  torch::Tensor discriminate(const torch::Tensor& images) const {
+    const Bf16Autocast scope(bf16_, device_);
+    return state_.discriminator->forward(images).to(torch::kFloat32);
+  }
+  torch::Tensor embed(const torch::Tensor& images) const {
+    const Bf16Autocast scope(bf16_, device_);
+    return state_.discriminator->embed(images).to(torch::kFloat32);
+  }
 
   // Phases: 1 G main, 2 G path length, 3 D main, 4 D R1; each keyed phase has its own streams.
   std::optional<SampleDraws> phaseDraws(std::uint64_t phase, const std::vector<int>& members) const {
@@ -187,7 +244,7 @@ class StepPhases {
     std::optional<UseSampleDraws> use;
     if (draws) use.emplace(*draws);
     const auto ws = mappedStyles(G, localBatch(), config_.style_mixing, device_);
-    const auto fakeLogits = state_.discriminator->forward(augment(G.synthesis->forward(ws)));
+    const auto fakeLogits = discriminate(augment(synthesize(ws)));
     const auto loss = logistic_ ? generatorLogisticLoss(fakeLogits) : generatorWassersteinLoss(fakeLogits);
     state_.generatorOptimizer->zero_grad();
     loss.backward();
@@ -208,7 +265,7 @@ class StepPhases {
     const int64_t n = keyed_ ? static_cast<int64_t>(plMembers_.size())
                              : std::max<int64_t>(1, config_.batch / config_.pl_batch_shrink);
     auto ws = mappedStyles(G, n, config_.style_mixing, device_);
-    const auto images = G.synthesis->forward(ws);
+    const auto images = synthesize(ws);
     const auto lengths = pathLengths(images, ws);
     // As ada: the penalty uses the updated mean before detaching it, so the batch's own mean is
     // part of the graph (weight pl_decay). Over several ranks the mean's value is the global
@@ -238,7 +295,6 @@ class StepPhases {
 
   // D main: tell reals from fakes (WGAN-GP adds its gradient penalty here).
   bool discriminatorMain(const torch::Tensor& reals, const torch::Tensor& pairs) {
-    auto& D = *state_.discriminator;
     auto draws = phaseDraws(3, members_);
     std::optional<UseSampleDraws> use;
     if (draws) use.emplace(*draws);
@@ -246,28 +302,28 @@ class StepPhases {
     {
       torch::NoGradGuard noGrad;
       const auto ws = mappedStyles(*state_.generator, localBatch(), config_.style_mixing, device_);
-      fakes = state_.generator->synthesis->forward(ws);
+      fakes = synthesize(ws);
     }
     // Fakes first, then reals: ada's order, so the augmentation draws line up.
-    const auto fakeLogits = D.forward(augment(fakes));
+    const auto fakeLogits = discriminate(augment(fakes));
     const auto realAug = augment(reals);
-    const auto realLogits = D.forward(realAug);
+    const auto realLogits = discriminate(realAug);
     torch::Tensor loss = logistic_ ? discriminatorLogisticLoss(realLogits, fakeLogits)
                                    : discriminatorWassersteinLoss(realLogits, fakeLogits, config_.wgan_epsilon);
     if (!logistic_) {
       const auto alpha = (draws ? draws->rand({1, 1, 1}) : torch::rand({reals.size(0), 1, 1, 1})).to(device_);
       const auto mixed = (realAug.detach() + alpha * (fakes - realAug.detach())).requires_grad_(true);
-      loss = loss + gradientPenalty(D.forward(mixed), mixed, config_.gp_lambda);
+      loss = loss + gradientPenalty(discriminate(mixed), mixed, config_.gp_lambda);
     }
     torch::Tensor contrastive;
     if (config_.contrastive_weight > 0) {  // its augmentations are drawn after ada's draws
       if (pairs.defined()) {
-        const auto views = D.embed(augment(pairs));
+        const auto views = embed(augment(pairs));
         const int64_t n = views.size(0);
         contrastive =
             contrastiveLoss(views.slice(0, 0, n, 2), views.slice(0, 1, n, 2), config_.contrastive_temperature);
       } else {
-        contrastive = contrastiveLoss(D.embed(realAug), D.embed(augment(reals)), config_.contrastive_temperature);
+        contrastive = contrastiveLoss(embed(realAug), embed(augment(reals)), config_.contrastive_temperature);
       }
       loss = loss + contrastive * config_.contrastive_weight;
     }
@@ -294,7 +350,7 @@ class StepPhases {
     const auto realIn = reals.detach().requires_grad_(true);
     const auto& network = state_.discriminator->config;
     const auto scale = network.normalizesInput() ? torch::tensor(network.input_scale, torch::kDouble) : torch::Tensor();
-    const auto penalty = r1Penalty(state_.discriminator->forward(augment(realIn)), realIn, r1Gamma_, scale);
+    const auto penalty = r1Penalty(discriminate(augment(realIn)), realIn, r1Gamma_, scale);
     const auto loss = penalty * config_.r1_interval;
     state_.discriminatorOptimizer->zero_grad();
     loss.backward();
@@ -317,6 +373,7 @@ class StepPhases {
   bool logistic_;
   double r1Gamma_;
   bool keyed_;
+  bool bf16_;
   std::vector<int> members_, plMembers_;
   Collective* collective_;
   std::int64_t consecutiveBad_ = 0;

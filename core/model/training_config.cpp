@@ -89,6 +89,7 @@ void TrainingConfig::validate() const {
   require(contrastive_temperature > 0, "contrastive_temperature", std::to_string(contrastive_temperature), "> 0");
   require(view == "resize" || view == "tiles", "view", view, "resize or tiles");
   require(draws == "stream" || draws == "keyed", "draws", draws, "stream or keyed");
+  require(precision == "fp32" || precision == "bf16", "precision", precision, "fp32 or bf16");
   require(checkpoint_every >= 1, "checkpoint_every", std::to_string(checkpoint_every), ">= 1");
   require(keep_checkpoints >= 1, "keep_checkpoints", std::to_string(keep_checkpoints), ">= 1");
   require(log_every >= 1 && sample_every >= 1, "log_every/sample_every",
@@ -128,6 +129,7 @@ nlohmann::json TrainingConfig::toJson() const {
           {"view", view},
           {"normalize_input", normalize_input},
           {"draws", draws},
+          {"precision", precision},
           {"checkpoint_every", checkpoint_every},
           {"keep_checkpoints", keep_checkpoints},
           {"log_every", log_every},
@@ -204,6 +206,8 @@ TrainingConfig TrainingConfig::fromJson(const nlohmann::json& json) {
         c.normalize_input = value.get<bool>();
       else if (key == "draws")
         c.draws = value.get<std::string>();
+      else if (key == "precision")
+        c.precision = value.get<std::string>();
       else if (key == "checkpoint_every")
         c.checkpoint_every = wholeNumber<int>(value, key);
       else if (key == "keep_checkpoints")

@@ -55,6 +55,10 @@ struct TrainingConfig {
   // one process only) or "keyed" (one stream per image of the global batch, keyed by seed, step
   // and position: the same step on any number of ranks; sample_draws.h).
   std::string draws = "stream";
+  // Arithmetic of the training step: "fp32", or "bf16" (G's synthesis and D's forward passes
+  // under autocast: convolutions and matrix products in bfloat16; weights, optimizer state,
+  // losses and penalties in float32). Embedding and probing always run in float32.
+  std::string precision = "fp32";
   int checkpoint_every = 500;  // steps; the last step is always checkpointed
   int keep_checkpoints = 3;
   int log_every = 10;

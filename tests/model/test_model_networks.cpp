@@ -86,6 +86,9 @@ class TestModelNetworks : public QObject {
     c = fine;
     c.adam_eps = 0;
     QVERIFY(refused(c, "adam_eps"));
+    c = fine;
+    c.precision = "fp16";
+    QVERIFY(refused(c, "precision"));
     // config.json integers are read whole or refused by name, never cut to 32 bits or rounded.
     const auto parsedRefused = [&](const char* key, const nlohmann::json& value) {
       auto json = fine.toJson();

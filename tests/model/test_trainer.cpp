@@ -2,6 +2,7 @@
 // resume another architecture, cancel leaving a checkpoint, and the embedder's invariance.
 #include <QtTest>
 
+#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
 #include <fstream>
@@ -197,18 +198,28 @@ class TestTrainer : public QObject {
   // pairs come from a stream keyed by step, its augmentations from the run's random stream).
   void resumedRunMatchesAnUninterruptedOne_data() {
     QTest::addColumn<QString>("contrastive");
-    QTest::newRow("plain") << "";
-    QTest::newRow("contrastive-site") << "site";
-    QTest::newRow("contrastive-image") << "image";
+    QTest::addColumn<QString>("precision");
+    QTest::newRow("plain") << ""
+                           << "fp32";
+    QTest::newRow("contrastive-site") << "site"
+                                      << "fp32";
+    QTest::newRow("contrastive-image") << "image"
+                                       << "fp32";
+    QTest::newRow("bf16") << ""
+                          << "bf16";
+    QTest::newRow("bf16-contrastive-site") << "site"
+                                           << "bf16";
   }
   void resumedRunMatchesAnUninterruptedOne() {
     QFETCH(QString, contrastive);
+    QFETCH(QString, precision);
     QTemporaryDir dir;
     MemorySource source(10, 32);
     const fs::path straight = dir.filePath("straight").toStdString();
     const fs::path split = dir.filePath("split").toStdString();
     const auto config = [&](std::int64_t steps) {
       auto c = tinyConfig(steps);
+      c.precision = precision.toStdString();
       if (!contrastive.isEmpty()) {
         c.contrastive_weight = 0.5;
         c.contrastive_pairs = contrastive.toStdString();
@@ -234,6 +245,33 @@ class TestTrainer : public QObject {
         QCOMPARE(b[i]["contrastive_loss"].get<double>(), a[i]["contrastive_loss"].get<double>());
       }
     }
+  }
+
+  // bf16 changes the arithmetic (the losses are not fp32's to the bit: autocast is in effect in
+  // every phase, the R1 and path-length double backward included) and not the training (the
+  // same run's losses stay within bfloat16's precision of fp32's); the arithmetic is
+  // restored after the run.
+  void bf16RunFollowsTheFp32One() {
+    QTemporaryDir dir;
+    MemorySource source(10, 32);
+    auto config = tinyConfig(3);
+    train(config, dir.filePath("fp32").toStdString(), source, "cpu", false);
+    config.precision = "bf16";
+    train(config, dir.filePath("bf16").toStdString(), source, "cpu", false);
+    QVERIFY(!at::autocast::is_cpu_enabled());
+    const auto a = readMetrics(dir.filePath("fp32").toStdString());
+    const auto b = readMetrics(dir.filePath("bf16").toStdString());
+    QCOMPARE(b.size(), a.size());
+    bool differs = false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      for (const char* key : {"loss_g", "loss_d", "r1_penalty", "pl_penalty"}) {
+        const double x = a[i][key].get<double>(), y = b[i][key].get<double>();
+        QVERIFY2(std::isfinite(y), key);
+        QVERIFY2(std::abs(x - y) <= 0.05 * std::abs(x) + 0.02,
+                 (std::string(key) + " fp32 " + std::to_string(x) + " bf16 " + std::to_string(y)).c_str());
+        differs = differs || x != y;
+      }
+    QVERIFY(differs);
   }
 
   void refusesToClobberOrToResumeAnotherArchitecture() {
