@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -46,6 +47,14 @@ void addProbeCommand(CLI::App& app) {
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
   command->add_option("--seed", o->task.seed, "well split, CV folds and the random weights")->capture_default_str();
+  command
+      ->add_option("--trend-from", o->task.trend_from_kimg,
+                   "fit the trend of each readout (trend.csv) to the checkpoints from this kimg on")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  command->add_option("--target", o->task.target, "the accuracy the trend is extrapolated to")
+      ->check(CLI::Range(0.5, 1.0))
+      ->capture_default_str();
   command->add_option("--device", o->task.device, "auto, cpu, cuda or cuda:<i>");
   command->add_option("--batch", o->task.batch, "views per forward pass")->check(kBatchRange)->capture_default_str();
   command->add_option("--threads", o->threads, "LibTorch threads (0: every core)")->check(kThreadsRange);
@@ -75,6 +84,23 @@ void addProbeCommand(CLI::App& app) {
       std::printf("%-10s %7.1f", step < 0 ? "random" : std::to_string(step).c_str(), kimg[step]);
       for (const auto& name : readouts) std::printf(" %13.3f", row.count(name) ? row.at(name) : -1.0);
       std::printf("\n");
+    }
+    // Where the curve points: kimg to the target if the slope were at the upper end of its 95% interval.
+    std::printf(
+        "\ntrend of C+ vs C- from %g kimg on (trend.csv): slope per 100 kimg, and kimg to %.2f at the "
+        "upper end of its 95%% interval\n",
+        o->task.trend_from_kimg, o->task.target);
+    for (const auto& [name, t] : result.trends) {
+      if (std::isnan(t.slope_per_100kimg)) {
+        std::printf("%-14s %d checkpoint(s): too few for a trend\n", name.c_str(), t.points);
+        continue;
+      }
+      std::printf("%-14s %+.3f +- %.3f over %g-%g kimg (%d checkpoints, mean %.3f): ", name.c_str(),
+                  t.slope_per_100kimg, t.slope_se, t.from_kimg, t.to_kimg, t.points, t.mean);
+      if (std::isinf(t.kimg_to_target))
+        std::printf("not reached at any kimg\n");
+      else
+        std::printf("%.2f not before %.0f kimg\n", t.target, t.kimg_to_target);
     }
   });
 }

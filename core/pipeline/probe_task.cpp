@@ -143,6 +143,30 @@ void writeCsvs(const std::filesystem::path& out, const ProbeTaskResult& result) 
     logits += data::csvRow({std::to_string(r.step), number(r.kimg), r.screen, std::to_string(r.sites),
                             number(r.mean_logit, 5), number(r.r_t, 4)});
   common::writeFileAtomically(out / "logits.csv", logits);
+  std::string trend = data::csvRow({"readout", "points", "from_kimg", "to_kimg", "mean", "slope_per_100kimg",
+                                    "slope_se", "slope_upper_95", "fitted_last", "target", "kimg_to_target"});
+  for (const auto& [readout, t] : result.trends)
+    trend += data::csvRow({readout, std::to_string(t.points), number(t.from_kimg), number(t.to_kimg), number(t.mean, 4),
+                           number(t.slope_per_100kimg, 4), number(t.slope_se, 3), number(t.slope_upper, 4),
+                           number(t.fitted_last, 4), number(t.target, 3), number(t.kimg_to_target, 5)});
+  common::writeFileAtomically(out / "trend.csv", trend);
+}
+
+// Per readout, the trend of C+ vs C- on all controls over the trained checkpoints.
+std::vector<TrendRow> trends(const std::vector<ProbeRow>& rows, double fromKimg, double target) {
+  std::vector<std::string> readouts;
+  std::map<std::string, std::pair<std::vector<double>, std::vector<double>>> curves;
+  for (const auto& r : rows) {
+    if (r.task != "c_pos_vs_c_neg" || r.subset != "all") continue;
+    if (std::find(readouts.begin(), readouts.end(), r.readout) == readouts.end()) readouts.push_back(r.readout);
+    if (r.step < 0) continue;  // the random-weight baseline is no point of the curve
+    curves[r.readout].first.push_back(r.kimg);
+    curves[r.readout].second.push_back(r.balanced_accuracy);
+  }
+  std::vector<TrendRow> out;
+  for (const auto& name : readouts)
+    out.push_back({name, analysis::fitLearningCurveTrend(curves[name].first, curves[name].second, fromKimg, target)});
+  return out;
 }
 
 // probe.png: C+ vs C- balanced accuracy (all controls) against kimg, one line per readout, the
@@ -301,6 +325,7 @@ ProbeTaskResult runProbe(const ProbeTaskOptions& options, const tasks::TaskConte
       result.logits.push_back(logitRow(step, kimg, "training", trainOutput.readouts.back().rows));
     }
     result.steps.push_back(step);
+    result.trends = trends(result.rows, options.trend_from_kimg, options.target);
     writeCsvs(options.out, result);
     writePlot(options.out / "probe.png", result.rows);
     context.report(++done, total, "checkpoints", "probed " + label);

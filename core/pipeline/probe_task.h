@@ -10,14 +10,19 @@
 // Beside it, D's logits on real images of the training screen and of the probed screen (ada's
 // overfitting signals: the gap between the two, and r_t = E[sign D(real)]).
 //
-// Writes <out>/probe.csv and <out>/logits.csv (rewritten atomically after every checkpoint, so a
-// cancelled probe leaves the rows done so far), and <out>/probe.png (accuracy against kimg).
+// Where the curve points: per readout, a line fitted to C+ vs C- (all controls) against kimg from
+// trend_from_kimg on (analysis/learning_curve.h), and the kimg it would need to reach target.
+//
+// Writes <out>/probe.csv, <out>/logits.csv and <out>/trend.csv (rewritten atomically after every
+// checkpoint, so a cancelled probe leaves the rows done so far), and <out>/probe.png (accuracy
+// against kimg).
 
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "core/analysis/learning_curve.h"
 #include "core/data/screen.h"
 #include "core/tasks/progress.h"
 
@@ -38,6 +43,8 @@ struct ProbeTaskOptions {
   std::string device = "auto";
   int batch = 16;
   int loader_threads = 2;
+  double trend_from_kimg = 24;  // the first rise (the pooled blocks learn within ~8 kimg) left out
+  double target = 0.90;         // the accuracy the trend is extrapolated to
 };
 
 struct ProbeRow {
@@ -62,9 +69,15 @@ struct LogitRow {
   double r_t = 0;  // mean sign of the logits
 };
 
+struct TrendRow {
+  std::string readout;
+  analysis::LearningCurveTrend trend;  // C+ vs C-, all controls, trained checkpoints only
+};
+
 struct ProbeTaskResult {
   std::vector<ProbeRow> rows;
   std::vector<LogitRow> logits;
+  std::vector<TrendRow> trends;     // one per readout, in probe.csv's order
   std::vector<std::int64_t> steps;  // probed, ascending (-1 first when random_d)
 };
 

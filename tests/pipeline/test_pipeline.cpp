@@ -3,6 +3,7 @@
 // resume to the same store, and training must leave sample grids. The probe of a run's
 // discriminator must read what the embedder stores, and find a signal put into the images.
 #include <QtTest>
+#include <cmath>
 #include <fstream>
 
 #include <opencv2/imgcodecs.hpp>
@@ -437,8 +438,17 @@ class TestPipeline : public QObject {
     options.train_sites = 32;
     options.out = fs::path(dir_.path().toStdString()) / "probe";
     options.device = "cpu";
+    options.trend_from_kimg = 0;
     const auto result = pipeline::runProbe(options);
     QCOMPARE(result.steps, (std::vector<std::int64_t>{-1, 3}));
+    // One trend per readout, over the trained checkpoint only (the random weights are no point of
+    // it): too few points for a line, said as NaN rather than a made-up slope.
+    QCOMPARE(result.trends.size(), std::size_t(8));
+    for (const auto& [name, trend] : result.trends) {
+      QCOMPARE(trend.points, 1);
+      QVERIFY(std::isnan(trend.slope_per_100kimg) && std::isnan(trend.kimg_to_target));
+    }
+    QCOMPARE(data::readCsv(options.out / "trend.csv").rows.size(), std::size_t(8));
     const auto read = pipeline::readProbeCsv(options.out / "probe.csv");
     QCOMPARE(read.size(), result.rows.size());
     // 8 readouts x (C+/C- all, per cell type x 2, cell type) x 2 discriminators
